@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fastipc client side: connections, CALL and SEND.
+ *
+ * CALL queues a request and sleeps until the reply in one syscall. A caller
+ * that gives up (timeout, signal) cancels under the channel lock, which is
+ * also where a reply completes a request, so exactly one of the two wins:
+ * a queued request is removed; one a server already holds is abandoned and
+ * its reply will be dropped and counted.
+ *
+ * Locking: chan->lock, as described in chan.c.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/lockdep.h>
+#include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "fastipc.h"
+#include "wait.h"
+
+#define FIPC_WAIT_FLAGS	(FASTIPC_F_NONBLOCK | FASTIPC_F_TIMEOUT)
+
+static bool fipc_msg_done(void *arg)
+{
+	const struct fipc_msg *msg = arg;
+
+	return msg->state == FIPC_MSG_DONE;
+}
+
+static void fipc_call_cancel_locked(struct fipc_chan *chan,
+				    struct fipc_msg *msg)
+{
+	lockdep_assert_held(&chan->lock);
+	if (msg->state == FIPC_MSG_QUEUED) {
+		list_del_init(&msg->node);
+		chan->nr_queued--;
+		chan->bytes_queued -= msg->len;
+		msg->state = FIPC_MSG_CANCELLED;
+		refcount_dec(&msg->ref);	/* the queue's; ours remains */
+		wake_up_interruptible_poll(&chan->space_wq,
+					   EPOLLOUT | EPOLLWRNORM);
+	} else {
+		/* In progress: the table keeps it until the reply comes. */
+		msg->state = FIPC_MSG_ABANDONED;
+	}
+	chan->stats.cancelled++;
+}
+
+static int fipc_call_wait(struct fipc_chan *chan, struct fipc_msg *msg,
+			  const struct fipc_deadline *dl)
+{
+	int ret;
+
+	spin_lock(&chan->lock);
+	ret = fipc_wait_locked(&msg->wq, &chan->lock, fipc_msg_done, msg, dl,
+			       false, false);
+	if (ret)
+		fipc_call_cancel_locked(chan, msg);
+	else
+		ret = msg->result;
+	spin_unlock(&chan->lock);
+	return ret;
+}
+
+static struct fipc_msg *fipc_call_prepare(struct fipc_conn *conn,
+					  const struct fastipc_call *c,
+					  bool oneway)
+{
+	struct fipc_msg *msg;
+
+	msg = fipc_msg_alloc(oneway ? FASTIPC_MSG_ONEWAY : FASTIPC_MSG_REQUEST,
+			     c->req_len);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	if (c->req_len && copy_from_user(msg->data, u64_to_user_ptr(c->req_ptr),
+					 c->req_len)) {
+		fipc_msg_put(msg);
+		return ERR_PTR(-EFAULT);
+	}
+	msg->op = c->op;
+	msg->reply_max = c->rep_cap;
+	msg->conn_id = conn->id;
+	fipc_msg_set_sender(msg, task_tgid(current), current_euid(),
+			    current_egid());
+	return msg;
+}
+
+static int fipc_call_check(const struct fipc_chan *chan,
+			   const struct fastipc_call *c, bool oneway)
+{
+	if (c->flags & ~FIPC_WAIT_FLAGS)
+		return -EINVAL;
+	if (oneway && (c->rep_ptr || c->rep_cap))
+		return -EINVAL;
+	if (c->req_len > chan->msg_max)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Send a request or one-way message and, for a request, await the reply. */
+static int fipc_call_do(struct fipc_conn *conn, struct fastipc_call *c,
+			const struct fipc_deadline *dl, bool oneway)
+{
+	struct fipc_chan *chan = conn->chan;
+	struct fipc_msg *msg;
+	int ret;
+
+	msg = fipc_call_prepare(conn, c, oneway);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	ret = fipc_chan_enqueue(chan, msg, dl);
+	if (!ret && !oneway)
+		ret = fipc_call_wait(chan, msg, dl);
+	if (!ret) {
+		c->msg_id = msg->id;
+		c->rep_len = msg->reply_len;
+		c->status = msg->status;
+		if (msg->reply_len &&
+		    copy_to_user(u64_to_user_ptr(c->rep_ptr), msg->reply,
+				 msg->reply_len))
+			ret = -EFAULT;
+	}
+	fipc_msg_put(msg);
+	return ret;
+}
+
+static long fipc_conn_call(struct file *file, unsigned int cmd,
+			   unsigned long arg, bool oneway)
+{
+	struct fipc_conn *conn = file->private_data;
+	struct fipc_deadline dl;
+	struct fastipc_call c;
+	int ret;
+
+	ret = fipc_args_in(&c, sizeof(c), FASTIPC_CALL_SIZE_VER0, cmd, arg);
+	if (ret)
+		return ret;
+	ret = fipc_call_check(conn->chan, &c, oneway);
+	if (!ret)
+		ret = fipc_deadline_init(&dl, c.flags, c.timeout_ns, file);
+	if (ret)
+		return ret;
+	c.rep_len = 0;
+	c.status = 0;
+	c.msg_id = 0;
+	ret = fipc_call_do(conn, &c, &dl, oneway);
+	if (ret) {
+		fipc_chan_count_error(conn->chan, ret);
+		return ret;
+	}
+	return fipc_args_out(cmd, arg, &c, sizeof(c));
+}
+
+static long fipc_conn_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	switch (FIPC_IOC_BASE(cmd)) {
+	case FIPC_IOC_BASE(FASTIPC_IOC_CALL):
+		return fipc_conn_call(file, cmd, arg, false);
+	case FIPC_IOC_BASE(FASTIPC_IOC_SEND):
+		return fipc_conn_call(file, cmd, arg, true);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static __poll_t fipc_conn_poll(struct file *file, poll_table *wait)
+{
+	struct fipc_conn *conn = file->private_data;
+	struct fipc_chan *chan = conn->chan;
+	__poll_t mask = 0;
+
+	poll_wait(file, &chan->space_wq, wait);
+	spin_lock(&chan->lock);
+	if (chan->dead)
+		mask = EPOLLHUP;
+	else if (chan->nr_queued < chan->queue_msgs_max &&
+		 chan->bytes_queued < chan->queue_bytes_max)
+		mask = EPOLLOUT | EPOLLWRNORM;
+	spin_unlock(&chan->lock);
+	return mask;
+}
+
+static void fipc_conn_free(struct fipc_conn *conn)
+{
+	fipc_msg_put(conn->disconnect);
+	put_pid(conn->pid);
+	fipc_chan_put(conn->chan);
+	kfree(conn);
+	atomic_dec(&fipc_nr_conns);
+}
+
+static int fipc_conn_release(struct inode *inode, struct file *file)
+{
+	struct fipc_conn *conn = file->private_data;
+	struct fipc_chan *chan = conn->chan;
+
+	spin_lock(&chan->lock);
+	if (conn->attached) {
+		list_del_init(&conn->node);
+		conn->attached = false;
+		chan->nr_conns--;
+		if (!chan->dead) {
+			fipc_chan_enqueue_ctl_locked(chan, conn->disconnect);
+			conn->disconnect = NULL;
+		}
+	}
+	spin_unlock(&chan->lock);
+	fipc_conn_free(conn);
+	return 0;
+}
+
+static const struct file_operations fipc_conn_fops = {
+	.owner		= THIS_MODULE,
+	.release	= fipc_conn_release,
+	.poll		= fipc_conn_poll,
+	.unlocked_ioctl	= fipc_conn_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct fipc_conn *fipc_conn_alloc(struct fipc_chan *chan)
+{
+	struct fipc_conn *conn;
+
+	conn = kzalloc(sizeof(*conn), GFP_KERNEL_ACCOUNT);
+	if (!conn)
+		return NULL;
+	conn->disconnect = fipc_msg_alloc(FASTIPC_MSG_DISCONNECT, 0);
+	if (!conn->disconnect) {
+		kfree(conn);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&conn->node);
+	conn->chan = chan;
+	conn->pid = get_pid(task_tgid(current));
+	conn->uid = current_euid();
+	conn->gid = current_egid();
+	fipc_msg_set_sender(conn->disconnect, conn->pid, conn->uid, conn->gid);
+	atomic_inc(&fipc_nr_conns);
+	return conn;
+}
+
+/* Join @chan and tell its server: queue CONNECT. */
+static int fipc_conn_attach(struct fipc_conn *conn, struct fipc_msg *connect)
+{
+	struct fipc_chan *chan = conn->chan;
+	int ret;
+
+	spin_lock(&chan->lock);
+	ret = chan->dead;
+	if (!ret) {
+		conn->id = chan->next_conn_id++;
+		list_add_tail(&conn->node, &chan->conns);
+		conn->attached = true;
+		chan->nr_conns++;
+		connect->conn_id = conn->id;
+		conn->disconnect->conn_id = conn->id;
+		fipc_chan_enqueue_ctl_locked(chan, connect);
+	}
+	spin_unlock(&chan->lock);
+	return ret;
+}
+
+/**
+ * fipc_conn_open() - Open a connection to a channel.
+ * @chan: the channel; its reference is consumed, on failure too.
+ * @conn_id: set to the new connection's id.
+ *
+ * The caller installs the returned file in an fd it reserved, or fput()s
+ * it, which disconnects again.
+ *
+ * Return: the connection's file, or an ERR_PTR(): -ENOMEM, or the
+ * channel's error if it is dead.
+ */
+struct file *fipc_conn_open(struct fipc_chan *chan, u64 *conn_id)
+{
+	struct fipc_msg *connect;
+	struct fipc_conn *conn;
+	struct file *file;
+	int ret;
+
+	connect = fipc_msg_alloc(FASTIPC_MSG_CONNECT, 0);
+	conn = connect ? fipc_conn_alloc(chan) : NULL;
+	if (!conn) {
+		fipc_msg_put(connect);
+		fipc_chan_put(chan);
+		return ERR_PTR(-ENOMEM);
+	}
+	fipc_msg_set_sender(connect, conn->pid, conn->uid, conn->gid);
+	file = anon_inode_getfile("[fastipc-conn]", &fipc_conn_fops, conn,
+				  O_RDWR);
+	if (IS_ERR(file)) {
+		fipc_msg_put(connect);
+		fipc_conn_free(conn);
+		return file;
+	}
+	ret = fipc_conn_attach(conn, connect);
+	if (ret) {
+		fipc_msg_put(connect);
+		fput(file);
+		return ERR_PTR(ret);
+	}
+	*conn_id = conn->id;
+	return file;
+}

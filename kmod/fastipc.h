@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fastipc internal definitions.
+ *
+ * Objects: a channel (struct fipc_chan) lives as long as its channel fd and
+ * the connections that still point at it (kref); a connection (struct
+ * fipc_conn) lives exactly as long as its connection fd; a message (struct
+ * fipc_msg) is refcounted by whoever holds it: the calling thread, the
+ * channel's queue or its table of requests in progress, a receiving thread.
+ *
+ * Locking overview (outermost first):
+ *   fipc_registry.lock (mutex)  name and key tables, registry seq
+ *   fipc_chan.lock (spinlock)   everything mutable in a channel: its state,
+ *                               queue, in-progress table, connection list,
+ *                               perm, counters, and every message's state
+ *   wait queue locks            taken inside fipc_chan.lock by wake-ups
+ * No fastipc lock is held across copy_{to,from}_user() or an allocation,
+ * and the last reference to a message is never dropped under a spinlock
+ * (it may be vmalloc memory).
+ */
+#ifndef _FASTIPC_INTERNAL_H
+#define _FASTIPC_INTERNAL_H
+
+#include <linux/hashtable.h>
+#include <linux/kref.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+#include <linux/wait.h>
+
+#include <uapi/linux/fastipc.h>
+
+struct file;
+struct user_namespace;
+
+/* Module parameters (main.c). */
+extern unsigned int fipc_msg_max_cap;
+extern unsigned int fipc_queue_msgs_cap;
+extern unsigned int fipc_queue_bytes_cap;
+
+/* Live object counts, checked at module exit (main.c). */
+extern atomic_t fipc_nr_chans;
+extern atomic_t fipc_nr_conns;
+extern atomic_t fipc_nr_msgs;
+
+/**
+ * struct fipc_perm - Kernel form of struct fastipc_perm.
+ * @uid: owner.
+ * @gid: owner group.
+ * @cuid: creator.
+ * @cgid: creator group.
+ * @mode: the 9 permission bits.
+ * @seq: registry sequence number at creation.
+ * @key: the channel's key, 0 if none.
+ */
+struct fipc_perm {
+	kuid_t uid;
+	kgid_t gid;
+	kuid_t cuid;
+	kgid_t cgid;
+	u32 mode;
+	u32 seq;
+	u64 key;
+};
+
+/**
+ * struct fipc_chan - A channel: a named endpoint served through its fd.
+ * @ref: references: the channel fd and every connection.
+ * @name: the channel's name (invariant).
+ * @name_node: entry in the registry's name table (registry lock).
+ * @key_node: entry in the registry's key table, if @perm.key (registry lock).
+ * @registered: whether it is in the registry (registry lock).
+ * @user_ns: user namespace owning the channel, for capability checks
+ *	(invariant; holds a reference).
+ * @cpid: the creator's thread group (invariant; holds a reference).
+ * @ctime: creation time, CLOCK_REALTIME (invariant).
+ * @msg_max: inline payload limit in bytes (invariant).
+ * @queue_msgs_max: queue limit in messages (invariant).
+ * @queue_bytes_max: queue limit in payload bytes (invariant).
+ * @lock: protects every field below.
+ * @perm: ownership and mode.
+ * @dead: 0 while live, else the error its waiters and users get:
+ *	-ECONNRESET (channel fd closed) or -EIDRM (removed).
+ * @queue: messages not yet received, in order.
+ * @inflight: requests received and not yet answered, by id.
+ * @nr_queued: messages on @queue.
+ * @bytes_queued: payload bytes on @queue.
+ * @queue_peak: the largest @nr_queued seen.
+ * @conns: live connections.
+ * @nr_conns: entries on @conns.
+ * @next_msg_id: id of the next message queued.
+ * @next_conn_id: id of the next connection.
+ * @stats: counters reported by CHAN_STAT.
+ * @recv_wq: server threads waiting for a message (exclusive), and poll.
+ * @space_wq: senders waiting for room, and connection poll.
+ */
+struct fipc_chan {
+	struct kref ref;
+	char name[FASTIPC_NAME_MAX];
+	struct hlist_node name_node;
+	struct hlist_node key_node;
+	bool registered;
+	struct user_namespace *user_ns;
+	struct pid *cpid;
+	u64 ctime;
+	u32 msg_max;
+	u32 queue_msgs_max;
+	u32 queue_bytes_max;
+
+	spinlock_t lock;	/* protects the fields below */
+	struct fipc_perm perm;
+	int dead;
+	struct list_head queue;
+	DECLARE_HASHTABLE(inflight, 6);
+	u32 nr_queued;
+	u32 bytes_queued;
+	u32 queue_peak;
+	struct list_head conns;
+	u32 nr_conns;
+	u64 next_msg_id;
+	u64 next_conn_id;
+	struct fastipc_chan_counters stats;
+	wait_queue_head_t recv_wq;
+	wait_queue_head_t space_wq;
+};
+
+/**
+ * struct fipc_conn - A client's connection to a channel.
+ * @chan: the channel (holds a reference).
+ * @id: the connection id (invariant once attached).
+ * @node: entry on @chan->conns (chan lock).
+ * @attached: whether it is on @chan->conns (chan lock).
+ * @pid: the connecting thread group, for CONNECT/DISCONNECT headers.
+ * @uid: the connecting task's euid.
+ * @gid: the connecting task's egid.
+ * @disconnect: the DISCONNECT message, allocated at connect so that a
+ *	close never fails to tell the server.
+ */
+struct fipc_conn {
+	struct fipc_chan *chan;
+	u64 id;
+	struct list_head node;
+	bool attached;
+	struct pid *pid;
+	kuid_t uid;
+	kgid_t gid;
+	struct fipc_msg *disconnect;
+};
+
+/**
+ * enum fipc_msg_state - Where a message is (chan lock).
+ * @FIPC_MSG_NEW: allocated, not queued.
+ * @FIPC_MSG_QUEUED: on the channel's queue.
+ * @FIPC_MSG_INFLIGHT: a request received by a server, awaiting its reply.
+ * @FIPC_MSG_ABANDONED: a request in progress whose caller gave up; its
+ *	reply will be dropped.
+ * @FIPC_MSG_DONE: a request that is complete: @result says how.
+ * @FIPC_MSG_CANCELLED: removed from the queue by its caller.
+ */
+enum fipc_msg_state {
+	FIPC_MSG_NEW,
+	FIPC_MSG_QUEUED,
+	FIPC_MSG_INFLIGHT,
+	FIPC_MSG_ABANDONED,
+	FIPC_MSG_DONE,
+	FIPC_MSG_CANCELLED,
+};
+
+/**
+ * struct fipc_msg - A message and, for a request, its completion.
+ * @node: entry on the channel queue, or on a private list while freed.
+ * @hnode: entry in the channel's in-progress table.
+ * @ref: references (see the top of this file).
+ * @id: message id (set when queued).
+ * @conn_id: sending connection.
+ * @type: enum fastipc_msg_type.
+ * @op: procedure number.
+ * @len: payload length in bytes.
+ * @reply_max: the caller's reply buffer size in bytes.
+ * @pid: sender's thread group (holds a reference).
+ * @uid: sender's euid.
+ * @gid: sender's egid.
+ * @state: enum fipc_msg_state (chan lock).
+ * @result: for a DONE request: 0, or the error the caller gets.
+ * @status: the server's reply status.
+ * @reply: reply payload (kvmalloc'd), owned by the message.
+ * @reply_len: reply length in bytes.
+ * @wq: the caller waits here for the reply.
+ * @data: payload.
+ */
+struct fipc_msg {
+	struct list_head node;
+	struct hlist_node hnode;
+	refcount_t ref;
+	u64 id;
+	u64 conn_id;
+	u32 type;
+	u32 op;
+	u32 len;
+	u32 reply_max;
+	struct pid *pid;
+	kuid_t uid;
+	kgid_t gid;
+	int state;
+	int result;
+	s32 status;
+	void *reply;
+	u32 reply_len;
+	wait_queue_head_t wq;
+	u8 data[];
+};
+
+/**
+ * struct fipc_deadline - How long a blocking ioctl may wait.
+ * @expires: absolute CLOCK_MONOTONIC time, or KTIME_MAX for no limit.
+ * @nonblock: FASTIPC_F_NONBLOCK or O_NONBLOCK: never sleep.
+ */
+struct fipc_deadline {
+	ktime_t expires;
+	bool nonblock;
+};
+
+/* uargs.c */
+#define FIPC_IOC_BASE(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+int fipc_args_in(void *karg, size_t ksize, size_t ver0, unsigned int cmd,
+		 unsigned long arg);
+int fipc_args_out(unsigned int cmd, unsigned long arg, const void *karg,
+		  size_t ksize);
+int fipc_name_check(const char *name);
+int fipc_ref_check(const struct fastipc_chan_ref *ref);
+
+/* wait.c */
+int fipc_deadline_init(struct fipc_deadline *dl, u32 flags, u64 timeout_ns,
+		       const struct file *file);
+
+/* msg.c */
+struct fipc_msg *fipc_msg_alloc(u32 type, u32 len);
+void fipc_msg_put(struct fipc_msg *msg);
+void fipc_msg_put_list(struct list_head *list);
+void fipc_msg_set_sender(struct fipc_msg *msg, struct pid *pid, kuid_t uid,
+			 kgid_t gid);
+void fipc_msg_fill_hdr(const struct fipc_msg *msg, struct fastipc_msg_hdr *hdr);
+
+/* registry.c */
+int fipc_registry_add(struct fipc_chan *chan);
+void fipc_registry_del(struct fipc_chan *chan);
+struct fipc_chan *fipc_registry_find(const struct fastipc_chan_ref *ref);
+
+/* perm.c: the rwx triplets fipc_perm_check() tests, as in ipcperms() */
+#define FIPC_MAY_READ	0444
+#define FIPC_MAY_WRITE	0222
+int fipc_perm_check(struct fipc_chan *chan, int flag);
+int fipc_perm_owner_check(struct fipc_chan *chan);
+void fipc_perm_to_user(struct fipc_chan *chan, struct fastipc_perm *out);
+int fipc_perm_set(struct fipc_chan *chan, const struct fastipc_chan_set *set);
+
+/* chan.c */
+struct fipc_chan *fipc_chan_alloc(const struct fastipc_chan_create *args);
+void fipc_chan_get(struct fipc_chan *chan);
+void fipc_chan_put(struct fipc_chan *chan);
+void fipc_chan_shutdown(struct fipc_chan *chan, int err);
+int fipc_chan_enqueue(struct fipc_chan *chan, struct fipc_msg *msg,
+		      const struct fipc_deadline *dl);
+void fipc_chan_enqueue_ctl_locked(struct fipc_chan *chan,
+				  struct fipc_msg *msg);
+void fipc_chan_count_error(struct fipc_chan *chan, int err);
+void fipc_chan_stat(struct fipc_chan *chan, struct fastipc_chan_stat *st);
+int fipc_chan_create_fd(struct fipc_chan *chan);
+
+/* serve.c */
+long fipc_chan_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+/* conn.c */
+struct file *fipc_conn_open(struct fipc_chan *chan, u64 *conn_id);
+
+/* ctl.c */
+long fipc_ctl_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+#endif /* _FASTIPC_INTERNAL_H */

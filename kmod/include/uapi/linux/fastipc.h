@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * fastipc: local procedure calls through /dev/fastipc.
+ *
+ * This header is the only definition of the fastipc ABI. The kernel module,
+ * libfastipc, the tools and the kselftests all include it.
+ *
+ * Object model (one file descriptor per object, the KVM pattern):
+ *
+ *   open("/dev/fastipc")             control fd: FASTIPC_IOC_API first, then
+ *     FASTIPC_IOC_CHAN_CREATE        -> channel fd (server side, O_CLOEXEC)
+ *     FASTIPC_IOC_CONNECT            -> connection fd (client side, O_CLOEXEC)
+ *     FASTIPC_IOC_CHAN_STAT/SET/RMID    by name or key (the msgctl() of fastipc)
+ *   channel fd:    FASTIPC_IOC_RECV, FASTIPC_IOC_REPLY, FASTIPC_IOC_REPLY_RECV,
+ *                  poll() (EPOLLIN: a message is queued; EPOLLHUP: removed)
+ *   connection fd: FASTIPC_IOC_CALL, FASTIPC_IOC_SEND,
+ *                  poll() (EPOLLOUT: the queue has room; EPOLLHUP: server gone)
+ *
+ * Conventions:
+ *  - Every argument struct is versioned by size: the size encoded in the
+ *    ioctl number is the size userspace compiled against. The kernel reads
+ *    it with copy_struct_from_user(): a size below _VER0 is -EINVAL, a larger
+ *    size whose tail is not zero is -E2BIG. New fields are only appended,
+ *    64-bit aligned.
+ *  - Unknown ioctl numbers are -ENOTTY; unknown flag bits are -EINVAL;
+ *    reserved and padding fields must be zero (-EINVAL).
+ *  - Fields marked "out" are ignored on input and always written on
+ *    success; a failed ioctl writes nothing back unless its struct says so.
+ *  - Pointers travel as __u64. Lengths are in bytes, times in nanoseconds.
+ *  - Every blocking ioctl accepts FASTIPC_F_NONBLOCK (as does O_NONBLOCK on
+ *    the fd) and FASTIPC_F_TIMEOUT with a relative timeout_ns. A signal ends
+ *    the wait with -EINTR (never restarted: the timeout is relative).
+ */
+#ifndef _UAPI_LINUX_FASTIPC_H
+#define _UAPI_LINUX_FASTIPC_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Bumped only for incompatible changes; extensions use feature bits. */
+#define FASTIPC_API_VERSION	1
+
+#define FASTIPC_DEVICE_NAME	"fastipc"
+
+/* Channel names: 1..63 printable ASCII bytes (0x21..0x7e, no '/'), NUL-padded. */
+#define FASTIPC_NAME_MAX	64
+
+/* Defaults applied when a channel is created with 0 in a limit field. */
+#define FASTIPC_MSG_MAX_DEFAULT		65536		/* bytes */
+#define FASTIPC_QUEUE_MSGS_DEFAULT	256		/* messages */
+#define FASTIPC_QUEUE_BYTES_DEFAULT	(4U << 20)	/* bytes */
+
+/* Features reported by FASTIPC_IOC_API in fastipc_api.features. */
+#define FASTIPC_FEAT_COPY	0x1ULL	/* CALL/SEND/RECV/REPLY copy path */
+#define FASTIPC_FEAT_PERM	0x2ULL	/* fastipc_perm, STAT/SET/RMID */
+
+/* Flags shared by the blocking ioctls (fastipc_call, fastipc_serve). */
+#define FASTIPC_F_NONBLOCK	0x1U	/* never sleep: -EAGAIN */
+#define FASTIPC_F_TIMEOUT	0x2U	/* timeout_ns is valid */
+
+/**
+ * enum fastipc_msg_type - What a received message is.
+ * @FASTIPC_MSG_REQUEST: a CALL; the caller waits for exactly one REPLY.
+ * @FASTIPC_MSG_ONEWAY: a SEND; no reply is expected (a REPLY is -ENOENT).
+ * @FASTIPC_MSG_CONNECT: a client connected; conn_id names it. No payload.
+ * @FASTIPC_MSG_DISCONNECT: the client closed its connection fd or died; it
+ *	is queued after every message that connection sent. No payload.
+ */
+enum fastipc_msg_type {
+	FASTIPC_MSG_REQUEST = 1,
+	FASTIPC_MSG_ONEWAY = 2,
+	FASTIPC_MSG_CONNECT = 3,
+	FASTIPC_MSG_DISCONNECT = 4,
+};
+
+/**
+ * struct fastipc_api - FASTIPC_IOC_API: the handshake.
+ * @api: in: FASTIPC_API_VERSION, or 0 to only query; any other value is
+ *	-EINVAL. out: the kernel's FASTIPC_API_VERSION.
+ * @flags: in: must be 0.
+ * @features: out: FASTIPC_FEAT_* bits this module implements.
+ * @ioctls: out: bit n is set when the ioctl with _IOC_NR() n is implemented.
+ * @msg_max_cap: out: largest inline payload a channel may be given, in
+ *	bytes (the msg_max_cap module parameter).
+ * @msg_max_default: out: inline payload limit of a channel created with
+ *	msg_max = 0, in bytes.
+ * @queue_msgs_cap: out: largest queue_msgs a channel may be given.
+ * @queue_bytes_cap: out: largest queue_bytes a channel may be given, bytes.
+ */
+struct fastipc_api {
+	__u32 api;
+	__u32 flags;
+	__u64 features;
+	__u64 ioctls;
+	__u32 msg_max_cap;
+	__u32 msg_max_default;
+	__u32 queue_msgs_cap;
+	__u32 queue_bytes_cap;
+};
+
+#define FASTIPC_API_SIZE_VER0	40
+
+/**
+ * struct fastipc_chan_ref - Names a channel: exactly one of @name or @key.
+ * @name: NUL-padded channel name, or all zero to select by @key.
+ * @key: numeric key (the SysV key_t of fastipc), or 0 to select by @name.
+ *	At creation both may be given; a lookup with both, or neither, is
+ *	-EINVAL.
+ */
+struct fastipc_chan_ref {
+	char name[FASTIPC_NAME_MAX];
+	__u64 key;
+};
+
+/**
+ * struct fastipc_perm - The SysV ipc_perm of a channel.
+ * @uid: owner user id, in the caller's user namespace (overflowuid if
+ *	unmapped).
+ * @gid: owner group id, likewise.
+ * @cuid: creator user id, likewise.
+ * @cgid: creator group id, likewise.
+ * @mode: the 9 permission bits: w = may connect and call, r = may stat.
+ * @seq: sequence number: the value of a counter bumped on every channel
+ *	creation, so a reused name or key is told apart.
+ * @key: the channel's key (0 if none).
+ */
+struct fastipc_perm {
+	__u32 uid;
+	__u32 gid;
+	__u32 cuid;
+	__u32 cgid;
+	__u32 mode;
+	__u32 seq;
+	__u64 key;
+};
+
+/**
+ * struct fastipc_chan_create - FASTIPC_IOC_CHAN_CREATE on the control fd.
+ * @ref: name (required) and key (optional, 0 for none) of the new channel.
+ *	A live channel with the same name or key is -EEXIST.
+ * @mode: permission bits, at most 0777 (-EINVAL otherwise).
+ * @flags: must be 0.
+ * @msg_max: largest inline payload in bytes, both directions; 0 for
+ *	FASTIPC_MSG_MAX_DEFAULT; above the msg_max_cap parameter is -EINVAL.
+ * @queue_msgs: most messages queued and not yet received; 0 for the default;
+ *	above the queue_msgs_cap parameter is -EINVAL.
+ * @queue_bytes: most payload bytes queued; 0 for the default (never less
+ *	than @msg_max). Below @msg_max or above the queue_bytes_cap parameter
+ *	is -EINVAL.
+ * @pad: must be 0.
+ *
+ * Return: a channel fd (O_CLOEXEC) on success.
+ */
+struct fastipc_chan_create {
+	struct fastipc_chan_ref ref;
+	__u32 mode;
+	__u32 flags;
+	__u32 msg_max;
+	__u32 queue_msgs;
+	__u32 queue_bytes;
+	__u32 pad;
+};
+
+#define FASTIPC_CHAN_CREATE_SIZE_VER0	96
+
+/**
+ * struct fastipc_connect - FASTIPC_IOC_CONNECT on the control fd.
+ * @ref: the channel, by name or key. Needs w permission (-EACCES).
+ * @flags: must be 0.
+ * @pad: must be 0.
+ * @conn_id: out: the connection's id, as the server sees it in
+ *	fastipc_msg_hdr.conn_id. Unique within the channel, never reused.
+ *
+ * Return: a connection fd (O_CLOEXEC) on success. The server receives a
+ * FASTIPC_MSG_CONNECT message.
+ */
+struct fastipc_connect {
+	struct fastipc_chan_ref ref;
+	__u32 flags;
+	__u32 pad;
+	__u64 conn_id;
+};
+
+#define FASTIPC_CONNECT_SIZE_VER0	88
+
+/**
+ * struct fastipc_chan_counters - Per-channel counters, since creation.
+ * @calls: requests queued by CALL.
+ * @oneway: one-way messages queued by SEND.
+ * @replies: replies delivered to a waiting caller.
+ * @bytes_copied: payload bytes copied in and out by the kernel.
+ * @timeouts: calls that ended with -ETIMEDOUT.
+ * @cancelled: calls given up by their caller (timeout, signal) and
+ *	removed or abandoned.
+ * @dropped_replies: replies to a caller that had given up or gone.
+ * @errors: calls and sends that failed for any other reason.
+ */
+struct fastipc_chan_counters {
+	__u64 calls;
+	__u64 oneway;
+	__u64 replies;
+	__u64 bytes_copied;
+	__u64 timeouts;
+	__u64 cancelled;
+	__u64 dropped_replies;
+	__u64 errors;
+};
+
+/**
+ * struct fastipc_chan_stat - FASTIPC_IOC_CHAN_STAT on the control fd.
+ * @ref: in: the channel, by name or key. Needs r permission (-EACCES).
+ * @flags: in: must be 0.
+ * @pad: must be 0.
+ * @perm: out: the channel's fastipc_perm.
+ * @cpid: out: the creator's pid in the caller's pid namespace, 0 if none.
+ * @nr_conns: out: live connections.
+ * @queue_msgs: out: messages queued now (not yet received).
+ * @queue_bytes: out: payload bytes queued now.
+ * @msg_max: out: the channel's inline payload limit, in bytes.
+ * @queue_msgs_max: out: the channel's queue limit, in messages.
+ * @queue_bytes_max: out: the channel's queue limit, in bytes.
+ * @queue_peak: out: the most messages ever queued at once.
+ * @ctime_ns: out: creation time, CLOCK_REALTIME, in nanoseconds.
+ * @counters: out: the channel's counters.
+ */
+struct fastipc_chan_stat {
+	struct fastipc_chan_ref ref;
+	__u32 flags;
+	__u32 pad;
+	struct fastipc_perm perm;
+	__s32 cpid;
+	__u32 nr_conns;
+	__u32 queue_msgs;
+	__u32 queue_bytes;
+	__u32 msg_max;
+	__u32 queue_msgs_max;
+	__u32 queue_bytes_max;
+	__u32 queue_peak;
+	__u64 ctime_ns;
+	struct fastipc_chan_counters counters;
+};
+
+#define FASTIPC_CHAN_STAT_SIZE_VER0	216
+
+/* fastipc_chan_set.flags: which fields to apply. */
+#define FASTIPC_SET_UID		0x1U
+#define FASTIPC_SET_GID		0x2U
+#define FASTIPC_SET_MODE	0x4U
+
+/**
+ * struct fastipc_chan_set - FASTIPC_IOC_CHAN_SET on the control fd.
+ * @ref: the channel, by name or key.
+ * @flags: FASTIPC_SET_* bits, at least one; others are -EINVAL.
+ * @uid: new owner, in the caller's user namespace; unmapped is -EINVAL.
+ * @gid: new group, likewise.
+ * @mode: new permission bits, at most 0777 (-EINVAL).
+ *
+ * Allowed to the owner, the creator, or CAP_SYS_ADMIN in the user namespace
+ * that owns the channel; anyone else gets -EPERM. Fields not selected by
+ * @flags must be 0.
+ */
+struct fastipc_chan_set {
+	struct fastipc_chan_ref ref;
+	__u32 flags;
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+};
+
+#define FASTIPC_CHAN_SET_SIZE_VER0	88
+
+/**
+ * struct fastipc_chan_rmid - FASTIPC_IOC_CHAN_RMID on the control fd.
+ * @ref: the channel, by name or key.
+ * @flags: must be 0.
+ * @pad: must be 0.
+ *
+ * Unlinks the name and key and shuts the channel down: every waiter on it
+ * (callers, senders, receivers) wakes with -EIDRM, later calls on its
+ * connections and receives on its channel fd fail with -EIDRM, and its
+ * connection fds poll EPOLLHUP. Same permission rule as CHAN_SET.
+ */
+struct fastipc_chan_rmid {
+	struct fastipc_chan_ref ref;
+	__u32 flags;
+	__u32 pad;
+};
+
+#define FASTIPC_CHAN_RMID_SIZE_VER0	80
+
+/**
+ * struct fastipc_call - FASTIPC_IOC_CALL and FASTIPC_IOC_SEND, connection fd.
+ * @req_ptr: in: request payload (userspace address).
+ * @req_len: in: request length in bytes, at most the channel's msg_max
+ *	(-EMSGSIZE).
+ * @op: in: procedure number, delivered to the server as fastipc_msg_hdr.op.
+ * @rep_ptr: in (CALL): reply buffer. Must be 0 for SEND.
+ * @rep_cap: in (CALL): reply buffer size in bytes. Must be 0 for SEND.
+ * @rep_len: out (CALL): reply length in bytes.
+ * @timeout_ns: in: with FASTIPC_F_TIMEOUT, the relative timeout for the
+ *	whole call in nanoseconds (0 = do not wait at all); must be 0 without.
+ * @flags: in: FASTIPC_F_NONBLOCK (a full queue is -EAGAIN instead of a
+ *	wait for room; the reply is still awaited), FASTIPC_F_TIMEOUT.
+ * @status: out (CALL): the server's reply status (fastipc_serve.reply_status).
+ * @msg_id: out: the id the server sees in fastipc_msg_hdr.msg_id.
+ *
+ * CALL queues the request, wakes one server thread and sleeps until the
+ * reply, in one syscall. A call that ends with -ETIMEDOUT or -EINTR is
+ * cancelled: removed if no server received it, else its late reply is
+ * dropped and counted. Errors: -ECONNRESET (server closed the channel),
+ * -EIDRM (channel removed), -EAGAIN, -ETIMEDOUT, -EINTR, -EMSGSIZE,
+ * -EFAULT, -EINVAL, -ENOMEM.
+ */
+struct fastipc_call {
+	__u64 req_ptr;
+	__u32 req_len;
+	__u32 op;
+	__u64 rep_ptr;
+	__u32 rep_cap;
+	__u32 rep_len;
+	__u64 timeout_ns;
+	__u32 flags;
+	__s32 status;
+	__u64 msg_id;
+};
+
+#define FASTIPC_CALL_SIZE_VER0	56
+
+/**
+ * struct fastipc_msg_hdr - The header of every received message.
+ * @msg_id: message id, unique within the channel; a REPLY names it.
+ * @conn_id: the sending connection (fastipc_connect.conn_id).
+ * @type: enum fastipc_msg_type.
+ * @op: the procedure number the sender gave (0 for CONNECT/DISCONNECT).
+ * @len: payload length in bytes. When RECV fails with -EMSGSIZE, the size
+ *	of the buffer needed; the message stays queued.
+ * @reply_max: for a request, the caller's reply buffer size in bytes.
+ * @pid: the sender's thread-group id in the receiver's pid namespace
+ *	(0 if not visible there), recorded by the kernel at send time.
+ * @uid: the sender's effective uid in the receiver's user namespace.
+ * @gid: the sender's effective gid in the receiver's user namespace.
+ * @flags: reserved, 0.
+ */
+struct fastipc_msg_hdr {
+	__u64 msg_id;
+	__u64 conn_id;
+	__u32 type;
+	__u32 op;
+	__u32 len;
+	__u32 reply_max;
+	__s32 pid;
+	__u32 uid;
+	__u32 gid;
+	__u32 flags;
+};
+
+/* fastipc_serve.out_flags */
+#define FASTIPC_SERVE_REPLIED		0x1U /* reply delivered to caller */
+#define FASTIPC_SERVE_REPLY_DROPPED	0x2U /* caller had gone; dropped */
+#define FASTIPC_SERVE_RECEIVED		0x4U /* hdr and buffer filled */
+
+/**
+ * struct fastipc_serve - FASTIPC_IOC_RECV, _REPLY and _REPLY_RECV, channel fd.
+ * @reply_id: in (REPLY, REPLY_RECV): msg_id of the request answered; a
+ *	message that is not an outstanding request is -ENOENT. 0 for RECV.
+ * @reply_ptr: in (REPLY, REPLY_RECV): reply payload. 0 for RECV.
+ * @reply_len: in (REPLY, REPLY_RECV): reply length in bytes; above msg_max
+ *	is -EMSGSIZE, above the caller's reply_max is -ENOBUFS, and either
+ *	way the request stays outstanding. 0 for RECV.
+ * @reply_status: in (REPLY, REPLY_RECV): delivered as fastipc_call.status.
+ *	0 for RECV.
+ * @buf_ptr: in (RECV, REPLY_RECV): buffer for the received payload. 0 for
+ *	REPLY.
+ * @buf_cap: in (RECV, REPLY_RECV): its size in bytes. 0 for REPLY.
+ * @flags: in: FASTIPC_F_NONBLOCK (no message: -EAGAIN), FASTIPC_F_TIMEOUT.
+ * @timeout_ns: in: with FASTIPC_F_TIMEOUT, relative receive timeout in
+ *	nanoseconds; must be 0 without.
+ * @out_flags: out: FASTIPC_SERVE_* bits saying what was done, so a
+ *	REPLY_RECV that fails while receiving still tells whether its reply
+ *	went out.
+ * @pad: must be 0.
+ * @hdr: out: the received message's header.
+ *
+ * REPLY_RECV delivers the reply, then waits for the next message, in one
+ * syscall; if the reply fails, nothing is received. Replying errors:
+ * -ENOENT, -EMSGSIZE, -ENOBUFS, -EFAULT, -ENOMEM (the request stays
+ * outstanding for all of these), -EIDRM (channel removed). Receiving
+ * errors: -EIDRM, -EAGAIN, -ETIMEDOUT, -EINTR, -EMSGSIZE (buffer too
+ * small; hdr.len says the size, the message stays queued), -EFAULT (the
+ * message stays queued). The struct is written back on success and on
+ * error, so out_flags and hdr always tell what happened.
+ */
+struct fastipc_serve {
+	__u64 reply_id;
+	__u64 reply_ptr;
+	__u32 reply_len;
+	__s32 reply_status;
+	__u64 buf_ptr;
+	__u32 buf_cap;
+	__u32 flags;
+	__u64 timeout_ns;
+	__u32 out_flags;
+	__u32 pad;
+	struct fastipc_msg_hdr hdr;
+};
+
+#define FASTIPC_SERVE_SIZE_VER0	104
+
+#define FASTIPC_IOC_MAGIC	0xFA	/* numbers 0x00-0x3f */
+
+/* control fd (/dev/fastipc) */
+#define FASTIPC_IOC_API		_IOWR(FASTIPC_IOC_MAGIC, 0x00, struct fastipc_api)
+#define FASTIPC_IOC_CHAN_CREATE	_IOW(FASTIPC_IOC_MAGIC, 0x01, struct fastipc_chan_create)
+#define FASTIPC_IOC_CONNECT	_IOWR(FASTIPC_IOC_MAGIC, 0x02, struct fastipc_connect)
+#define FASTIPC_IOC_CHAN_STAT	_IOWR(FASTIPC_IOC_MAGIC, 0x03, struct fastipc_chan_stat)
+#define FASTIPC_IOC_CHAN_SET	_IOW(FASTIPC_IOC_MAGIC, 0x04, struct fastipc_chan_set)
+#define FASTIPC_IOC_CHAN_RMID	_IOW(FASTIPC_IOC_MAGIC, 0x05, struct fastipc_chan_rmid)
+
+/* channel fd */
+#define FASTIPC_IOC_RECV	_IOWR(FASTIPC_IOC_MAGIC, 0x10, struct fastipc_serve)
+#define FASTIPC_IOC_REPLY	_IOWR(FASTIPC_IOC_MAGIC, 0x11, struct fastipc_serve)
+#define FASTIPC_IOC_REPLY_RECV	_IOWR(FASTIPC_IOC_MAGIC, 0x12, struct fastipc_serve)
+
+/* connection fd */
+#define FASTIPC_IOC_CALL	_IOWR(FASTIPC_IOC_MAGIC, 0x20, struct fastipc_call)
+#define FASTIPC_IOC_SEND	_IOWR(FASTIPC_IOC_MAGIC, 0x21, struct fastipc_call)
+
+#endif /* _UAPI_LINUX_FASTIPC_H */

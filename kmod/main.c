@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fastipc: fast local procedure calls through /dev/fastipc.
+ *
+ * This file registers the misc device and the module parameters, and
+ * checks at unload that every object was freed.
+ */
+#include <linux/atomic.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "fastipc.h"
+
+#ifndef FASTIPC_VERSION
+#define FASTIPC_VERSION "0.0.0"
+#endif
+
+unsigned int fipc_msg_max_cap = 4U << 20;
+module_param_named(msg_max_cap, fipc_msg_max_cap, uint, 0644);
+MODULE_PARM_DESC(msg_max_cap, "Largest inline payload a channel may allow, bytes (default 4 MiB)");
+
+unsigned int fipc_queue_msgs_cap = 65536;
+module_param_named(queue_msgs_cap, fipc_queue_msgs_cap, uint, 0644);
+MODULE_PARM_DESC(queue_msgs_cap, "Largest per-channel queue, messages (default 65536)");
+
+unsigned int fipc_queue_bytes_cap = 64U << 20;
+module_param_named(queue_bytes_cap, fipc_queue_bytes_cap, uint, 0644);
+MODULE_PARM_DESC(queue_bytes_cap, "Largest per-channel queue, payload bytes (default 64 MiB)");
+
+atomic_t fipc_nr_chans = ATOMIC_INIT(0);
+atomic_t fipc_nr_conns = ATOMIC_INIT(0);
+atomic_t fipc_nr_msgs = ATOMIC_INIT(0);
+
+static const struct file_operations fipc_ctl_fops = {
+	.owner		= THIS_MODULE,
+	.open		= nonseekable_open,
+	.unlocked_ioctl	= fipc_ctl_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= no_llseek,
+};
+
+static struct miscdevice fipc_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= FASTIPC_DEVICE_NAME,
+	.fops	= &fipc_ctl_fops,
+	.mode	= 0666,
+};
+
+static int __init fipc_init(void)
+{
+	int ret;
+
+	ret = misc_register(&fipc_misc);
+	if (ret)
+		return ret;
+	pr_info("version %s loaded\n", FASTIPC_VERSION);
+	return 0;
+}
+
+static void __exit fipc_exit(void)
+{
+	misc_deregister(&fipc_misc);
+	WARN(atomic_read(&fipc_nr_chans) || atomic_read(&fipc_nr_conns) ||
+	     atomic_read(&fipc_nr_msgs),
+	     "fastipc: leaked %d channels, %d connections, %d messages\n",
+	     atomic_read(&fipc_nr_chans), atomic_read(&fipc_nr_conns),
+	     atomic_read(&fipc_nr_msgs));
+}
+
+module_init(fipc_init);
+module_exit(fipc_exit);
+
+MODULE_DESCRIPTION("fastipc: fast local procedure calls");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(FASTIPC_VERSION);

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fastipc messages: allocation, references and the received header.
+ *
+ * A message and its payload are one allocation. Its last reference must be
+ * dropped outside any spinlock: the memory may come from vmalloc.
+ */
+#include <linux/cred.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/pid.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/user_namespace.h>
+
+#include "fastipc.h"
+
+/**
+ * fipc_msg_alloc() - Allocate a message with room for its payload.
+ * @type: enum fastipc_msg_type.
+ * @len: payload length in bytes (already checked against the channel).
+ *
+ * The allocation is charged to the caller's memory cgroup. The sender is
+ * not set: see fipc_msg_set_sender().
+ *
+ * Return: the message with one reference, or NULL.
+ */
+struct fipc_msg *fipc_msg_alloc(u32 type, u32 len)
+{
+	struct fipc_msg *msg;
+
+	msg = kvmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+	if (!msg)
+		return NULL;
+	memset(msg, 0, sizeof(*msg));
+	INIT_LIST_HEAD(&msg->node);
+	INIT_HLIST_NODE(&msg->hnode);
+	refcount_set(&msg->ref, 1);
+	init_waitqueue_head(&msg->wq);
+	msg->type = type;
+	msg->len = len;
+	msg->state = FIPC_MSG_NEW;
+	atomic_inc(&fipc_nr_msgs);
+	return msg;
+}
+
+/**
+ * fipc_msg_set_sender() - Record who sent a message.
+ * @msg: the message.
+ * @pid: the sender's thread group; a reference is taken.
+ * @uid: the sender's effective uid.
+ * @gid: the sender's effective gid.
+ */
+void fipc_msg_set_sender(struct fipc_msg *msg, struct pid *pid, kuid_t uid,
+			 kgid_t gid)
+{
+	msg->pid = get_pid(pid);
+	msg->uid = uid;
+	msg->gid = gid;
+}
+
+/**
+ * fipc_msg_put() - Drop a reference to a message, freeing it on the last.
+ * @msg: the message, or NULL. Must not be called under a spinlock.
+ */
+void fipc_msg_put(struct fipc_msg *msg)
+{
+	if (!msg || !refcount_dec_and_test(&msg->ref))
+		return;
+	put_pid(msg->pid);
+	kvfree(msg->reply);
+	kvfree(msg);
+	atomic_dec(&fipc_nr_msgs);
+}
+
+/**
+ * fipc_msg_put_list() - Drop one reference to every message on a list.
+ * @list: private list of messages linked through &fipc_msg.node.
+ */
+void fipc_msg_put_list(struct list_head *list)
+{
+	struct fipc_msg *msg, *tmp;
+
+	list_for_each_entry_safe(msg, tmp, list, node) {
+		list_del_init(&msg->node);
+		fipc_msg_put(msg);
+	}
+}
+
+/**
+ * fipc_msg_fill_hdr() - Describe a message to its receiver.
+ * @msg: the message.
+ * @hdr: the header to fill; every byte is written.
+ *
+ * Ids are translated into the receiving task's namespaces.
+ */
+void fipc_msg_fill_hdr(const struct fipc_msg *msg, struct fastipc_msg_hdr *hdr)
+{
+	struct user_namespace *ns = current_user_ns();
+
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->msg_id = msg->id;
+	hdr->conn_id = msg->conn_id;
+	hdr->type = msg->type;
+	hdr->op = msg->op;
+	hdr->len = msg->len;
+	hdr->reply_max = msg->reply_max;
+	hdr->pid = pid_vnr(msg->pid);
+	hdr->uid = from_kuid_munged(ns, msg->uid);
+	hdr->gid = from_kgid_munged(ns, msg->gid);
+}

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fastipc server side: RECV, REPLY and REPLY_RECV on a channel fd.
+ *
+ * A received request moves from the channel's queue to its in-progress
+ * table, where REPLY finds it by id. Payloads are copied outside the
+ * channel lock; a receive whose copy-out faults puts the message back at
+ * the head of the queue, so bad input loses nothing.
+ *
+ * Locking: chan->lock, as described in chan.c.
+ */
+#include <linux/errno.h>
+#include <linux/fs.h>
+#include <linux/hashtable.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "fastipc.h"
+#include "wait.h"
+
+#define FIPC_WAIT_FLAGS	(FASTIPC_F_NONBLOCK | FASTIPC_F_TIMEOUT)
+
+static struct fipc_msg *fipc_inflight_find_locked(struct fipc_chan *chan,
+						  u64 id)
+{
+	struct fipc_msg *msg;
+
+	lockdep_assert_held(&chan->lock);
+	hash_for_each_possible(chan->inflight, msg, hnode, id)
+		if (msg->id == id)
+			return msg;
+	return NULL;
+}
+
+static bool fipc_chan_readable(void *arg)
+{
+	const struct fipc_chan *chan = arg;
+
+	return chan->dead || !list_empty(&chan->queue);
+}
+
+/*
+ * Take @msg off the queue. A request enters the in-progress table, which
+ * takes over the queue's reference, and the receiver gets a new one; any
+ * other message hands the queue's reference to the receiver.
+ */
+static void fipc_dequeue_locked(struct fipc_chan *chan, struct fipc_msg *msg)
+{
+	lockdep_assert_held(&chan->lock);
+	list_del_init(&msg->node);
+	chan->nr_queued--;
+	chan->bytes_queued -= msg->len;
+	if (msg->type == FASTIPC_MSG_REQUEST) {
+		msg->state = FIPC_MSG_INFLIGHT;
+		hash_add(chan->inflight, &msg->hnode, msg->id);
+		refcount_inc(&msg->ref);
+	}
+	wake_up_interruptible_poll(&chan->space_wq, EPOLLOUT | EPOLLWRNORM);
+}
+
+/*
+ * Undo fipc_dequeue_locked() after a failed copy-out. A request that left
+ * the in-progress table meanwhile (answered, or completed by shutdown) is
+ * someone else's; an abandoned one, or any message of a dead channel, is
+ * dropped.
+ */
+static void fipc_requeue(struct fipc_chan *chan, struct fipc_msg *msg)
+{
+	bool request = msg->type == FASTIPC_MSG_REQUEST;
+
+	spin_lock(&chan->lock);
+	if (request) {
+		if (hlist_unhashed(&msg->hnode))
+			goto unlock;
+		hash_del(&msg->hnode);
+		if (chan->dead || msg->state == FIPC_MSG_ABANDONED) {
+			refcount_dec(&msg->ref);	/* the table's */
+			goto unlock;
+		}
+	} else {
+		if (chan->dead)
+			goto unlock;
+		refcount_inc(&msg->ref);		/* the queue's */
+	}
+	msg->state = FIPC_MSG_QUEUED;
+	list_add(&msg->node, &chan->queue);
+	chan->nr_queued++;
+	chan->bytes_queued += msg->len;
+	wake_up_interruptible_poll(&chan->recv_wq, EPOLLIN | EPOLLRDNORM);
+unlock:
+	spin_unlock(&chan->lock);
+}
+
+static int fipc_serve_recv(struct fipc_chan *chan, struct fastipc_serve *s,
+			   const struct fipc_deadline *dl)
+{
+	struct fipc_msg *msg;
+	int ret;
+
+	spin_lock(&chan->lock);
+	ret = fipc_wait_locked(&chan->recv_wq, &chan->lock, fipc_chan_readable,
+			       chan, dl, true, true);
+	if (!ret)
+		ret = chan->dead;
+	if (ret) {
+		spin_unlock(&chan->lock);
+		return ret;
+	}
+	msg = list_first_entry(&chan->queue, struct fipc_msg, node);
+	fipc_msg_fill_hdr(msg, &s->hdr);
+	if (msg->len > s->buf_cap) {
+		spin_unlock(&chan->lock);
+		return -EMSGSIZE;
+	}
+	fipc_dequeue_locked(chan, msg);
+	spin_unlock(&chan->lock);
+
+	if (msg->len && copy_to_user(u64_to_user_ptr(s->buf_ptr), msg->data,
+				     msg->len)) {
+		fipc_requeue(chan, msg);
+		ret = -EFAULT;
+	} else {
+		s->out_flags |= FASTIPC_SERVE_RECEIVED;
+	}
+	fipc_msg_put(msg);
+	return ret;
+}
+
+static void *fipc_reply_copy_in(const struct fastipc_serve *s)
+{
+	void *buf;
+
+	if (!s->reply_len)
+		return NULL;
+	buf = kvmalloc(s->reply_len, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(buf, u64_to_user_ptr(s->reply_ptr), s->reply_len)) {
+		kvfree(buf);
+		return ERR_PTR(-EFAULT);
+	}
+	return buf;
+}
+
+/*
+ * Deliver a reply. The request leaves the in-progress table only when the
+ * reply is taken or dropped: on -EMSGSIZE, -ENOBUFS or -EFAULT the server
+ * may answer it again.
+ */
+static int fipc_serve_reply(struct fipc_chan *chan, struct fastipc_serve *s,
+			    bool sync)
+{
+	struct fipc_msg *msg, *done = NULL;
+	void *buf;
+	int ret = 0;
+
+	if (s->reply_len > chan->msg_max)
+		return -EMSGSIZE;
+	buf = fipc_reply_copy_in(s);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+
+	spin_lock(&chan->lock);
+	msg = chan->dead ? NULL : fipc_inflight_find_locked(chan, s->reply_id);
+	if (chan->dead) {
+		ret = chan->dead;
+	} else if (!msg) {
+		ret = -ENOENT;
+	} else if (msg->state == FIPC_MSG_ABANDONED) {
+		hash_del(&msg->hnode);
+		chan->stats.dropped_replies++;
+		s->out_flags |= FASTIPC_SERVE_REPLY_DROPPED;
+		done = msg;
+	} else if (s->reply_len > msg->reply_max) {
+		ret = -ENOBUFS;
+	} else {
+		hash_del(&msg->hnode);
+		msg->reply = buf;
+		msg->reply_len = s->reply_len;
+		msg->status = s->reply_status;
+		msg->result = 0;
+		msg->state = FIPC_MSG_DONE;
+		buf = NULL;
+		chan->stats.replies++;
+		chan->stats.bytes_copied += s->reply_len;
+		if (sync)
+			wake_up_interruptible_sync(&msg->wq);
+		else
+			wake_up_interruptible(&msg->wq);
+		s->out_flags |= FASTIPC_SERVE_REPLIED;
+		done = msg;
+	}
+	spin_unlock(&chan->lock);
+	kvfree(buf);
+	fipc_msg_put(done);
+	return ret;
+}
+
+static int fipc_serve_check(const struct fastipc_serve *s, bool reply,
+			    bool recv)
+{
+	if (s->flags & ~FIPC_WAIT_FLAGS || s->pad)
+		return -EINVAL;
+	if (!reply && (s->reply_id || s->reply_ptr || s->reply_len ||
+		       s->reply_status))
+		return -EINVAL;
+	if (!recv && (s->buf_ptr || s->buf_cap))
+		return -EINVAL;
+	return 0;
+}
+
+static long fipc_serve(struct file *file, unsigned int cmd, unsigned long arg,
+		       bool reply, bool recv)
+{
+	struct fipc_chan *chan = file->private_data;
+	struct fipc_deadline dl;
+	struct fastipc_serve s;
+	int ret, out;
+
+	ret = fipc_args_in(&s, sizeof(s), FASTIPC_SERVE_SIZE_VER0, cmd, arg);
+	if (ret)
+		return ret;
+	ret = fipc_serve_check(&s, reply, recv);
+	if (!ret)
+		ret = fipc_deadline_init(&dl, s.flags, s.timeout_ns, file);
+	if (ret)
+		return ret;
+	s.out_flags = 0;
+	memset(&s.hdr, 0, sizeof(s.hdr));
+	if (reply)
+		ret = fipc_serve_reply(chan, &s, recv);
+	if (!ret && recv)
+		ret = fipc_serve_recv(chan, &s, &dl);
+	out = fipc_args_out(cmd, arg, &s, sizeof(s));
+	return ret ?: out;
+}
+
+/**
+ * fipc_chan_ioctl() - ioctl() on a channel fd.
+ * @file: the channel fd.
+ * @cmd: FASTIPC_IOC_RECV, FASTIPC_IOC_REPLY or FASTIPC_IOC_REPLY_RECV.
+ * @arg: pointer to a struct fastipc_serve.
+ *
+ * Return: 0 or -errno as documented in the uapi header; -ENOTTY for any
+ * other ioctl.
+ */
+long fipc_chan_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	switch (FIPC_IOC_BASE(cmd)) {
+	case FIPC_IOC_BASE(FASTIPC_IOC_RECV):
+		return fipc_serve(file, cmd, arg, false, true);
+	case FIPC_IOC_BASE(FASTIPC_IOC_REPLY):
+		return fipc_serve(file, cmd, arg, true, false);
+	case FIPC_IOC_BASE(FASTIPC_IOC_REPLY_RECV):
+		return fipc_serve(file, cmd, arg, true, true);
+	default:
+		return -ENOTTY;
+	}
+}
