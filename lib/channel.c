@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: LGPL-2.1 OR MIT
+/*
+ * Channels: create (server side), connect (client side), and the msgctl()
+ * of fastipc: stat, set, rmid, by name or key.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int fipc_ref_fill(struct fastipc_chan_ref *ref, const char *name,
+		  uint64_t key)
+{
+	memset(ref, 0, sizeof(*ref));
+	if (name) {
+		size_t len = strnlen(name, FASTIPC_NAME_MAX);
+
+		if (len >= FASTIPC_NAME_MAX)
+			return -ENAMETOOLONG;
+		memcpy(ref->name, name, len);
+	}
+	ref->key = key;
+	return 0;
+}
+
+static int fipc_opts_check(const struct fastipc_chan_opts *opts)
+{
+	size_t i;
+
+	if (opts->flags)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(opts->resv); i++)
+		if (opts->resv[i])
+			return -EINVAL;
+	return 0;
+}
+
+__public __cold int fastipc_chan_create(struct fastipc_dev *dev,
+					const char *name, uint64_t key,
+					uint32_t mode,
+					const struct fastipc_chan_opts *opts)
+{
+	struct fastipc_chan_create arg;
+	int ret;
+
+	memset(&arg, 0, sizeof(arg));
+	if (!name)
+		return -EINVAL;
+	ret = fipc_ref_fill(&arg.ref, name, key);
+	if (ret < 0)
+		return ret;
+	arg.mode = mode;
+	if (opts) {
+		ret = fipc_opts_check(opts);
+		if (ret < 0)
+			return ret;
+		arg.msg_max = opts->msg_max;
+		arg.queue_msgs = opts->queue_msgs;
+		arg.queue_bytes = opts->queue_bytes;
+	}
+	return fipc_ioctl(dev->fd, FASTIPC_IOC_CHAN_CREATE, &arg);
+}
+
+__public int fastipc_chan_stat(struct fastipc_dev *dev, const char *name,
+			       uint64_t key, struct fastipc_chan_stat *st)
+{
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	ret = fipc_ref_fill(&st->ref, name, key);
+	if (ret < 0)
+		return ret;
+	return fipc_ioctl(dev->fd, FASTIPC_IOC_CHAN_STAT, st);
+}
+
+__public int fastipc_chan_set(struct fastipc_dev *dev, const char *name,
+			      uint64_t key, uint32_t flags, uint32_t uid,
+			      uint32_t gid, uint32_t mode)
+{
+	struct fastipc_chan_set arg;
+	int ret;
+
+	memset(&arg, 0, sizeof(arg));
+	ret = fipc_ref_fill(&arg.ref, name, key);
+	if (ret < 0)
+		return ret;
+	arg.flags = flags;
+	arg.uid = flags & FASTIPC_SET_UID ? uid : 0;
+	arg.gid = flags & FASTIPC_SET_GID ? gid : 0;
+	arg.mode = flags & FASTIPC_SET_MODE ? mode : 0;
+	return fipc_ioctl(dev->fd, FASTIPC_IOC_CHAN_SET, &arg);
+}
+
+__public int fastipc_chan_rmid(struct fastipc_dev *dev, const char *name,
+			       uint64_t key)
+{
+	struct fastipc_chan_rmid arg;
+	int ret;
+
+	memset(&arg, 0, sizeof(arg));
+	ret = fipc_ref_fill(&arg.ref, name, key);
+	if (ret < 0)
+		return ret;
+	return fipc_ioctl(dev->fd, FASTIPC_IOC_CHAN_RMID, &arg);
+}
+
+static int fipc_connect_ref(struct fastipc_dev *dev, const char *name,
+			    uint64_t key, struct fastipc_conn **connp)
+{
+	struct fastipc_connect arg;
+	struct fastipc_conn *conn;
+	int ret;
+
+	memset(&arg, 0, sizeof(arg));
+	ret = fipc_ref_fill(&arg.ref, name, key);
+	if (ret < 0)
+		return ret;
+	conn = malloc(sizeof(*conn));
+	if (!conn)
+		return -ENOMEM;
+	ret = fipc_ioctl(dev->fd, FASTIPC_IOC_CONNECT, &arg);
+	if (ret < 0) {
+		free(conn);
+		return ret;
+	}
+	conn->fd = ret;
+	conn->conn_id = arg.conn_id;
+	*connp = conn;
+	return 0;
+}
+
+__public __cold int fastipc_connect(struct fastipc_dev *dev, const char *name,
+				    struct fastipc_conn **connp)
+{
+	if (!name)
+		return -EINVAL;
+	return fipc_connect_ref(dev, name, 0, connp);
+}
+
+__public __cold int fastipc_connect_key(struct fastipc_dev *dev, uint64_t key,
+					struct fastipc_conn **connp)
+{
+	if (!key)
+		return -EINVAL;
+	return fipc_connect_ref(dev, NULL, key, connp);
+}
+
+__public __cold void fastipc_disconnect(struct fastipc_conn *conn)
+{
+	if (!conn)
+		return;
+	close(conn->fd);
+	free(conn);
+}
+
+__public int fastipc_conn_fd(const struct fastipc_conn *conn)
+{
+	return conn->fd;
+}
+
+__public uint64_t fastipc_conn_id(const struct fastipc_conn *conn)
+{
+	return conn->conn_id;
+}
