@@ -1,0 +1,182 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# demo-guest.sh: the main job, run INSIDE the guest as root from the repo
+# directory (make demo runs it through tools/testing/vm/run-guest.sh):
+# load kmod/fastipc.ko, start fastipc-hashd, hash a few hundred real files
+# with fastipc-hash, check every line against sha256sum, stop the server,
+# unload the module, print a summary. Exits non-zero on any mismatch or
+# error.
+#
+# Environment:
+#   FASTIPC_DEMO_FILES     how many files of /usr/bin to hash (default 300)
+#   FASTIPC_DEMO_MAX_KIB   skip files larger than this (default 4096)
+#   FASTIPC_DEMO_BENCH=1   also run tools/bench/fastipc-pingpong before
+#                          unloading (64-byte CALL vs SOCK_SEQPACKET)
+# Besides those, a few files of edge sizes around the chunk size are made
+# in /tmp (empty, 1 byte, chunk-1, chunk, chunk+1, 2*chunk, 1 MiB).
+set -u
+set -f
+
+ME=demo
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+KO=$TOP/kmod/fastipc.ko
+HASHD=$TOP/tools/fastipc-hash/fastipc-hashd
+HASH=$TOP/tools/fastipc-hash/fastipc-hash
+BENCH=$TOP/tools/bench/fastipc-pingpong
+NFILES=${FASTIPC_DEMO_FILES:-300}
+MAXKIB=${FASTIPC_DEMO_MAX_KIB:-4096}
+WORK=
+LOADED=
+PIDFILE=
+
+err()
+{
+	echo "$ME: error: $*" >&2
+}
+
+cleanup()
+{
+	if [ -n "$PIDFILE" ] && [ -s "$PIDFILE" ]; then
+		kill -TERM "$(cat "$PIDFILE")" 2>/dev/null
+		sleep 1
+	fi
+	[ -n "$LOADED" ] && rmmod fastipc 2>/dev/null
+	[ -n "$WORK" ] && rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail()
+{
+	err "$*"
+	exit 1
+}
+
+preflight()
+{
+	[ "$(id -u)" -eq 0 ] || fail "must run as root (in the guest)"
+	for f in "$KO" "$HASHD" "$HASH"; do
+		[ -e "$f" ] || fail "$f is missing: run make first"
+	done
+	[ -e /sys/module/fastipc ] && fail "fastipc is already loaded"
+	WORK=$(mktemp -d /tmp/fastipc-demo.XXXXXX) || fail "mktemp"
+	PIDFILE=$WORK/hashd.pid
+}
+
+load_module()
+{
+	insmod "$KO" || fail "insmod $KO"
+	LOADED=1
+	i=0
+	while [ ! -c /dev/fastipc ]; do
+		i=$((i + 1))
+		[ $i -le 50 ] || fail "/dev/fastipc did not appear after insmod"
+		sleep 0.1
+	done
+	echo "$ME: loaded $KO"
+}
+
+start_server()
+{
+	"$HASHD" -d -p "$PIDFILE" 2>"$WORK/hashd.log" ||
+		fail "fastipc-hashd did not start: $(cat "$WORK/hashd.log")"
+	[ -s "$PIDFILE" ] || fail "fastipc-hashd wrote no pid file"
+	sed "s/^/$ME: /" "$WORK/hashd.log"
+}
+
+# Chunk size = msg_max - 8 (the session handle), from the server's log line.
+make_edge_files()
+{
+	msg_max=$(sed -n 's/.*msg_max \([0-9]*\) bytes.*/\1/p' "$WORK/hashd.log")
+	[ -n "$msg_max" ] || fail "cannot read msg_max from the server's log"
+	c=$((msg_max - 8))
+	mkdir "$WORK/edge"
+	for n in 0 1 $((c - 1)) $c $((c + 1)) $((2 * c)) 1048576; do
+		head -c "$n" /dev/urandom >"$WORK/edge/size-$n" ||
+			fail "cannot write $WORK/edge/size-$n"
+	done
+}
+
+# Regular, readable files of /usr/bin without white space in their names.
+list_files()
+{
+	find /usr/bin -maxdepth 1 -type f -readable -size -$((MAXKIB + 1))k |
+		grep -v '[[:space:]\\]' | LC_ALL=C sort | head -n "$NFILES" \
+		>"$WORK/list"
+	find "$WORK/edge" -type f | LC_ALL=C sort >>"$WORK/list"
+	[ "$(wc -l <"$WORK/list")" -gt 7 ] || fail "found no files to hash"
+}
+
+hash_files()
+{
+	# shellcheck disable=SC2046 # the names have no white space
+	set -- $(cat "$WORK/list")
+	sha256sum "$@" >"$WORK/ref.out" || fail "sha256sum failed"
+	if ! "$HASH" --stats "$@" >"$WORK/fastipc.out" 2>"$WORK/fastipc.err"
+	then
+		sed "s/^/$ME: /" "$WORK/fastipc.err" >&2
+		fail "fastipc-hash reported errors"
+	fi
+	STATS=$(sed -n 's/^fastipc-hash: \(files .*\)/\1/p' "$WORK/fastipc.err")
+}
+
+# Every sha256sum line must be the fastipc-hash line at the same place.
+compare()
+{
+	MISMATCHES=$(awk 'NR == FNR { ref[FNR] = $0; n = FNR; next }
+		{ got[FNR] = $0 }
+		END { m = 0
+		      for (i = 1; i <= n; i++) if (got[i] != ref[i]) m++
+		      print m }' "$WORK/ref.out" "$WORK/fastipc.out")
+	if [ "$MISMATCHES" -ne 0 ]; then
+		diff "$WORK/ref.out" "$WORK/fastipc.out" | head -n 20 >&2
+	fi
+}
+
+stop_server()
+{
+	pid=$(cat "$PIDFILE")
+	kill -TERM "$pid" || fail "kill fastipc-hashd ($pid)"
+	i=0
+	while kill -0 "$pid" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le 100 ] || fail "fastipc-hashd ($pid) ignored SIGTERM"
+		sleep 0.1
+	done
+	PIDFILE=
+	grep -q 'stopped:' "$WORK/hashd.log" ||
+		fail "fastipc-hashd did not stop cleanly: $(cat "$WORK/hashd.log")"
+	grep 'stopped:' "$WORK/hashd.log" | sed "s/^/$ME: /"
+}
+
+bench()
+{
+	[ "${FASTIPC_DEMO_BENCH:-0}" = 1 ] || return 0
+	st=0
+	"$BENCH" >"$WORK/bench.out" 2>&1 || st=$?
+	sed "s/^/$ME: bench: /" "$WORK/bench.out"
+	[ "$st" -eq 0 ] || fail "fastipc-pingpong failed (status $st)"
+}
+
+unload_module()
+{
+	rmmod fastipc || fail "rmmod fastipc"
+	LOADED=
+	echo "$ME: unloaded fastipc"
+}
+
+preflight
+load_module
+start_server
+make_edge_files
+list_files
+hash_files
+compare
+stop_server
+bench
+unload_module
+echo "$ME: summary: $STATS, mismatches $MISMATCHES" \
+	"(checked against sha256sum, $(wc -l <"$WORK/ref.out") lines)"
+[ "$MISMATCHES" -eq 0 ] || fail "$MISMATCHES digests differ from sha256sum"
+echo "$ME: OK"

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fastipc-hashd procedures: SHA-256 (OpenSSL EVP) over one message or over
+ * a session of chunks, with per-connection session tables.
+ *
+ * Locking: st->lock protects the connection table, every slot and the
+ * busy/orphan flags. A handler marks its session busy under the lock and
+ * hashes without it; a DISCONNECT that finds a session busy (its client
+ * died mid-call) marks it orphan and the handler frees it when done.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "hashd.h"
+#include "proto.h"
+
+#define FHASH_CONN_BUCKETS	256
+#define FHASH_SLOT_BITS		8
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
+struct fhash_sess {
+	EVP_MD_CTX *md;
+	uint64_t handle;
+	uint64_t conn_id;
+	bool busy;
+	bool orphan;
+};
+
+struct fhash_conn {
+	uint64_t id;
+	struct fhash_conn *next;
+	struct fhash_sess *slot[FHASH_SESSIONS_MAX];
+};
+
+struct fhash_state {
+	pthread_mutex_t lock;
+	EVP_MD *sha256;		/* fetched once, not per call */
+	uint64_t next_gen;
+	struct fhash_conn *conns[FHASH_CONN_BUCKETS];
+	struct fhash_stats stats;
+};
+
+static void fhash_sess_free(struct fhash_sess *s)
+{
+	EVP_MD_CTX_free(s->md);
+	free(s);
+}
+
+static struct fhash_conn **fhash_conn_link(struct fhash_state *st, uint64_t id)
+{
+	struct fhash_conn **pp = &st->conns[id % FHASH_CONN_BUCKETS];
+
+	while (*pp && (*pp)->id != id)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static struct fhash_conn *fhash_conn_get(struct fhash_state *st, uint64_t id)
+{
+	struct fhash_conn **pp = fhash_conn_link(st, id);
+
+	if (!*pp) {
+		*pp = calloc(1, sizeof(**pp));
+		if (*pp)
+			(*pp)->id = id;
+	}
+	return *pp;
+}
+
+/* Drop a connection and its sessions (busy ones are freed by their user). */
+static void fhash_conn_drop(struct fhash_state *st, uint64_t id)
+{
+	struct fhash_conn **pp = fhash_conn_link(st, id);
+	struct fhash_conn *c = *pp;
+	int i;
+
+	if (!c)
+		return;
+	*pp = c->next;
+	for (i = 0; i < FHASH_SESSIONS_MAX; i++) {
+		if (!c->slot[i])
+			continue;
+		if (c->slot[i]->busy)
+			c->slot[i]->orphan = true;
+		else
+			fhash_sess_free(c->slot[i]);
+	}
+	free(c);
+}
+
+/*
+ * Insert @s into its connection's table and give it a handle, copied to
+ * @handle: once unlocked, @s may already be finalized by a (guessing) peer.
+ */
+static int fhash_sess_add(struct fhash_state *st, struct fhash_sess *s,
+			  uint64_t *handle)
+{
+	struct fhash_conn *c;
+	int i, ret = -EMFILE;
+
+	pthread_mutex_lock(&st->lock);
+	c = fhash_conn_get(st, s->conn_id);
+	if (!c) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < FHASH_SESSIONS_MAX; i++) {
+		if (!c->slot[i]) {
+			s->handle = (++st->next_gen << FHASH_SLOT_BITS) | i;
+			*handle = s->handle;
+			c->slot[i] = s;
+			ret = 0;
+			break;
+		}
+	}
+out:
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+/* Find the session @handle of connection @conn_id and mark it busy. */
+static int fhash_sess_get(struct fhash_state *st, uint64_t conn_id,
+			  uint64_t handle, struct fhash_sess **sp)
+{
+	uint64_t i = handle & ((1U << FHASH_SLOT_BITS) - 1);
+	struct fhash_conn *c;
+	struct fhash_sess *s;
+	int ret = -EBADF;
+
+	pthread_mutex_lock(&st->lock);
+	c = *fhash_conn_link(st, conn_id);
+	if (!c || i >= FHASH_SESSIONS_MAX)
+		goto out;
+	s = c->slot[i];
+	if (!s || s->handle != handle)
+		goto out;
+	ret = -EBUSY;
+	if (s->busy)
+		goto out;
+	s->busy = true;
+	*sp = s;
+	ret = 0;
+out:
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+/* Release a busy session; with @remove (or if orphaned) free it. */
+static void fhash_sess_put(struct fhash_state *st, struct fhash_sess *s,
+			   bool remove)
+{
+	struct fhash_conn *c;
+
+	pthread_mutex_lock(&st->lock);
+	s->busy = false;
+	if (s->orphan) {
+		fhash_sess_free(s);
+	} else if (remove) {
+		c = *fhash_conn_link(st, s->conn_id);
+		if (c)
+			c->slot[s->handle & ((1U << FHASH_SLOT_BITS) - 1)] = NULL;
+		fhash_sess_free(s);
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
+static int fhash_end(struct fhash_state *st, int status, size_t bytes)
+{
+	atomic_fetch_add(&st->stats.calls, 1);
+	atomic_fetch_add(&st->stats.bytes, bytes);
+	if (status < 0)
+		atomic_fetch_add(&st->stats.errors, 1);
+	return status;
+}
+
+static int fhash_digest(void *ctx, const struct fastipc_msg_hdr *hdr,
+			const void *req, size_t req_len,
+			void *rep, size_t rep_cap, size_t *rep_len)
+{
+	struct fhash_state *st = ctx;
+
+	(void)hdr;
+	if (rep_cap < FHASH_DIGEST_LEN)
+		return fhash_end(st, -ENOBUFS, 0);
+	if (!EVP_Digest(req, req_len, rep, NULL, st->sha256, NULL))
+		return fhash_end(st, -EIO, 0);
+	*rep_len = FHASH_DIGEST_LEN;
+	return fhash_end(st, 0, req_len);
+}
+
+static int fhash_begin(void *ctx, const struct fastipc_msg_hdr *hdr,
+		       const void *req, size_t req_len,
+		       void *rep, size_t rep_cap, size_t *rep_len)
+{
+	struct fhash_state *st = ctx;
+	struct fhash_sess *s;
+	uint64_t handle;
+	int ret = -ENOMEM;
+
+	if (rep_cap < FHASH_HANDLE_LEN)
+		return fhash_end(st, -ENOBUFS, 0);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return fhash_end(st, -ENOMEM, 0);
+	s->conn_id = hdr->conn_id;
+	s->md = EVP_MD_CTX_new();
+	if (!s->md)
+		goto err;
+	ret = -EIO;
+	if (!EVP_DigestInit_ex(s->md, st->sha256, NULL) ||
+	    !EVP_DigestUpdate(s->md, req, req_len))
+		goto err;
+	ret = fhash_sess_add(st, s, &handle);
+	if (ret < 0)
+		goto err;
+	memcpy(rep, &handle, FHASH_HANDLE_LEN);
+	*rep_len = FHASH_HANDLE_LEN;
+	return fhash_end(st, 0, req_len);
+err:
+	fhash_sess_free(s);
+	return fhash_end(st, ret, 0);
+}
+
+/* UPDATE and FINAL (@rep NULL for UPDATE), and ABORT (@abort). */
+static int fhash_feed(struct fhash_state *st, const struct fastipc_msg_hdr *hdr,
+		      const void *req, size_t req_len, unsigned char *rep,
+		      bool abort)
+{
+	struct fhash_sess *s;
+	uint64_t handle;
+	size_t len;
+	int ret;
+
+	if (req_len < FHASH_HANDLE_LEN)
+		return fhash_end(st, -EINVAL, 0);
+	memcpy(&handle, req, FHASH_HANDLE_LEN);
+	ret = fhash_sess_get(st, hdr->conn_id, handle, &s);
+	if (ret < 0)
+		return fhash_end(st, ret, 0);
+	len = abort ? 0 : req_len - FHASH_HANDLE_LEN;
+	if (!EVP_DigestUpdate(s->md, (const char *)req + FHASH_HANDLE_LEN, len) ||
+	    (rep && !EVP_DigestFinal_ex(s->md, rep, NULL)))
+		ret = -EIO;
+	fhash_sess_put(st, s, abort || rep || ret < 0);
+	return fhash_end(st, ret, ret < 0 ? 0 : len);
+}
+
+static int fhash_update(void *ctx, const struct fastipc_msg_hdr *hdr,
+			const void *req, size_t req_len,
+			void *rep, size_t rep_cap, size_t *rep_len)
+{
+	(void)rep, (void)rep_cap, (void)rep_len;
+	return fhash_feed(ctx, hdr, req, req_len, NULL, false);
+}
+
+static int fhash_final(void *ctx, const struct fastipc_msg_hdr *hdr,
+		       const void *req, size_t req_len,
+		       void *rep, size_t rep_cap, size_t *rep_len)
+{
+	int ret;
+
+	if (rep_cap < FHASH_DIGEST_LEN)
+		return fhash_end(ctx, -ENOBUFS, 0);
+	ret = fhash_feed(ctx, hdr, req, req_len, rep, false);
+	if (ret == 0)
+		*rep_len = FHASH_DIGEST_LEN;
+	return ret;
+}
+
+static int fhash_abort(void *ctx, const struct fastipc_msg_hdr *hdr,
+		       const void *req, size_t req_len,
+		       void *rep, size_t rep_cap, size_t *rep_len)
+{
+	(void)rep, (void)rep_cap, (void)rep_len;
+	return fhash_feed(ctx, hdr, req, req_len, NULL, true);
+}
+
+static void fhash_conn_event(void *ctx, const struct fastipc_msg_hdr *hdr)
+{
+	struct fhash_state *st = ctx;
+
+	if (hdr->type == FASTIPC_MSG_CONNECT) {
+		atomic_fetch_add(&st->stats.conns, 1);
+		return;
+	}
+	pthread_mutex_lock(&st->lock);
+	fhash_conn_drop(st, hdr->conn_id);
+	pthread_mutex_unlock(&st->lock);
+}
+
+int fhash_register(struct fastipc_server *srv, struct fhash_state *st)
+{
+	static const struct {
+		uint32_t op;
+		fastipc_handler_t fn;
+	} ops[] = {
+		{ FHASH_OP_DIGEST, fhash_digest },
+		{ FHASH_OP_BEGIN, fhash_begin },
+		{ FHASH_OP_UPDATE, fhash_update },
+		{ FHASH_OP_FINAL, fhash_final },
+		{ FHASH_OP_ABORT, fhash_abort },
+	};
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		ret = fastipc_server_register(srv, ops[i].op, ops[i].fn, st);
+		if (ret < 0)
+			return ret;
+	}
+	return fastipc_server_on_conn(srv, fhash_conn_event, st);
+}
+
+struct fhash_state *fhash_state_new(void)
+{
+	struct fhash_state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return NULL;
+	st->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (!st->sha256) {
+		free(st);
+		return NULL;
+	}
+	pthread_mutex_init(&st->lock, NULL);
+	return st;
+}
+
+void fhash_state_free(struct fhash_state *st)
+{
+	int i;
+
+	if (!st)
+		return;
+	for (i = 0; i < FHASH_CONN_BUCKETS; i++)
+		while (st->conns[i])
+			fhash_conn_drop(st, st->conns[i]->id);
+	pthread_mutex_destroy(&st->lock);
+	EVP_MD_free(st->sha256);
+	free(st);
+}
+
+const struct fhash_stats *fhash_stats(const struct fhash_state *st)
+{
+	return &st->stats;
+}
