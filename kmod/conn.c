@@ -149,6 +149,10 @@ static long fipc_conn_call(struct file *file, unsigned int cmd,
 	c.rep_len = 0;
 	c.status = 0;
 	c.msg_id = 0;
+	/* An argument we could not write back would lose the reply. */
+	ret = fipc_args_out(cmd, arg, &c, sizeof(c));
+	if (ret)
+		return ret;
 	ret = fipc_call_do(conn, &c, &dl, oneway);
 	if (ret) {
 		fipc_chan_count_error(conn->chan, ret);

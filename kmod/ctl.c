@@ -130,6 +130,12 @@ static long fipc_ctl_connect(unsigned int cmd, unsigned long arg)
 		fipc_chan_put(chan);
 		return ret;
 	}
+	/* Fail before the server hears of a connection we cannot return. */
+	ret = fipc_args_out(cmd, arg, &c, sizeof(c));
+	if (ret) {
+		fipc_chan_put(chan);
+		return ret;
+	}
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
 		fipc_chan_put(chan);

@@ -96,8 +96,13 @@ unlock:
 	spin_unlock(&chan->lock);
 }
 
+/*
+ * Receive one message into @s. On success *@msgp keeps a reference to it,
+ * so that the caller can put it back if @s cannot be written back.
+ */
 static int fipc_serve_recv(struct fipc_chan *chan, struct fastipc_serve *s,
-			   const struct fipc_deadline *dl)
+			   const struct fipc_deadline *dl,
+			   struct fipc_msg **msgp)
 {
 	struct fipc_msg *msg;
 	int ret;
@@ -123,12 +128,12 @@ static int fipc_serve_recv(struct fipc_chan *chan, struct fastipc_serve *s,
 	if (msg->len && copy_to_user(u64_to_user_ptr(s->buf_ptr), msg->data,
 				     msg->len)) {
 		fipc_requeue(chan, msg);
-		ret = -EFAULT;
-	} else {
-		s->out_flags |= FASTIPC_SERVE_RECEIVED;
+		fipc_msg_put(msg);
+		return -EFAULT;
 	}
-	fipc_msg_put(msg);
-	return ret;
+	s->out_flags |= FASTIPC_SERVE_RECEIVED;
+	*msgp = msg;
+	return 0;
 }
 
 static void *fipc_reply_copy_in(const struct fastipc_serve *s)
@@ -218,6 +223,7 @@ static long fipc_serve(struct file *file, unsigned int cmd, unsigned long arg,
 		       bool reply, bool recv)
 {
 	struct fipc_chan *chan = file->private_data;
+	struct fipc_msg *msg = NULL;
 	struct fipc_deadline dl;
 	struct fastipc_serve s;
 	int ret, out;
@@ -232,11 +238,20 @@ static long fipc_serve(struct file *file, unsigned int cmd, unsigned long arg,
 		return ret;
 	s.out_flags = 0;
 	memset(&s.hdr, 0, sizeof(s.hdr));
+	/* An argument we could not write back would lose the outcome. */
+	ret = fipc_args_out(cmd, arg, &s, sizeof(s));
+	if (ret)
+		return ret;
 	if (reply)
 		ret = fipc_serve_reply(chan, &s, recv);
 	if (!ret && recv)
-		ret = fipc_serve_recv(chan, &s, &dl);
+		ret = fipc_serve_recv(chan, &s, &dl, &msg);
 	out = fipc_args_out(cmd, arg, &s, sizeof(s));
+	if (msg) {
+		if (out)
+			fipc_requeue(chan, msg);
+		fipc_msg_put(msg);
+	}
 	return ret ?: out;
 }
 

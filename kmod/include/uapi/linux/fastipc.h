@@ -388,7 +388,9 @@ struct fastipc_msg_hdr {
  * errors: -EIDRM, -EAGAIN, -ETIMEDOUT, -EINTR, -EMSGSIZE (buffer too
  * small; hdr.len says the size, the message stays queued), -EFAULT (the
  * message stays queued). The struct is written back on success and on
- * error, so out_flags and hdr always tell what happened.
+ * error, so out_flags and hdr always tell what happened; if it cannot be
+ * written (-EFAULT), nothing is done. Fields marked for other ioctls must
+ * be 0 (-EINVAL). Return: 0; the payload length is hdr.len.
  */
 struct fastipc_serve {
 	__u64 reply_id;
