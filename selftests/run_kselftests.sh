@@ -1,0 +1,95 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run every fastipc kselftest, as root, inside the test guest (or any
+# machine that can load the module):
+#
+#	sh selftests/run_kselftests.sh
+#
+# Loads kmod/fastipc.ko unless already loaded, runs each test program with a
+# timeout, prints their TAP output, checks that `rmmod fastipc` succeeds
+# afterwards, and ends with "N passed, N failed, N skipped". Exits non-zero
+# if anything failed.
+#
+# Environment: FASTIPC_TEST_BIN (directory of the test programs, default
+# this directory), FASTIPC_KO (module path), FASTIPC_TEST_TIMEOUT (seconds
+# per program, default 120), FASTIPC_TESTS (programs to run).
+
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+bin=${FASTIPC_TEST_BIN:-$here}
+ko=${FASTIPC_KO:-$top/kmod/fastipc.ko}
+tmo=${FASTIPC_TEST_TIMEOUT:-120}
+tests=${FASTIPC_TESTS:-"api_test chan_test call_test wait_test death_test perm_test abuse_test"}
+
+log=$(mktemp "${TMPDIR:-/tmp}/fastipc-ksft.XXXXXX") || exit 1
+trap 'rm -f "$log"' EXIT
+passed=0
+failed=0
+skipped=0
+
+summary() {
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+	exit $?
+}
+
+is_loaded() {
+	grep -q '^fastipc ' /proc/modules 2>/dev/null
+}
+
+if ! is_loaded; then
+	if ! insmod "$ko"; then
+		echo "not ok - insmod $ko failed"
+		failed=$((failed + 1))
+		summary
+	fi
+fi
+i=0
+while [ ! -c /dev/fastipc ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+
+for t in $tests; do
+	echo "# ==== $t"
+	if [ ! -x "$bin/$t" ]; then
+		echo "not ok - $t: $bin/$t not built"
+		failed=$((failed + 1))
+		continue
+	fi
+	# To a file, not a pipe: a stray child must not hang the runner.
+	(cd "$bin" && timeout -k 5 "$tmo" "./$t") >"$log" 2>&1
+	rc=$?
+	out=$(cat "$log")
+	printf '%s\n' "$out"
+	p=$(printf '%s\n' "$out" | grep '^ok ' | grep -vc '# SKIP')
+	s=$(printf '%s\n' "$out" | grep '^ok ' | grep -c '# SKIP')
+	f=$(printf '%s\n' "$out" | grep -c '^not ok ')
+	passed=$((passed + p))
+	skipped=$((skipped + s))
+	failed=$((failed + f))
+	case $rc in
+	0)	;;
+	4)	[ "$p$s$f" = "000" ] && skipped=$((skipped + 1)) ;;
+	124|137) echo "not ok - $t: timed out after ${tmo}s"
+		failed=$((failed + 1)) ;;
+	*)	if [ "$f" -eq 0 ]; then
+			echo "not ok - $t: exit status $rc without a failed test"
+			failed=$((failed + 1))
+		fi ;;
+	esac
+	echo "# $t: exit $rc, $p passed, $f failed, $s skipped"
+done
+
+# Every fd is closed now: the module must unload.
+if rmmod fastipc; then
+	echo "ok - rmmod fastipc"
+	passed=$((passed + 1))
+else
+	echo "not ok - rmmod fastipc failed"
+	failed=$((failed + 1))
+fi
+summary

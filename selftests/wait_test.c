@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fastipc: timeouts, non-blocking mode, -EINTR, full queues, cancellation
+ * of calls whose caller gave up, and dropped late replies.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "fastipc_util.h"
+
+FIXTURE(wait) {
+	union {
+		int fd[3];
+		struct {
+			int ctl, chan, conn;
+		};
+	};
+	__u64 conn_id;
+	char name[FASTIPC_NAME_MAX];
+};
+
+FIXTURE_SETUP(wait)
+{
+	FIPC_REQUIRE_DEV();
+	ASSERT_EQ(0, fipc_setup(self->fd, &self->conn_id, self->name, "wait",
+				0, 0, 0));
+}
+
+FIXTURE_TEARDOWN(wait)
+{
+	close(self->conn);
+	close(self->chan);
+	close(self->ctl);
+}
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * FIPC_SEC + ts.tv_nsec;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+/* SIGUSR1 interrupts system calls: no SA_RESTART. */
+static int install_sigusr1(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGUSR1, &sa, NULL);
+}
+
+TEST_F(wait, call_timeouts)
+{
+	static const __u64 tmo[] = { 0, 1, 10 * FIPC_MS };
+	struct fastipc_chan_stat st;
+	unsigned int i;
+	__u64 t0;
+
+	for (i = 0; i < ARRAY_SIZE(tmo); i++) {
+		t0 = mono_ns();
+		EXPECT_EQ(-ETIMEDOUT, fipc_call_timeout(self->conn, i, "x", 1,
+							tmo[i], NULL))
+			TH_LOG("timeout %llu ns", (unsigned long long)tmo[i]);
+		EXPECT_LE(t0 + tmo[i], mono_ns());
+	}
+	/* The cancelled requests were taken off the queue. */
+	EXPECT_EQ(-EAGAIN, fipc_recv(self->chan, NULL, 0, FASTIPC_F_NONBLOCK,
+				     0, NULL));
+	ASSERT_EQ(0, fipc_stat(self->ctl, self->name, &st));
+	EXPECT_EQ(0U, st.queue_msgs);
+	EXPECT_EQ(0U, st.queue_bytes);
+	EXPECT_EQ(3ULL, st.counters.timeouts);
+	EXPECT_EQ(3ULL, st.counters.cancelled);
+	EXPECT_EQ(0ULL, st.counters.replies);
+}
+
+TEST_F(wait, recv_timeouts)
+{
+	static const __u64 tmo[] = { 0, 1, 10 * FIPC_MS };
+	unsigned int i;
+	__u64 t0;
+
+	for (i = 0; i < ARRAY_SIZE(tmo); i++) {
+		t0 = mono_ns();
+		EXPECT_EQ(-ETIMEDOUT, fipc_recv(self->chan, NULL, 0,
+						FASTIPC_F_TIMEOUT, tmo[i], NULL))
+			TH_LOG("timeout %llu ns", (unsigned long long)tmo[i]);
+		EXPECT_LE(t0 + tmo[i], mono_ns());
+	}
+}
+
+TEST_F(wait, timeout_value_without_flag)
+{
+	struct fastipc_call c;
+
+	fipc_call_init(&c, 1, NULL, 0, NULL, 0);
+	c.flags = 0;
+	c.timeout_ns = 5;
+	EXPECT_EQ(-EINVAL, fipc_ioctl(self->conn, FASTIPC_IOC_CALL, &c));
+	fipc_call_init(&c, 1, NULL, 0, NULL, 0);
+	c.flags = FASTIPC_F_NONBLOCK;
+	c.timeout_ns = 5;
+	EXPECT_EQ(-EINVAL, fipc_ioctl(self->conn, FASTIPC_IOC_CALL, &c));
+	EXPECT_EQ(-EINVAL, fipc_recv(self->chan, NULL, 0, FASTIPC_F_NONBLOCK,
+				     5, NULL));
+	EXPECT_EQ(-EINVAL, fipc_recv(self->chan, NULL, 0, 0, FIPC_SEC, NULL));
+	/* Nothing was queued by the rejected calls. */
+	EXPECT_EQ(-EAGAIN, fipc_recv(self->chan, NULL, 0, FASTIPC_F_NONBLOCK,
+				     0, NULL));
+}
+
+TEST_F(wait, send_timeout_value_without_flag)
+{
+	struct fastipc_call c;
+
+	memset(&c, 0, sizeof(c));
+	c.timeout_ns = 5;
+	EXPECT_EQ(-EINVAL, fipc_ioctl(self->conn, FASTIPC_IOC_SEND, &c));
+	EXPECT_EQ(-EAGAIN, fipc_recv(self->chan, NULL, 0, FASTIPC_F_NONBLOCK,
+				     0, NULL));
+}
+
+TEST_F(wait, recv_nonblock_flag)
+{
+	__u64 t0 = mono_ns();
+
+	EXPECT_EQ(-EAGAIN, fipc_recv(self->chan, NULL, 0, FASTIPC_F_NONBLOCK,
+				     0, NULL));
+	EXPECT_GT(t0 + FIPC_SEC, mono_ns());
+}
+
+TEST_F(wait, recv_nonblock_fd)
+{
+	int fl = fcntl(self->chan, F_GETFL);
+
+	ASSERT_LE(0, fl);
+	ASSERT_EQ(0, fcntl(self->chan, F_SETFL, fl | O_NONBLOCK));
+	EXPECT_EQ(-EAGAIN, fipc_recv(self->chan, NULL, 0, 0, 0, NULL));
+	ASSERT_EQ(0, fcntl(self->chan, F_SETFL, fl & ~O_NONBLOCK));
+	EXPECT_EQ(-ETIMEDOUT, fipc_recv(self->chan, NULL, 0, FASTIPC_F_TIMEOUT,
+					FIPC_MS, NULL));
+}
+
+TEST_F(wait, call_eintr)
+{
+	struct fastipc_chan_stat st;
+	struct fastipc_call c;
+	struct fipc_bg b;
+	__u64 t0 = mono_ns();
+
+	ASSERT_EQ(0, install_sigusr1());
+	fipc_call_init(&c, 1, "x", 1, NULL, 0);
+	ASSERT_EQ(0, fipc_bg_start(&b, self->conn, FASTIPC_IOC_CALL, &c));
+	ASSERT_EQ(0, fipc_bg_blocked(&b));
+	ASSERT_EQ(0, pthread_kill(b.th, SIGUSR1));
+	EXPECT_EQ(-EINTR, fipc_bg_join(&b));
+	EXPECT_GT(t0 + FIPC_WAIT_NS / 2, mono_ns());
+	/* Cancelled before any server saw it: removed from the queue. */
+	EXPECT_EQ(-EAGAIN, fipc_recv(self->chan, NULL, 0, FASTIPC_F_NONBLOCK,
+				     0, NULL));
+	ASSERT_EQ(0, fipc_stat(self->ctl, self->name, &st));
+	EXPECT_EQ(1ULL, st.counters.cancelled);
+	EXPECT_EQ(0ULL, st.counters.timeouts);
+	EXPECT_EQ(0U, st.queue_msgs);
+}
+
+TEST_F(wait, recv_eintr)
+{
+	struct fastipc_serve s;
+	struct fipc_bg b;
+	__u64 t0 = mono_ns();
+
+	ASSERT_EQ(0, install_sigusr1());
+	memset(&s, 0, sizeof(s));
+	s.flags = FASTIPC_F_TIMEOUT;
+	s.timeout_ns = FIPC_WAIT_NS;
+	ASSERT_EQ(0, fipc_bg_start(&b, self->chan, FASTIPC_IOC_RECV, &s));
+	ASSERT_EQ(0, fipc_bg_blocked(&b));
+	ASSERT_EQ(0, pthread_kill(b.th, SIGUSR1));
+	EXPECT_EQ(-EINTR, fipc_bg_join(&b));
+	EXPECT_GT(t0 + FIPC_WAIT_NS / 2, mono_ns());
+	EXPECT_EQ(0U, s.out_flags);
+}
+
+/* A signal after the server received the call: the reply is dropped. */
+TEST_F(wait, call_eintr_after_receive)
+{
+	struct fastipc_chan_stat st;
+	struct fastipc_msg_hdr h;
+	struct fastipc_call c;
+	struct fipc_bg b;
+	__u32 out = 0;
+
+	ASSERT_EQ(0, install_sigusr1());
+	fipc_call_init(&c, 1, "x", 1, NULL, 0);
+	ASSERT_EQ(0, fipc_bg_start(&b, self->conn, FASTIPC_IOC_CALL, &c));
+	ASSERT_EQ(1, fipc_recv_type(self->chan, FASTIPC_MSG_REQUEST, &out,
+				    sizeof(out), &h));
+	ASSERT_EQ(0, fipc_bg_blocked(&b));
+	ASSERT_EQ(0, pthread_kill(b.th, SIGUSR1));
+	EXPECT_EQ(-EINTR, fipc_bg_join(&b));
+	EXPECT_EQ(0, fipc_reply(self->chan, h.msg_id, "late", 4, 0, &out));
+	EXPECT_EQ(FASTIPC_SERVE_REPLY_DROPPED, out);
+	ASSERT_EQ(0, fipc_stat(self->ctl, self->name, &st));
+	EXPECT_EQ(1ULL, st.counters.cancelled);
+	EXPECT_EQ(1ULL, st.counters.dropped_replies);
+	EXPECT_EQ(0ULL, st.counters.replies);
+}
+
+TEST_F(wait, late_reply_dropped)
+{
+	struct fastipc_chan_stat st;
+	struct fastipc_msg_hdr h;
+	struct fastipc_call c;
+	struct fipc_bg b;
+	__u32 out = 0;
+
+	fipc_call_init(&c, 1, NULL, 0, NULL, 0);
+	c.timeout_ns = 2 * FIPC_SEC;
+	ASSERT_EQ(0, fipc_bg_start(&b, self->conn, FASTIPC_IOC_CALL, &c));
+	ASSERT_EQ(0, fipc_recv_type(self->chan, FASTIPC_MSG_REQUEST, NULL, 0, &h));
+	EXPECT_EQ(-ETIMEDOUT, fipc_bg_join(&b));
+	EXPECT_EQ(0, fipc_reply(self->chan, h.msg_id, NULL, 0, 0, &out));
+	EXPECT_EQ(FASTIPC_SERVE_REPLY_DROPPED, out);
+	/* Dropped once: the id is no longer outstanding. */
+	EXPECT_EQ(-ENOENT, fipc_reply(self->chan, h.msg_id, NULL, 0, 0, NULL));
+	ASSERT_EQ(0, fipc_stat(self->ctl, self->name, &st));
+	EXPECT_EQ(1ULL, st.counters.timeouts);
+	EXPECT_EQ(1ULL, st.counters.cancelled);
+	EXPECT_EQ(1ULL, st.counters.dropped_replies);
+	EXPECT_EQ(0ULL, st.counters.replies);
+}
+
+/* NONBLOCK on CALL is about queue room; the reply is still awaited. */
+TEST_F(wait, nonblock_call_awaits_reply)
+{
+	struct fastipc_msg_hdr h;
+	struct fastipc_call c;
+	struct fipc_bg b;
+	char rep[4];
+
+	fipc_call_init(&c, 1, NULL, 0, rep, sizeof(rep));
+	c.flags |= FASTIPC_F_NONBLOCK;
+	ASSERT_EQ(0, fipc_bg_start(&b, self->conn, FASTIPC_IOC_CALL, &c));
+	ASSERT_EQ(0, fipc_recv_type(self->chan, FASTIPC_MSG_REQUEST, NULL, 0, &h));
+	EXPECT_EQ(0, fipc_reply(self->chan, h.msg_id, "pong", 4, 3, NULL));
+	EXPECT_EQ(0, fipc_bg_join(&b));
+	EXPECT_EQ(3, c.status);
+	EXPECT_EQ(4U, c.rep_len);
+}
+
+/* Small queues: limited by messages, or by bytes. */
+FIXTURE(full) {
+	union {
+		int fd[3];
+		struct {
+			int ctl, chan, conn;
+		};
+	};
+	__u64 conn_id;
+	char name[FASTIPC_NAME_MAX];
+};
+
+FIXTURE_VARIANT(full) {
+	__u32 queue_msgs;
+	__u32 msg_max;
+	__u32 queue_bytes;
+};
+
+FIXTURE_VARIANT_ADD(full, msgs) {
+	.queue_msgs = 2,
+};
+
+FIXTURE_VARIANT_ADD(full, bytes) {
+	.msg_max = 4096,
+	.queue_bytes = 8192,
+};
+
+FIXTURE_SETUP(full)
+{
+	FIPC_REQUIRE_DEV();
+	ASSERT_EQ(0, fipc_setup(self->fd, &self->conn_id, self->name, "full",
+				variant->msg_max, variant->queue_msgs,
+				variant->queue_bytes));
+}
+
+FIXTURE_TEARDOWN(full)
+{
+	close(self->conn);
+	close(self->chan);
+	close(self->ctl);
+}
+
+static short poll_revents(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	if (poll(&p, 1, 0) < 0)
+		return -1;
+	return p.revents;
+}
+
+/* Fill the queue to its limit; 0 or -errno. */
+static int fill_queue(FIXTURE_DATA(full) *self, const FIXTURE_VARIANT(full) *v,
+		      int *sent)
+{
+	static char buf[4096];
+	int ret;
+
+	for (*sent = 0; *sent < 1000; (*sent)++) {
+		ret = fipc_send(self->conn, *sent, buf, v->msg_max ? 4096 : 1,
+				FASTIPC_F_NONBLOCK);
+		if (ret == -EAGAIN)
+			return 0;
+		if (ret < 0)
+			return ret;
+	}
+	return -ENOSPC;
+}
+
+TEST_F(full, queue)
+{
+	struct fastipc_chan_stat st;
+	struct fastipc_call c;
+	struct fipc_bg b;
+	char buf[4096];
+	int sent, i, fl;
+
+	ASSERT_EQ(0, fill_queue(self, variant, &sent));
+	EXPECT_EQ(2, sent);
+	ASSERT_EQ(0, fipc_stat(self->ctl, self->name, &st));
+	EXPECT_EQ(2U, st.queue_msgs);
+	EXPECT_EQ(2U, st.queue_peak);
+	EXPECT_FALSE(poll_revents(self->conn, POLLOUT) & POLLOUT);
+
+	/* A CALL with NONBLOCK does not queue either. */
+	fipc_call_init(&c, 99, "x", 1, NULL, 0);
+	c.flags |= FASTIPC_F_NONBLOCK;
+	EXPECT_EQ(-EAGAIN, fipc_ioctl(self->conn, FASTIPC_IOC_CALL, &c));
+	/* Nor a SEND through an O_NONBLOCK fd. */
+	fl = fcntl(self->conn, F_GETFL);
+	ASSERT_EQ(0, fcntl(self->conn, F_SETFL, fl | O_NONBLOCK));
+	EXPECT_EQ(-EAGAIN, fipc_send(self->conn, 98, "x", 1, 0));
+	ASSERT_EQ(0, fcntl(self->conn, F_SETFL, fl));
+	/* A timed SEND times out. */
+	memset(&c, 0, sizeof(c));
+	c.op = 97;
+	c.req_ptr = (uintptr_t)"x";
+	c.req_len = 1;
+	c.flags = FASTIPC_F_TIMEOUT;
+	c.timeout_ns = 10 * FIPC_MS;
+	EXPECT_EQ(-ETIMEDOUT, fipc_ioctl(self->conn, FASTIPC_IOC_SEND, &c));
+
+	/* A blocking SEND waits for room and goes in once a message leaves. */
+	memset(&c, 0, sizeof(c));
+	c.op = 2;
+	c.req_ptr = (uintptr_t)buf;
+	c.req_len = variant->msg_max ? 4096 : 1;
+	c.flags = FASTIPC_F_TIMEOUT;
+	c.timeout_ns = FIPC_WAIT_NS;
+	ASSERT_EQ(0, fipc_bg_start(&b, self->conn, FASTIPC_IOC_SEND, &c));
+	ASSERT_EQ(0, fipc_bg_blocked(&b));
+	ASSERT_LE(0, fipc_recv(self->chan, buf, sizeof(buf), FASTIPC_F_NONBLOCK,
+			       0, NULL));
+	EXPECT_EQ(0, fipc_bg_join(&b));
+	EXPECT_FALSE(poll_revents(self->conn, POLLOUT) & POLLOUT);
+
+	/* The rest arrives in order, nothing from the rejected sends. */
+	for (i = 1; i <= 2; i++) {
+		struct fastipc_serve s;
+
+		ASSERT_LE(0, fipc_recv(self->chan, buf, sizeof(buf),
+				       FASTIPC_F_NONBLOCK, 0, &s));
+		EXPECT_EQ((__u32)i, s.hdr.op);
+	}
+	EXPECT_EQ(-EAGAIN, fipc_recv(self->chan, NULL, 0, FASTIPC_F_NONBLOCK,
+				     0, NULL));
+	EXPECT_TRUE(poll_revents(self->conn, POLLOUT) & POLLOUT);
+}
+
+TEST_HARNESS_MAIN
