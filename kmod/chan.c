@@ -111,13 +111,15 @@ static void fipc_msg_complete_locked(struct fipc_chan *chan,
  * @err: -ECONNRESET or -EIDRM: what every waiter and later user gets.
  *
  * Unlinks the name, completes every queued and in-progress request with
- * @err, drops queued one-way and control messages, and wakes every waiter
- * and poller. Idempotent: the first error sticks.
+ * @err, drops queued one-way and control messages, kills the connections'
+ * regions, and wakes every waiter and poller. Idempotent: the first error
+ * sticks.
  */
 void fipc_chan_shutdown(struct fipc_chan *chan, int err)
 {
 	struct fipc_msg *msg, *tmp;
 	struct hlist_node *next;
+	struct fipc_conn *conn;
 	LIST_HEAD(drop);
 	int bkt;
 
@@ -135,6 +137,8 @@ void fipc_chan_shutdown(struct fipc_chan *chan, int err)
 	}
 	chan->nr_queued = 0;
 	chan->bytes_queued = 0;
+	list_for_each_entry(conn, &chan->conns, node)
+		fipc_region_kill(conn->region);
 	hash_for_each_safe(chan->inflight, bkt, next, msg, hnode) {
 		hash_del(&msg->hnode);
 		if (msg->state == FIPC_MSG_INFLIGHT)
@@ -226,6 +230,7 @@ int fipc_chan_enqueue(struct fipc_chan *chan, struct fipc_msg *msg,
 		else
 			chan->stats.oneway++;
 		chan->stats.bytes_copied += msg->len;
+		chan->stats.bytes_shm += msg->desc.len;
 	}
 	spin_unlock(&chan->lock);
 	return ret;

@@ -8,6 +8,10 @@
  * a queued request is removed; one a server already holds is abandoned and
  * its reply will be dropped and counted.
  *
+ * A connection may own a shared-memory region (region.c): its fd maps the
+ * region and rings or waits on its doorbell as the client side, and its
+ * calls may carry descriptors into the client's area.
+ *
  * Locking: chan->lock, as described in chan.c.
  */
 #include <linux/anon_inodes.h>
@@ -86,15 +90,22 @@ static struct fipc_msg *fipc_call_prepare(struct fipc_conn *conn,
 	msg->op = c->op;
 	msg->reply_max = c->rep_cap;
 	msg->conn_id = conn->id;
+	msg->desc = c->req_desc;
+	msg->area_size = conn->region ? conn->region->area_size : 0;
 	fipc_msg_set_sender(msg, task_tgid(current), current_euid(),
 			    current_egid());
 	return msg;
 }
 
-static int fipc_call_check(const struct fipc_chan *chan,
+static int fipc_call_check(const struct fipc_conn *conn,
 			   const struct fastipc_call *c, bool oneway)
 {
+	const struct fipc_chan *chan = conn->chan;
+	u32 area_size = conn->region ? conn->region->area_size : 0;
+
 	if (c->flags & ~FIPC_WAIT_FLAGS)
+		return -EINVAL;
+	if (fipc_desc_check(&c->req_desc, FASTIPC_AREA_C2S, area_size))
 		return -EINVAL;
 	if (oneway && (c->rep_ptr || c->rep_cap))
 		return -EINVAL;
@@ -121,6 +132,7 @@ static int fipc_call_do(struct fipc_conn *conn, struct fastipc_call *c,
 		c->msg_id = msg->id;
 		c->rep_len = msg->reply_len;
 		c->status = msg->status;
+		c->rep_desc = msg->reply_desc;
 		if (msg->reply_len &&
 		    copy_to_user(u64_to_user_ptr(c->rep_ptr), msg->reply,
 				 msg->reply_len))
@@ -141,7 +153,7 @@ static long fipc_conn_call(struct file *file, unsigned int cmd,
 	ret = fipc_args_in(&c, sizeof(c), FASTIPC_CALL_SIZE_VER0, cmd, arg);
 	if (ret)
 		return ret;
-	ret = fipc_call_check(conn->chan, &c, oneway);
+	ret = fipc_call_check(conn, &c, oneway);
 	if (!ret)
 		ret = fipc_deadline_init(&dl, c.flags, c.timeout_ns, file);
 	if (ret)
@@ -149,6 +161,7 @@ static long fipc_conn_call(struct file *file, unsigned int cmd,
 	c.rep_len = 0;
 	c.status = 0;
 	c.msg_id = 0;
+	memset(&c.rep_desc, 0, sizeof(c.rep_desc));
 	/* An argument we could not write back would lose the reply. */
 	ret = fipc_args_out(cmd, arg, &c, sizeof(c));
 	if (ret)
@@ -164,7 +177,16 @@ static long fipc_conn_call(struct file *file, unsigned int cmd,
 static long fipc_conn_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
+	struct fipc_conn *conn = file->private_data;
+
 	switch (FIPC_IOC_BASE(cmd)) {
+	case FIPC_IOC_BASE(FASTIPC_IOC_NOTIFY):
+		if (cmd != FASTIPC_IOC_NOTIFY)
+			return -ENOTTY;
+		return fipc_region_notify(conn->region, FIPC_SIDE_CLIENT);
+	case FIPC_IOC_BASE(FASTIPC_IOC_WAIT):
+		return fipc_region_wait(conn->region, FIPC_SIDE_CLIENT, file, cmd,
+					arg);
 	case FIPC_IOC_BASE(FASTIPC_IOC_CALL):
 		return fipc_conn_call(file, cmd, arg, false);
 	case FIPC_IOC_BASE(FASTIPC_IOC_SEND):
@@ -188,11 +210,23 @@ static __poll_t fipc_conn_poll(struct file *file, poll_table *wait)
 		 chan->bytes_queued < chan->queue_bytes_max)
 		mask = EPOLLOUT | EPOLLWRNORM;
 	spin_unlock(&chan->lock);
-	return mask;
+	return mask | fipc_region_poll(conn->region, FIPC_SIDE_CLIENT, file,
+				       wait);
+}
+
+static int fipc_conn_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct fipc_conn *conn = file->private_data;
+
+	if (!conn->region)
+		return -ENODEV;
+	return fipc_region_mmap(conn->region, vma, FIPC_SIDE_CLIENT);
 }
 
 static void fipc_conn_free(struct fipc_conn *conn)
 {
+	fipc_region_kill(conn->region);
+	fipc_region_put(conn->region);
 	fipc_msg_put(conn->disconnect);
 	put_pid(conn->pid);
 	fipc_chan_put(conn->chan);
@@ -224,6 +258,7 @@ static const struct file_operations fipc_conn_fops = {
 	.owner		= THIS_MODULE,
 	.release	= fipc_conn_release,
 	.poll		= fipc_conn_poll,
+	.mmap		= fipc_conn_mmap,
 	.unlocked_ioctl	= fipc_conn_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
@@ -273,8 +308,37 @@ static int fipc_conn_attach(struct fipc_conn *conn, struct fipc_msg *connect)
 }
 
 /**
+ * fipc_conn_region_locked() - Find the region of one of a channel's
+ * connections.
+ * @chan: the channel, locked.
+ * @conn_id: the connection's id.
+ * @regp: set to the region, with a reference the caller must drop.
+ *
+ * Return: 0, -ENOENT for no such live connection, -ENODATA if it has no
+ * region.
+ */
+int fipc_conn_region_locked(struct fipc_chan *chan, u64 conn_id,
+			    struct fipc_region **regp)
+{
+	struct fipc_conn *conn;
+
+	lockdep_assert_held(&chan->lock);
+	list_for_each_entry(conn, &chan->conns, node) {
+		if (conn->id != conn_id)
+			continue;
+		if (!conn->region)
+			return -ENODATA;
+		fipc_region_get(conn->region);
+		*regp = conn->region;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/**
  * fipc_conn_open() - Open a connection to a channel.
  * @chan: the channel; its reference is consumed, on failure too.
+ * @reg: the connection's region or NULL; its reference is consumed too.
  * @conn_id: set to the new connection's id.
  *
  * The caller installs the returned file in an fd it reserved, or fput()s
@@ -283,7 +347,8 @@ static int fipc_conn_attach(struct fipc_conn *conn, struct fipc_msg *connect)
  * Return: the connection's file, or an ERR_PTR(): -ENOMEM, or the
  * channel's error if it is dead.
  */
-struct file *fipc_conn_open(struct fipc_chan *chan, u64 *conn_id)
+struct file *fipc_conn_open(struct fipc_chan *chan, struct fipc_region *reg,
+			    u64 *conn_id)
 {
 	struct fipc_msg *connect;
 	struct fipc_conn *conn;
@@ -294,9 +359,11 @@ struct file *fipc_conn_open(struct fipc_chan *chan, u64 *conn_id)
 	conn = connect ? fipc_conn_alloc(chan) : NULL;
 	if (!conn) {
 		fipc_msg_put(connect);
+		fipc_region_put(reg);
 		fipc_chan_put(chan);
 		return ERR_PTR(-ENOMEM);
 	}
+	conn->region = reg;
 	fipc_msg_set_sender(connect, conn->pid, conn->uid, conn->gid);
 	file = anon_inode_getfile("[fastipc-conn]", &fipc_conn_fops, conn,
 				  O_RDWR);

@@ -24,8 +24,11 @@
 			 FIPC_IOCTL_BIT(FASTIPC_IOC_RECV) |		\
 			 FIPC_IOCTL_BIT(FASTIPC_IOC_REPLY) |		\
 			 FIPC_IOCTL_BIT(FASTIPC_IOC_REPLY_RECV) |	\
+			 FIPC_IOCTL_BIT(FASTIPC_IOC_CONN_REGION) |	\
 			 FIPC_IOCTL_BIT(FASTIPC_IOC_CALL) |		\
-			 FIPC_IOCTL_BIT(FASTIPC_IOC_SEND))
+			 FIPC_IOCTL_BIT(FASTIPC_IOC_SEND) |		\
+			 FIPC_IOCTL_BIT(FASTIPC_IOC_NOTIFY) |		\
+			 FIPC_IOCTL_BIT(FASTIPC_IOC_WAIT))
 #define FIPC_SET_FLAGS	(FASTIPC_SET_UID | FASTIPC_SET_GID | FASTIPC_SET_MODE)
 
 static u32 fipc_msg_max_default(void)
@@ -45,7 +48,8 @@ static long fipc_ctl_api(unsigned int cmd, unsigned long arg)
 		return -EINVAL;
 	memset(&a, 0, sizeof(a));
 	a.api = FASTIPC_API_VERSION;
-	a.features = FASTIPC_FEAT_COPY | FASTIPC_FEAT_PERM;
+	a.features = FASTIPC_FEAT_COPY | FASTIPC_FEAT_PERM |
+		     FASTIPC_FEAT_REGION | FASTIPC_FEAT_DOORBELL;
 	a.ioctls = FIPC_IOCTLS;
 	a.msg_max_cap = READ_ONCE(fipc_msg_max_cap);
 	a.msg_max_default = fipc_msg_max_default();
@@ -109,6 +113,7 @@ static long fipc_ctl_create(unsigned int cmd, unsigned long arg)
 
 static long fipc_ctl_connect(unsigned int cmd, unsigned long arg)
 {
+	struct fipc_region *reg = NULL;
 	struct fastipc_connect c;
 	struct fipc_chan *chan;
 	struct file *file;
@@ -117,7 +122,7 @@ static long fipc_ctl_connect(unsigned int cmd, unsigned long arg)
 	ret = fipc_args_in(&c, sizeof(c), FASTIPC_CONNECT_SIZE_VER0, cmd, arg);
 	if (ret)
 		return ret;
-	if (c.flags || c.pad)
+	if (c.flags || c.pad || c.pad1)
 		return -EINVAL;
 	ret = fipc_ref_check(&c.ref);
 	if (ret)
@@ -126,22 +131,30 @@ static long fipc_ctl_connect(unsigned int cmd, unsigned long arg)
 	if (IS_ERR(chan))
 		return PTR_ERR(chan);
 	ret = fipc_perm_check(chan, FIPC_MAY_WRITE);
+	if (!ret && c.region_size) {
+		reg = fipc_region_create(c.region_size);
+		ret = PTR_ERR_OR_ZERO(reg);
+	}
 	if (ret) {
 		fipc_chan_put(chan);
 		return ret;
 	}
+	c.msg_max = chan->msg_max;
+	fipc_region_layout(reg, &c.layout);
 	/* Fail before the server hears of a connection we cannot return. */
 	ret = fipc_args_out(cmd, arg, &c, sizeof(c));
 	if (ret) {
+		fipc_region_put(reg);
 		fipc_chan_put(chan);
 		return ret;
 	}
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
+		fipc_region_put(reg);
 		fipc_chan_put(chan);
 		return fd;
 	}
-	file = fipc_conn_open(chan, &c.conn_id);
+	file = fipc_conn_open(chan, reg, &c.conn_id);
 	ret = PTR_ERR_OR_ZERO(file);
 	if (!ret)
 		ret = fipc_args_out(cmd, arg, &c, sizeof(c));

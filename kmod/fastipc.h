@@ -13,6 +13,8 @@
  *   fipc_chan.lock (spinlock)   everything mutable in a channel: its state,
  *                               queue, in-progress table, connection list,
  *                               perm, counters, and every message's state
+ *   fipc_region.lock (spinlock) a region's doorbell state
+ *   fipc_quota_lock (spinlock)  per-user charges (taken alone)
  *   wait queue locks            taken inside fipc_chan.lock by wake-ups
  * No fastipc lock is held across copy_{to,from}_user() or an allocation,
  * and the last reference to a message is never dropped under a spinlock
@@ -27,6 +29,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
+#include <linux/poll.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -37,16 +40,56 @@
 
 struct file;
 struct user_namespace;
+struct vm_area_struct;
 
 /* Module parameters (main.c). */
 extern unsigned int fipc_msg_max_cap;
 extern unsigned int fipc_queue_msgs_cap;
 extern unsigned int fipc_queue_bytes_cap;
+extern unsigned int fipc_region_max;
+extern unsigned long fipc_region_user_max;
 
 /* Live object counts, checked at module exit (main.c). */
 extern atomic_t fipc_nr_chans;
 extern atomic_t fipc_nr_conns;
 extern atomic_t fipc_nr_msgs;
+extern atomic_t fipc_nr_regions;
+
+/* The two sides of a connection, indexing a region's halves. */
+enum {
+	FIPC_SIDE_CLIENT = 0,
+	FIPC_SIDE_SERVER = 1,
+};
+
+/**
+ * struct fipc_region - A connection's shared memory.
+ * @ref: references: the connection and every region fd.
+ * @shmem: the backing shmem file.
+ * @size: bytes in both halves.
+ * @half_size: bytes in each half: a control page and the area.
+ * @area_size: bytes in each data area, a power of two.
+ * @uid: the user charged for it.
+ * @ctl_page: the halves' control pages, pinned while the region lives.
+ * @ctl: their kernel mappings; read only for comparisons.
+ * @lock: protects @dead and @notify.
+ * @dead: 0, or -ECONNRESET once a side is gone.
+ * @notify: NOTIFYs received by each side.
+ * @wq: each side's doorbell waiters and pollers.
+ */
+struct fipc_region {
+	struct kref ref;
+	struct file *shmem;
+	u64 size;
+	u64 half_size;
+	u32 area_size;
+	kuid_t uid;
+	struct page *ctl_page[2];
+	struct fastipc_region_ctl *ctl[2];
+	spinlock_t lock;	/* protects dead and notify */
+	int dead;
+	u32 notify[2];
+	wait_queue_head_t wq[2];
+};
 
 /**
  * struct fipc_perm - Kernel form of struct fastipc_perm.
@@ -140,6 +183,7 @@ struct fipc_chan {
  * @gid: the connecting task's egid.
  * @disconnect: the DISCONNECT message, allocated at connect so that a
  *	close never fails to tell the server.
+ * @region: the connection's shared memory, or NULL (invariant).
  */
 struct fipc_conn {
 	struct fipc_chan *chan;
@@ -150,6 +194,7 @@ struct fipc_conn {
 	kuid_t uid;
 	kgid_t gid;
 	struct fipc_msg *disconnect;
+	struct fipc_region *region;
 };
 
 /**
@@ -190,6 +235,9 @@ enum fipc_msg_state {
  * @status: the server's reply status.
  * @reply: reply payload (kvmalloc'd), owned by the message.
  * @reply_len: reply length in bytes.
+ * @area_size: the sending connection's area size, 0 without a region.
+ * @desc: the payload descriptor the sender gave.
+ * @reply_desc: the reply descriptor the server gave.
  * @wq: the caller waits here for the reply.
  * @data: payload.
  */
@@ -211,6 +259,9 @@ struct fipc_msg {
 	s32 status;
 	void *reply;
 	u32 reply_len;
+	u32 area_size;
+	struct fastipc_desc desc;
+	struct fastipc_desc reply_desc;
 	wait_queue_head_t wq;
 	u8 data[];
 };
@@ -276,7 +327,31 @@ int fipc_chan_create_fd(struct fipc_chan *chan);
 long fipc_chan_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /* conn.c */
-struct file *fipc_conn_open(struct fipc_chan *chan, u64 *conn_id);
+struct file *fipc_conn_open(struct fipc_chan *chan, struct fipc_region *reg,
+			    u64 *conn_id);
+int fipc_conn_region_locked(struct fipc_chan *chan, u64 conn_id,
+			    struct fipc_region **regp);
+
+/* region.c */
+struct fipc_region *fipc_region_create(u64 want);
+void fipc_region_get(struct fipc_region *reg);
+void fipc_region_put(struct fipc_region *reg);
+void fipc_region_layout(const struct fipc_region *reg,
+			struct fastipc_region_layout *layout);
+void fipc_region_kill(struct fipc_region *reg);
+int fipc_region_mmap(struct fipc_region *reg, struct vm_area_struct *vma,
+		     int side);
+int fipc_region_notify(struct fipc_region *reg, int side);
+int fipc_region_wait(struct fipc_region *reg, int side, struct file *file,
+		     unsigned int cmd, unsigned long arg);
+__poll_t fipc_region_poll(struct fipc_region *reg, int side, struct file *file,
+			  poll_table *wait);
+int fipc_desc_check(const struct fastipc_desc *d, u32 area, u32 area_size);
+struct file *fipc_region_file(struct fipc_region *reg);
+
+/* quota.c */
+int fipc_quota_charge_region(kuid_t uid, u64 bytes);
+void fipc_quota_uncharge_region(kuid_t uid, u64 bytes);
 
 /* ctl.c */
 long fipc_ctl_ioctl(struct file *file, unsigned int cmd, unsigned long arg);

@@ -29,9 +29,18 @@ unsigned int fipc_queue_bytes_cap = 64U << 20;
 module_param_named(queue_bytes_cap, fipc_queue_bytes_cap, uint, 0644);
 MODULE_PARM_DESC(queue_bytes_cap, "Largest per-channel queue, payload bytes (default 64 MiB)");
 
+unsigned int fipc_region_max = 256U << 20;
+module_param_named(region_max, fipc_region_max, uint, 0644);
+MODULE_PARM_DESC(region_max, "Largest shared-memory region, bytes of data areas (default 256 MiB)");
+
+unsigned long fipc_region_user_max = 1UL << 30;
+module_param_named(region_user_max, fipc_region_user_max, ulong, 0644);
+MODULE_PARM_DESC(region_user_max, "Region bytes one user may hold (default 1 GiB)");
+
 atomic_t fipc_nr_chans = ATOMIC_INIT(0);
 atomic_t fipc_nr_conns = ATOMIC_INIT(0);
 atomic_t fipc_nr_msgs = ATOMIC_INIT(0);
+atomic_t fipc_nr_regions = ATOMIC_INIT(0);
 
 static const struct file_operations fipc_ctl_fops = {
 	.owner		= THIS_MODULE,
@@ -63,10 +72,10 @@ static void __exit fipc_exit(void)
 {
 	misc_deregister(&fipc_misc);
 	WARN(atomic_read(&fipc_nr_chans) || atomic_read(&fipc_nr_conns) ||
-	     atomic_read(&fipc_nr_msgs),
-	     "fastipc: leaked %d channels, %d connections, %d messages\n",
+	     atomic_read(&fipc_nr_msgs) || atomic_read(&fipc_nr_regions),
+	     "fastipc: leaked %d channels, %d connections, %d messages, %d regions\n",
 	     atomic_read(&fipc_nr_chans), atomic_read(&fipc_nr_conns),
-	     atomic_read(&fipc_nr_msgs));
+	     atomic_read(&fipc_nr_msgs), atomic_read(&fipc_nr_regions));
 }
 
 module_init(fipc_init);

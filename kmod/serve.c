@@ -9,7 +9,9 @@
  *
  * Locking: chan->lock, as described in chan.c.
  */
+#include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hashtable.h>
 #include <linux/lockdep.h>
@@ -118,6 +120,7 @@ static int fipc_serve_recv(struct fipc_chan *chan, struct fastipc_serve *s,
 	}
 	msg = list_first_entry(&chan->queue, struct fipc_msg, node);
 	fipc_msg_fill_hdr(msg, &s->hdr);
+	s->desc = msg->desc;
 	if (msg->len > s->buf_cap) {
 		spin_unlock(&chan->lock);
 		return -EMSGSIZE;
@@ -183,11 +186,16 @@ static int fipc_serve_reply(struct fipc_chan *chan, struct fastipc_serve *s,
 		done = msg;
 	} else if (s->reply_len > msg->reply_max) {
 		ret = -ENOBUFS;
+	} else if (fipc_desc_check(&s->reply_desc, FASTIPC_AREA_S2C,
+				   msg->area_size)) {
+		ret = -EINVAL;
 	} else {
 		hash_del(&msg->hnode);
 		msg->reply = buf;
 		msg->reply_len = s->reply_len;
 		msg->status = s->reply_status;
+		msg->reply_desc = s->reply_desc;
+		chan->stats.bytes_shm += s->reply_desc.len;
 		msg->result = 0;
 		msg->state = FIPC_MSG_DONE;
 		buf = NULL;
@@ -212,7 +220,8 @@ static int fipc_serve_check(const struct fastipc_serve *s, bool reply,
 	if (s->flags & ~FIPC_WAIT_FLAGS || s->pad)
 		return -EINVAL;
 	if (!reply && (s->reply_id || s->reply_ptr || s->reply_len ||
-		       s->reply_status))
+		       s->reply_status || s->reply_desc.area ||
+		       s->reply_desc.offset || s->reply_desc.len))
 		return -EINVAL;
 	if (!recv && (s->buf_ptr || s->buf_cap))
 		return -EINVAL;
@@ -238,6 +247,7 @@ static long fipc_serve(struct file *file, unsigned int cmd, unsigned long arg,
 		return ret;
 	s.out_flags = 0;
 	memset(&s.hdr, 0, sizeof(s.hdr));
+	memset(&s.desc, 0, sizeof(s.desc));
 	/* An argument we could not write back would lose the outcome. */
 	ret = fipc_args_out(cmd, arg, &s, sizeof(s));
 	if (ret)
@@ -255,14 +265,54 @@ static long fipc_serve(struct file *file, unsigned int cmd, unsigned long arg,
 	return ret ?: out;
 }
 
+static long fipc_chan_conn_region(struct file *file, unsigned int cmd,
+				  unsigned long arg)
+{
+	struct fipc_chan *chan = file->private_data;
+	struct fastipc_conn_region cr;
+	struct fipc_region *reg;
+	struct file *rfile;
+	int ret, fd;
+
+	ret = fipc_args_in(&cr, sizeof(cr), FASTIPC_CONN_REGION_SIZE_VER0, cmd,
+			   arg);
+	if (ret)
+		return ret;
+	if (cr.flags || cr.pad)
+		return -EINVAL;
+	spin_lock(&chan->lock);
+	ret = chan->dead ?: fipc_conn_region_locked(chan, cr.conn_id, &reg);
+	spin_unlock(&chan->lock);
+	if (ret)
+		return ret;
+	fipc_region_layout(reg, &cr.layout);
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	rfile = fd < 0 ? ERR_PTR(fd) : fipc_region_file(reg);
+	if (IS_ERR(rfile)) {
+		if (fd >= 0)
+			put_unused_fd(fd);
+		fipc_region_put(reg);
+		return PTR_ERR(rfile);
+	}
+	ret = fipc_args_out(cmd, arg, &cr, sizeof(cr));
+	if (ret) {
+		fput(rfile);
+		put_unused_fd(fd);
+		return ret;
+	}
+	fd_install(fd, rfile);
+	return fd;
+}
+
 /**
  * fipc_chan_ioctl() - ioctl() on a channel fd.
  * @file: the channel fd.
- * @cmd: FASTIPC_IOC_RECV, FASTIPC_IOC_REPLY or FASTIPC_IOC_REPLY_RECV.
- * @arg: pointer to a struct fastipc_serve.
+ * @cmd: FASTIPC_IOC_RECV, FASTIPC_IOC_REPLY, FASTIPC_IOC_REPLY_RECV or
+ *	FASTIPC_IOC_CONN_REGION.
+ * @arg: pointer to a struct fastipc_serve or struct fastipc_conn_region.
  *
- * Return: 0 or -errno as documented in the uapi header; -ENOTTY for any
- * other ioctl.
+ * Return: 0, a region fd for CONN_REGION, or -errno as documented in the
+ * uapi header; -ENOTTY for any other ioctl.
  */
 long fipc_chan_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
@@ -273,6 +323,8 @@ long fipc_chan_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return fipc_serve(file, cmd, arg, true, false);
 	case FIPC_IOC_BASE(FASTIPC_IOC_REPLY_RECV):
 		return fipc_serve(file, cmd, arg, true, true);
+	case FIPC_IOC_BASE(FASTIPC_IOC_CONN_REGION):
+		return fipc_chan_conn_region(file, cmd, arg);
 	default:
 		return -ENOTTY;
 	}

@@ -12,9 +12,14 @@
  *     FASTIPC_IOC_CONNECT            -> connection fd (client side, O_CLOEXEC)
  *     FASTIPC_IOC_CHAN_STAT/SET/RMID    by name or key (the msgctl() of fastipc)
  *   channel fd:    FASTIPC_IOC_RECV, FASTIPC_IOC_REPLY, FASTIPC_IOC_REPLY_RECV,
+ *                  FASTIPC_IOC_CONN_REGION -> region fd of one connection,
  *                  poll() (EPOLLIN: a message is queued; EPOLLHUP: removed)
- *   connection fd: FASTIPC_IOC_CALL, FASTIPC_IOC_SEND,
- *                  poll() (EPOLLOUT: the queue has room; EPOLLHUP: server gone)
+ *   connection fd: FASTIPC_IOC_CALL, FASTIPC_IOC_SEND, mmap() of its region,
+ *                  FASTIPC_IOC_NOTIFY, FASTIPC_IOC_WAIT,
+ *                  poll() (EPOLLOUT: the queue has room; EPOLLIN: the server's
+ *                  ring has records; EPOLLHUP: server gone)
+ *   region fd:     mmap(), FASTIPC_IOC_NOTIFY, FASTIPC_IOC_WAIT (server side),
+ *                  poll() (EPOLLIN: the client's ring has records; EPOLLHUP)
  *
  * Conventions:
  *  - Every argument struct is versioned by size: the size encoded in the
@@ -53,6 +58,8 @@
 /* Features reported by FASTIPC_IOC_API in fastipc_api.features. */
 #define FASTIPC_FEAT_COPY	0x1ULL	/* CALL/SEND/RECV/REPLY copy path */
 #define FASTIPC_FEAT_PERM	0x2ULL	/* fastipc_perm, STAT/SET/RMID */
+#define FASTIPC_FEAT_REGION	0x4ULL	/* shared-memory regions, descriptors */
+#define FASTIPC_FEAT_DOORBELL	0x8ULL	/* NOTIFY/WAIT eventcount doorbell */
 
 /* Flags shared by the blocking ioctls (fastipc_call, fastipc_serve). */
 #define FASTIPC_F_NONBLOCK	0x1U	/* never sleep: -EAGAIN */
@@ -163,6 +170,163 @@ struct fastipc_chan_create {
 
 #define FASTIPC_CHAN_CREATE_SIZE_VER0	96
 
+/*
+ * Shared-memory regions.
+ *
+ * A connection may own one region, asked for at CONNECT. It has two
+ * halves, one per side; each half is a control page followed by a data
+ * area, and is written only by its owner:
+ *
+ *   client half (mmap offset client_off):  control page | client->server area
+ *   server half (mmap offset server_off):  control page | server->client area
+ *
+ * The client maps its half read-write and the server's half read-only from
+ * the connection fd; the server maps the region fd of the connection
+ * (FASTIPC_IOC_CONN_REGION) the other way round. Writable access to the
+ * peer's half is refused, now (mmap: -EACCES) and later (mprotect fails);
+ * mappings are not inherited across fork and cannot grow.
+ *
+ * Each data area is a ring of records produced by the half's owner and
+ * consumed by the peer. The owner's control page holds the producer index
+ * of its own ring and the consumer index of the peer's ring, each on a
+ * cache line of its own, plus the owner's eventcount and waiting word. The
+ * field offsets are returned in struct fastipc_region_layout; the values
+ * below are version 1's.
+ *
+ * Indices are free-running __u32 byte counts; an index's position in the
+ * area is index & (area_size - 1) (area_size is a power of two). A record
+ * is a struct fastipc_rec header followed by its payload, padded to
+ * FASTIPC_REC_ALIGN. A record never wraps: when it does not fit before the
+ * end of the area, the producer writes a FASTIPC_REC_PAD record covering
+ * the rest and starts at offset 0.
+ *
+ * Memory ordering (the one argument every barrier cites):
+ *
+ *   producer                           consumer
+ *   LOAD consumer          (A)         LOAD producer (acquire)   (C)
+ *   STORE record, payload              LOAD record, payload
+ *   STORE producer (release) (B)       STORE consumer (release)  (D)
+ *   STORE eventcount + 1 (release)     STORE waiting = 1
+ *   full barrier           (E)         full barrier              (F)
+ *   LOAD peer waiting                  LOAD producer, eventcount
+ *   if set: FASTIPC_IOC_NOTIFY         if unchanged: FASTIPC_IOC_WAIT
+ *
+ *   (B) pairs with (C): a consumer that sees an index sees the record.
+ *   (D) pairs with (A): a producer reuses space only after the consumer
+ *   has finished reading it. (E) pairs with (F): either the producer sees
+ *   waiting set and rings the doorbell, or the consumer sees the new
+ *   eventcount and does not sleep; FASTIPC_IOC_WAIT rechecks the
+ *   eventcount after queueing the waiter, so no wake-up is lost.
+ *
+ * Everything in a region is written by an untrusted peer. Readers read
+ * each index, offset and length once and bounds-check it before use; the
+ * kernel only ever compares values it reads from a region (eventcount,
+ * indices for poll) and never indexes memory with them.
+ */
+#define FASTIPC_REGION_VERSION	1
+#define FASTIPC_REGION_MAX_DEFAULT	(64U << 20)	/* bytes per region */
+#define FASTIPC_REC_ALIGN	8
+#define FASTIPC_REC_PAD		0x1U	/* fastipc_rec.flags: skip to offset 0 */
+
+/**
+ * struct fastipc_region_ctl - Version 1 layout of a half's control page.
+ * @magic: FASTIPC_REGION_MAGIC, written by the kernel at creation.
+ * @version: FASTIPC_REGION_VERSION, written by the kernel.
+ * @size: the region's size in bytes, written by the kernel.
+ * @area_size: each data area's size in bytes, written by the kernel.
+ * @resv0: reserved.
+ * @producer: producer index of the owner's ring (owner writes).
+ * @pad1: keeps @producer on its own cache line.
+ * @consumer: consumer index of the peer's ring (owner writes).
+ * @pad2: keeps @consumer on its own cache line.
+ * @eventcount: bumped by the owner after it produces (owner writes).
+ * @waiting: non-zero while the owner sleeps waiting for the peer.
+ * @pad3: reserved.
+ *
+ * The header words are informational: the owner can overwrite them, so
+ * nobody trusts them; the layout returned by the kernel is authoritative.
+ */
+struct fastipc_region_ctl {
+	__u32 magic;
+	__u32 version;
+	__u64 size;
+	__u64 area_size;
+	__u8 resv0[40];
+	__u32 producer;
+	__u8 pad1[60];
+	__u32 consumer;
+	__u8 pad2[60];
+	__u32 eventcount;
+	__u32 waiting;
+	__u8 pad3[56];
+};
+
+#define FASTIPC_REGION_MAGIC	0x46495043U	/* "FIPC" */
+
+/**
+ * struct fastipc_rec - Header of a record in a ring.
+ * @len: payload length in bytes (the record takes
+ *	ALIGN(sizeof(struct fastipc_rec) + len, FASTIPC_REC_ALIGN) bytes).
+ * @flags: FASTIPC_REC_PAD, or 0.
+ */
+struct fastipc_rec {
+	__u32 len;
+	__u32 flags;
+};
+
+/**
+ * struct fastipc_region_layout - Where everything in a region is.
+ * @size: region size in bytes, both halves.
+ * @version: FASTIPC_REGION_VERSION.
+ * @flags: 0.
+ * @client_off: mmap offset of the client half.
+ * @server_off: mmap offset of the server half.
+ * @half_size: bytes in each half: one page of control, then the area.
+ * @area_off: offset of the data area within a half.
+ * @area_size: bytes in each data area (a power of two).
+ * @producer_off: offset of the producer index within a control page.
+ * @consumer_off: offset of the consumer index within a control page.
+ * @eventcount_off: offset of the eventcount within a control page.
+ * @waiting_off: offset of the waiting word within a control page.
+ * @resv: 0.
+ */
+struct fastipc_region_layout {
+	__u64 size;
+	__u32 version;
+	__u32 flags;
+	__u64 client_off;
+	__u64 server_off;
+	__u64 half_size;
+	__u32 area_off;
+	__u32 area_size;
+	__u32 producer_off;
+	__u32 consumer_off;
+	__u32 eventcount_off;
+	__u32 waiting_off;
+	__u64 resv;
+};
+
+/* fastipc_desc.area: which data area a descriptor points into. */
+#define FASTIPC_AREA_NONE	0
+#define FASTIPC_AREA_C2S	1	/* client->server: the client's half */
+#define FASTIPC_AREA_S2C	2	/* server->client: the server's half */
+
+/**
+ * struct fastipc_desc - A payload in a region, carried by a message.
+ * @offset: byte offset within the data area.
+ * @len: length in bytes; @offset + @len must not pass the area's end.
+ * @area: FASTIPC_AREA_*: NONE, or the sender's own area (a client sends
+ *	C2S, a server replies S2C); anything else is -EINVAL.
+ *
+ * The kernel checks the bounds and delivers the descriptor; it never reads
+ * or writes what it points to.
+ */
+struct fastipc_desc {
+	__u64 offset;
+	__u32 len;
+	__u32 area;
+};
+
 /**
  * struct fastipc_connect - FASTIPC_IOC_CONNECT on the control fd.
  * @ref: the channel, by name or key. Needs w permission (-EACCES).
@@ -170,6 +334,13 @@ struct fastipc_chan_create {
  * @pad: must be 0.
  * @conn_id: out: the connection's id, as the server sees it in
  *	fastipc_msg_hdr.conn_id. Unique within the channel, never reused.
+ * @region_size: in (VER1): bytes of shared memory wanted for both halves,
+ *	0 for none; rounded up so that each area is a power of two of at
+ *	least a page. Above the region_max parameter is -EINVAL; beyond the
+ *	caller's per-user quota (region_user_max) -EDQUOT.
+ * @msg_max: out (VER1): the channel's inline payload limit in bytes.
+ * @pad1: must be 0.
+ * @layout: out (VER1): the region's layout, all zero without a region.
  *
  * Return: a connection fd (O_CLOEXEC) on success. The server receives a
  * FASTIPC_MSG_CONNECT message.
@@ -179,9 +350,14 @@ struct fastipc_connect {
 	__u32 flags;
 	__u32 pad;
 	__u64 conn_id;
+	__u64 region_size;
+	__u32 msg_max;
+	__u32 pad1;
+	struct fastipc_region_layout layout;
 };
 
 #define FASTIPC_CONNECT_SIZE_VER0	88
+#define FASTIPC_CONNECT_SIZE_VER1	176
 
 /**
  * struct fastipc_chan_counters - Per-channel counters, since creation.
@@ -194,6 +370,8 @@ struct fastipc_connect {
  *	removed or abandoned.
  * @dropped_replies: replies to a caller that had given up or gone.
  * @errors: calls and sends that failed for any other reason.
+ * @bytes_shm: payload bytes passed by descriptor through shared memory
+ *	(in STAT VER1).
  */
 struct fastipc_chan_counters {
 	__u64 calls;
@@ -204,6 +382,7 @@ struct fastipc_chan_counters {
 	__u64 cancelled;
 	__u64 dropped_replies;
 	__u64 errors;
+	__u64 bytes_shm;
 };
 
 /**
@@ -241,6 +420,7 @@ struct fastipc_chan_stat {
 };
 
 #define FASTIPC_CHAN_STAT_SIZE_VER0	216
+#define FASTIPC_CHAN_STAT_SIZE_VER1	224
 
 /* fastipc_chan_set.flags: which fields to apply. */
 #define FASTIPC_SET_UID		0x1U
@@ -303,6 +483,11 @@ struct fastipc_chan_rmid {
  *	wait for room; the reply is still awaited), FASTIPC_F_TIMEOUT.
  * @status: out (CALL): the server's reply status (fastipc_serve.reply_status).
  * @msg_id: out: the id the server sees in fastipc_msg_hdr.msg_id.
+ * @req_desc: in (VER1): a request payload in the caller's own area
+ *	(FASTIPC_AREA_C2S), delivered beside any inline payload; area
+ *	FASTIPC_AREA_NONE for none. Without a region, or out of the area's
+ *	bounds, it is -EINVAL.
+ * @rep_desc: out (CALL, VER1): the reply's descriptor, area NONE if none.
  *
  * CALL queues the request, wakes one server thread and sleeps until the
  * reply, in one syscall. A call that ends with -ETIMEDOUT or -EINTR is
@@ -322,9 +507,12 @@ struct fastipc_call {
 	__u32 flags;
 	__s32 status;
 	__u64 msg_id;
+	struct fastipc_desc req_desc;
+	struct fastipc_desc rep_desc;
 };
 
 #define FASTIPC_CALL_SIZE_VER0	56
+#define FASTIPC_CALL_SIZE_VER1	88
 
 /**
  * struct fastipc_msg_hdr - The header of every received message.
@@ -380,6 +568,10 @@ struct fastipc_msg_hdr {
  *	went out.
  * @pad: must be 0.
  * @hdr: out: the received message's header.
+ * @reply_desc: in (REPLY, REPLY_RECV; VER1): a reply payload in the
+ *	server's own area of the caller's connection (FASTIPC_AREA_S2C), or
+ *	area NONE. Must be NONE for RECV.
+ * @desc: out (VER1): the received message's descriptor, area NONE if none.
  *
  * REPLY_RECV delivers the reply, then waits for the next message, in one
  * syscall; if the reply fails, nothing is received. Replying errors:
@@ -404,9 +596,53 @@ struct fastipc_serve {
 	__u32 out_flags;
 	__u32 pad;
 	struct fastipc_msg_hdr hdr;
+	struct fastipc_desc reply_desc;
+	struct fastipc_desc desc;
 };
 
 #define FASTIPC_SERVE_SIZE_VER0	104
+#define FASTIPC_SERVE_SIZE_VER1	136
+
+/**
+ * struct fastipc_conn_region - FASTIPC_IOC_CONN_REGION on a channel fd.
+ * @conn_id: in: a live connection of this channel that has a region.
+ * @flags: in: must be 0.
+ * @pad: must be 0.
+ * @layout: out: the region's layout.
+ *
+ * Return: a region fd (O_CLOEXEC) through which the server maps the region
+ * and rings or waits on its doorbell. -ENOENT for an unknown connection,
+ * -ENODATA for one without a region.
+ */
+struct fastipc_conn_region {
+	__u64 conn_id;
+	__u32 flags;
+	__u32 pad;
+	struct fastipc_region_layout layout;
+};
+
+#define FASTIPC_CONN_REGION_SIZE_VER0	88
+
+/**
+ * struct fastipc_wait - FASTIPC_IOC_WAIT on a connection or region fd.
+ * @eventcount: in: the peer's eventcount as last read; the call sleeps
+ *	while the peer's eventcount still equals it.
+ * @flags: in: FASTIPC_F_NONBLOCK, FASTIPC_F_TIMEOUT.
+ * @timeout_ns: in: relative timeout in nanoseconds with FASTIPC_F_TIMEOUT;
+ *	must be 0 without.
+ *
+ * Return: 0 once the peer's eventcount differs or a NOTIFY arrives;
+ * -EAGAIN, -ETIMEDOUT, -EINTR; -ECONNRESET when the peer is gone (the
+ * connection closed, or the channel closed or removed); -ENODATA without
+ * a region.
+ */
+struct fastipc_wait {
+	__u32 eventcount;
+	__u32 flags;
+	__u64 timeout_ns;
+};
+
+#define FASTIPC_WAIT_SIZE_VER0	16
 
 #define FASTIPC_IOC_MAGIC	0xFA	/* numbers 0x00-0x3f */
 
@@ -422,9 +658,14 @@ struct fastipc_serve {
 #define FASTIPC_IOC_RECV	_IOWR(FASTIPC_IOC_MAGIC, 0x10, struct fastipc_serve)
 #define FASTIPC_IOC_REPLY	_IOWR(FASTIPC_IOC_MAGIC, 0x11, struct fastipc_serve)
 #define FASTIPC_IOC_REPLY_RECV	_IOWR(FASTIPC_IOC_MAGIC, 0x12, struct fastipc_serve)
+#define FASTIPC_IOC_CONN_REGION	_IOWR(FASTIPC_IOC_MAGIC, 0x13, struct fastipc_conn_region)
 
 /* connection fd */
 #define FASTIPC_IOC_CALL	_IOWR(FASTIPC_IOC_MAGIC, 0x20, struct fastipc_call)
 #define FASTIPC_IOC_SEND	_IOWR(FASTIPC_IOC_MAGIC, 0x21, struct fastipc_call)
+
+/* connection fd and region fd: the doorbell */
+#define FASTIPC_IOC_NOTIFY	_IO(FASTIPC_IOC_MAGIC, 0x22)
+#define FASTIPC_IOC_WAIT	_IOW(FASTIPC_IOC_MAGIC, 0x23, struct fastipc_wait)
 
 #endif /* _UAPI_LINUX_FASTIPC_H */
