@@ -184,7 +184,9 @@ struct fastipc_chan_create {
  * the connection fd; the server maps the region fd of the connection
  * (FASTIPC_IOC_CONN_REGION) the other way round. Writable access to the
  * peer's half is refused, now (mmap: -EACCES) and later (mprotect fails);
- * mappings are not inherited across fork and cannot grow.
+ * mappings are not inherited across fork (unless the owner asks with
+ * madvise(MADV_DOFORK)) and cannot grow; mmap() of a connection without a
+ * region is -ENODEV.
  *
  * Each data area is a ring of records produced by the half's owner and
  * consumed by the peer. The owner's control page holds the producer index
@@ -224,7 +226,6 @@ struct fastipc_chan_create {
  * indices for poll) and never indexes memory with them.
  */
 #define FASTIPC_REGION_VERSION	1
-#define FASTIPC_REGION_MAX_DEFAULT	(64U << 20)	/* bytes per region */
 #define FASTIPC_REC_ALIGN	8
 #define FASTIPC_REC_PAD		0x1U	/* fastipc_rec.flags: skip to offset 0 */
 
@@ -239,7 +240,8 @@ struct fastipc_chan_create {
  * @pad1: keeps @producer on its own cache line.
  * @consumer: consumer index of the peer's ring (owner writes).
  * @pad2: keeps @consumer on its own cache line.
- * @eventcount: bumped by the owner after it produces (owner writes).
+ * @eventcount: bumped by the owner after it produces, and after it
+ *	consumes when the peer may be waiting for room (owner writes).
  * @waiting: non-zero while the owner sleeps waiting for the peer.
  * @pad3: reserved.
  *
