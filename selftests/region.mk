@@ -1,0 +1,1 @@
+TEST_GEN_PROGS += region_test
