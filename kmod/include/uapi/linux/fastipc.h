@@ -200,7 +200,9 @@ struct fastipc_chan_create {
  * is a struct fastipc_rec header followed by its payload, padded to
  * FASTIPC_REC_ALIGN. A record never wraps: when it does not fit before the
  * end of the area, the producer writes a FASTIPC_REC_PAD record covering
- * the rest and starts at offset 0.
+ * the rest and starts at offset 0. A record its producer abandoned after
+ * writing it (a call that failed, a reply the kernel dropped) is marked
+ * FASTIPC_REC_SKIP, and its consumer steps over it.
  *
  * Memory ordering (the one argument every barrier cites):
  *
@@ -228,6 +230,7 @@ struct fastipc_chan_create {
 #define FASTIPC_REGION_VERSION	1
 #define FASTIPC_REC_ALIGN	8
 #define FASTIPC_REC_PAD		0x1U	/* fastipc_rec.flags: skip to offset 0 */
+#define FASTIPC_REC_SKIP	0x2U	/* abandoned by its producer: skip it */
 
 /**
  * struct fastipc_region_ctl - Version 1 layout of a half's control page.
