@@ -1,7 +1,20 @@
 // SPDX-License-Identifier: LGPL-2.1 OR MIT
 /*
  * The client's fast path: CALL (request and reply in one syscall) and
- * SEND (one-way).
+ * SEND (one-way), choosing copy or shared memory by payload size against
+ * the connection's threshold, for the request and the reply independently.
+ *
+ * Ring full: a large request that still fits in msg_max goes by copy at
+ * once (counted in fallbacks); a larger one waits on the doorbell for the
+ * server to release room, up to the call's timeout. A request larger than
+ * half the area minus 8 bytes cannot take the region and goes by copy
+ * (the kernel answers -EMSGSIZE above msg_max): split it in calls.
+ *
+ * A request record is released by the server once its handler returns.
+ * When CALL fails, the record is abandoned (FASTIPC_REC_SKIP). After
+ * -ETIMEDOUT or -EINTR a server may already hold it: its claim keeps the
+ * space until its handler returns; a server that claims it after the
+ * abandonment is refused (the handler does not run).
  */
 #include <string.h>
 
@@ -23,6 +36,84 @@ static int fipc_call_prep(struct fastipc_call *c, uint32_t op,
 	return 0;
 }
 
+static void fipc_set_req_desc(struct fastipc_call *c, uint32_t off,
+			      uint32_t len)
+{
+	c->req_ptr = 0;
+	c->req_len = 0;
+	c->req_desc.offset = off;
+	c->req_desc.len = len;
+	c->req_desc.area = FASTIPC_AREA_C2S;
+}
+
+/*
+ * Put a large request in the ring. Return 1 (c->req_desc set), 0 (send
+ * it by copy) or a negative errno.
+ */
+static int fipc_req_shm(struct fastipc_conn *conn, struct fastipc_call *c,
+			const void *req, uint64_t timeout_ns)
+{
+	struct fipc_region *g = conn->reg;
+	uint32_t len = c->req_len, off;
+	bool can_copy = !conn->msg_max || len <= conn->msg_max;
+	int ret;
+
+	if (!g || g->stream || len <= conn->threshold ||
+	    len > fipc_ring_max_len(g->tx.size))
+		return 0;
+	ret = fipc_region_reserve(g, len, &off, can_copy ? 0 : timeout_ns);
+	if (ret == -EAGAIN && can_copy) {
+		fipc_count(&conn->cnt.fallbacks, 1);
+		return 0;
+	}
+	if (ret < 0)
+		return ret;
+	memcpy(fipc_tx_ptr(g, off), req, len);
+	fipc_region_commit(g, off);
+	fipc_set_req_desc(c, off, len);
+	return 1;
+}
+
+/* Take the reply descriptor @d; Return 0 or -EBADMSG (counted). */
+static int fipc_rep_claim(struct fastipc_conn *conn,
+			  const struct fastipc_desc *d, uint32_t rep_cap)
+{
+	if (d->area != FASTIPC_AREA_S2C || !conn->reg || d->len > rep_cap ||
+	    d->offset > UINT32_MAX ||
+	    fipc_region_claim(conn->reg, (uint32_t)d->offset, d->len) < 0) {
+		fipc_count(&conn->cnt.ring_errors, 1);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* FASTIPC_IOC_CALL; on failure abandon the request record. */
+static int fipc_do_call(struct fastipc_conn *conn, struct fastipc_call *c)
+{
+	int ret = fipc_ioctl(conn->fd, FASTIPC_IOC_CALL, c);
+	uint32_t n;
+
+	if (c->req_desc.area) {
+		if (ret < 0) {
+			fipc_region_cancel(conn->reg, (uint32_t)c->req_desc.offset);
+			return ret;
+		}
+		fipc_count(&conn->cnt.req_shm, 1);
+		fipc_count(&conn->cnt.bytes_shm, c->req_desc.len);
+	} else if (ret >= 0) {
+		fipc_count(&conn->cnt.bytes_copy, c->req_len);
+	}
+	if (ret < 0)
+		return ret;
+	fipc_count(&conn->cnt.calls, 1);
+	n = c->rep_desc.area ? c->rep_desc.len : c->rep_len;
+	fipc_count(c->rep_desc.area ? &conn->cnt.bytes_shm :
+		   &conn->cnt.bytes_copy, n);
+	if (c->rep_desc.area)
+		fipc_count(&conn->cnt.rep_shm, 1);
+	return 0;
+}
+
 __public int fastipc_call_raw(struct fastipc_conn *conn,
 			      struct fastipc_call *args)
 {
@@ -35,16 +126,29 @@ __public int fastipc_call(struct fastipc_conn *conn, uint32_t op,
 			  uint64_t timeout_ns)
 {
 	struct fastipc_call c;
+	uint32_t off;
 	int ret;
 
 	ret = fipc_call_prep(&c, op, req, req_len, timeout_ns);
+	if (ret == 0)
+		ret = fipc_req_shm(conn, &c, req, timeout_ns);
 	if (ret < 0)
 		return ret;
 	c.rep_ptr = (uintptr_t)rep;
 	c.rep_cap = rep_cap > UINT32_MAX ? UINT32_MAX : (uint32_t)rep_cap;
-	ret = fipc_ioctl(conn->fd, FASTIPC_IOC_CALL, &c);
+	ret = fipc_do_call(conn, &c);
 	if (ret < 0)
 		return ret;
+	if (c.rep_desc.area) {
+		ret = fipc_rep_claim(conn, &c.rep_desc, c.rep_cap);
+		if (ret < 0)
+			return ret;
+		off = (uint32_t)c.rep_desc.offset;
+		if (c.rep_desc.len)
+			memcpy(rep, fipc_rx_ptr(conn->reg, off), c.rep_desc.len);
+		fipc_region_release(conn->reg, off);
+		c.rep_len = c.rep_desc.len;
+	}
 	if (rep_len)
 		*rep_len = c.rep_len;
 	return c.status;
@@ -59,5 +163,8 @@ __public int fastipc_send(struct fastipc_conn *conn, uint32_t op,
 	ret = fipc_call_prep(&c, op, req, req_len, timeout_ns);
 	if (ret < 0)
 		return ret;
-	return fipc_ioctl(conn->fd, FASTIPC_IOC_SEND, &c);
+	ret = fipc_ioctl(conn->fd, FASTIPC_IOC_SEND, &c);
+	if (ret >= 0)
+		fipc_count(&conn->cnt.bytes_copy, req_len);
+	return ret;
 }

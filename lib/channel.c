@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1 OR MIT
 /*
- * Channels: create (server side), connect (client side), and the msgctl()
- * of fastipc: stat, set, rmid, by name or key.
+ * Channels: create (server side) and the msgctl() of fastipc: stat, set,
+ * rmid, by name or key. Connections are in conn.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -103,63 +103,4 @@ __public int fastipc_chan_rmid(struct fastipc_dev *dev, const char *name,
 	if (ret < 0)
 		return ret;
 	return fipc_ioctl(dev->fd, FASTIPC_IOC_CHAN_RMID, &arg);
-}
-
-static int fipc_connect_ref(struct fastipc_dev *dev, const char *name,
-			    uint64_t key, struct fastipc_conn **connp)
-{
-	struct fastipc_connect arg;
-	struct fastipc_conn *conn;
-	int ret;
-
-	memset(&arg, 0, sizeof(arg));
-	ret = fipc_ref_fill(&arg.ref, name, key);
-	if (ret < 0)
-		return ret;
-	conn = malloc(sizeof(*conn));
-	if (!conn)
-		return -ENOMEM;
-	ret = fipc_ioctl(dev->fd, FASTIPC_IOC_CONNECT, &arg);
-	if (ret < 0) {
-		free(conn);
-		return ret;
-	}
-	conn->fd = ret;
-	conn->conn_id = arg.conn_id;
-	*connp = conn;
-	return 0;
-}
-
-__public __cold int fastipc_connect(struct fastipc_dev *dev, const char *name,
-				    struct fastipc_conn **connp)
-{
-	if (!name)
-		return -EINVAL;
-	return fipc_connect_ref(dev, name, 0, connp);
-}
-
-__public __cold int fastipc_connect_key(struct fastipc_dev *dev, uint64_t key,
-					struct fastipc_conn **connp)
-{
-	if (!key)
-		return -EINVAL;
-	return fipc_connect_ref(dev, NULL, key, connp);
-}
-
-__public __cold void fastipc_disconnect(struct fastipc_conn *conn)
-{
-	if (!conn)
-		return;
-	close(conn->fd);
-	free(conn);
-}
-
-__public int fastipc_conn_fd(const struct fastipc_conn *conn)
-{
-	return conn->fd;
-}
-
-__public uint64_t fastipc_conn_id(const struct fastipc_conn *conn)
-{
-	return conn->conn_id;
 }

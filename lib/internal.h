@@ -7,9 +7,11 @@
 #define _FASTIPC_INTERNAL_H
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <sys/ioctl.h>
 
 #include "fastipc.h"
+#include "region.h"
 
 #define __public	__attribute__((visibility("default")))
 #define __cold		__attribute__((cold))
@@ -20,10 +22,29 @@ struct fastipc_dev {
 	struct fastipc_api api;
 };
 
+struct fipc_conn_counters {
+	atomic_uint_fast64_t calls;
+	atomic_uint_fast64_t bytes_copy;
+	atomic_uint_fast64_t bytes_shm;
+	atomic_uint_fast64_t req_shm;
+	atomic_uint_fast64_t rep_shm;
+	atomic_uint_fast64_t fallbacks;
+	atomic_uint_fast64_t ring_errors;
+};
+
 struct fastipc_conn {
 	int fd;
 	uint64_t conn_id;
+	uint32_t msg_max;		/* the channel's, 0 if unknown */
+	uint64_t threshold;		/* shared memory above this */
+	struct fipc_region *reg;	/* NULL without a region */
+	struct fipc_conn_counters cnt;
 };
+
+static inline void fipc_count(atomic_uint_fast64_t *c, uint64_t n)
+{
+	atomic_fetch_add_explicit(c, n, memory_order_relaxed);
+}
 
 /* ioctl(2) with the library's error convention: result or -errno. */
 static inline int fipc_ioctl(int fd, unsigned long cmd, void *arg)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sconn.h"
 
 #define FIPC_THREADS_MAX	1024
 #define FIPC_STOP_POLL_NS	100000000ULL	/* 100 ms */
@@ -36,6 +37,8 @@ struct fastipc_server {
 	unsigned int nthreads;
 	size_t msg_max;
 	uint64_t stop_poll_ns;
+	uint64_t reply_threshold;
+	struct fipc_sconns sconns;	/* connections' regions */
 	struct fipc_route *routes;	/* sorted by op; read-only while running */
 	size_t nroutes;
 	fastipc_conn_cb_t conn_fn;
@@ -52,7 +55,20 @@ struct fipc_worker {
 	size_t buf_cap;
 	void *rep;			/* reply buffer, srv->msg_max bytes */
 	bool pending;			/* sv.reply_* hold an undelivered reply */
+	struct fipc_sconn *rep_sc;	/* the pending reply is in its ring */
 	struct fastipc_serve sv;
+};
+
+/* A request's payload and reply room, in place or in the buffers. */
+struct fipc_call_ctx {
+	struct fipc_sconn *sc;		/* with a reference, or NULL */
+	const void *req;
+	size_t req_len;
+	bool req_claimed;		/* req is in the client's ring */
+	void *rep;
+	size_t rep_cap;
+	bool rep_ring;			/* rep is reserved in our ring */
+	uint32_t rep_off;
 };
 
 static bool fipc_stopping(struct fastipc_server *srv)
@@ -86,9 +102,24 @@ static const struct fipc_route *fipc_route_find(struct fastipc_server *srv,
 	return NULL;
 }
 
+/* Let go of a reply in our ring: the client has it, or nobody will. */
+static void fipc_put_ring_reply(struct fipc_worker *w, bool delivered)
+{
+	struct fipc_sconn *sc = w->rep_sc;
+
+	if (!sc)
+		return;
+	if (!delivered)
+		fipc_region_cancel(sc->reg, (uint32_t)w->sv.reply_desc.offset);
+	fipc_sconn_put(&w->srv->sconns, sc);
+	w->rep_sc = NULL;
+	memset(&w->sv.reply_desc, 0, sizeof(w->sv.reply_desc));
+}
+
 static void fipc_set_reply(struct fipc_worker *w, uint64_t msg_id, int status,
 			   size_t len)
 {
+	fipc_put_ring_reply(w, false);
 	w->sv.reply_id = msg_id;
 	w->sv.reply_ptr = len ? (uintptr_t)w->rep : 0;
 	w->sv.reply_len = (uint32_t)len;
@@ -96,8 +127,22 @@ static void fipc_set_reply(struct fipc_worker *w, uint64_t msg_id, int status,
 	w->pending = true;
 }
 
-static void fipc_clear_reply(struct fipc_worker *w)
+/* Reply by descriptor with @len bytes at @cx->rep_off of @cx->sc's ring. */
+static void fipc_set_ring_reply(struct fipc_worker *w, struct fipc_call_ctx *cx,
+				int status, size_t len)
 {
+	fipc_set_reply(w, w->sv.hdr.msg_id, status, 0);
+	fipc_region_commit(cx->sc->reg, cx->rep_off);
+	w->sv.reply_desc.offset = cx->rep_off;
+	w->sv.reply_desc.len = (uint32_t)len;
+	w->sv.reply_desc.area = FASTIPC_AREA_S2C;
+	w->rep_sc = fipc_sconn_hold(&w->srv->sconns, cx->sc);
+	cx->rep_ring = false;		/* w owns the record now */
+}
+
+static void fipc_clear_reply(struct fipc_worker *w, bool delivered)
+{
+	fipc_put_ring_reply(w, delivered);
 	w->sv.reply_id = 0;
 	w->sv.reply_ptr = 0;
 	w->sv.reply_len = 0;
@@ -105,46 +150,130 @@ static void fipc_clear_reply(struct fipc_worker *w)
 	w->pending = false;
 }
 
+/*
+ * The payload: in the receive buffer, or in place in the client's ring
+ * (a descriptor). Return 0, or -EBADMSG for a bad descriptor.
+ */
+static int fipc_ctx_req(struct fipc_worker *w, struct fipc_call_ctx *cx)
+{
+	const struct fastipc_desc *d = &w->sv.desc;
+	struct fipc_region *g;
+
+	memset(cx, 0, sizeof(*cx));
+	cx->req = w->buf;
+	cx->req_len = w->sv.hdr.len;
+	if (!d->area)
+		return 0;
+	cx->sc = fipc_sconn_get(&w->srv->sconns, w->sv.hdr.conn_id);
+	g = cx->sc ? cx->sc->reg : NULL;
+	if (!g || d->area != FASTIPC_AREA_C2S || d->offset > UINT32_MAX ||
+	    fipc_region_claim(g, (uint32_t)d->offset, d->len) < 0)
+		return -EBADMSG;
+	cx->req = fipc_rx_ptr(g, (uint32_t)d->offset);
+	cx->req_len = d->len;
+	cx->req_claimed = true;
+	return 0;
+}
+
+/* Reply room: in our ring when the caller accepts a large reply. */
+static void fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
+{
+	const struct fastipc_msg_hdr *hdr = &w->sv.hdr;
+	struct fipc_region *g;
+	uint32_t len;
+
+	cx->rep = w->rep;
+	cx->rep_cap = hdr->reply_max < w->srv->msg_max ?
+		      hdr->reply_max : w->srv->msg_max;
+	if (hdr->reply_max <= w->srv->reply_threshold)
+		return;
+	if (!cx->sc)
+		cx->sc = fipc_sconn_get(&w->srv->sconns, hdr->conn_id);
+	g = cx->sc ? cx->sc->reg : NULL;
+	if (!g || g->stream)
+		return;
+	len = fipc_ring_max_len(g->tx.size);
+	if (hdr->reply_max < len)
+		len = hdr->reply_max;
+	if (fipc_region_reserve(g, len, &cx->rep_off, 0) < 0)
+		return;			/* full: reply by copy */
+	cx->rep = fipc_tx_ptr(g, cx->rep_off);
+	cx->rep_cap = len;
+	cx->rep_ring = true;
+}
+
+static void fipc_ctx_end(struct fipc_worker *w, struct fipc_call_ctx *cx)
+{
+	if (cx->req_claimed)
+		fipc_region_release(cx->sc->reg, (uint32_t)w->sv.desc.offset);
+	if (cx->rep_ring)		/* not handed to a reply */
+		fipc_region_cancel(cx->sc->reg, cx->rep_off);
+	fipc_sconn_put(&w->srv->sconns, cx->sc);
+}
+
 static void fipc_do_request(struct fipc_worker *w, const struct fipc_route *r)
 {
 	const struct fastipc_msg_hdr *hdr = &w->sv.hdr;
-	size_t cap = hdr->reply_max < w->srv->msg_max ?
-		     hdr->reply_max : w->srv->msg_max;
+	struct fipc_call_ctx cx;
 	size_t len = 0;
 	int status;
 
+	if (fipc_ctx_req(w, &cx) < 0) {
+		fipc_set_reply(w, hdr->msg_id, -EBADMSG, 0);
+		goto out;
+	}
 	if (!r) {
 		fipc_set_reply(w, hdr->msg_id, -ENOSYS, 0);
-		return;
+		goto out;
 	}
-	status = r->fn(r->ctx, hdr, w->buf, hdr->len, w->rep, cap, &len);
-	if (len > cap) {
+	fipc_ctx_rep(w, &cx);
+	status = r->fn(r->ctx, hdr, cx.req, cx.req_len, cx.rep, cx.rep_cap,
+		       &len);
+	if (len > cx.rep_cap) {
 		status = -EOVERFLOW;
 		len = 0;
 	}
-	fipc_set_reply(w, hdr->msg_id, status, len);
+	if (cx.rep_ring)
+		fipc_set_ring_reply(w, &cx, status, len);
+	else
+		fipc_set_reply(w, hdr->msg_id, status, len);
+out:
+	fipc_ctx_end(w, &cx);
+}
+
+static void fipc_do_oneway(struct fipc_worker *w, const struct fipc_route *r)
+{
+	struct fipc_call_ctx cx;
+	size_t len = 0;
+
+	if (fipc_ctx_req(w, &cx) == 0 && r)
+		r->fn(r->ctx, &w->sv.hdr, cx.req, cx.req_len, NULL, 0, &len);
+	fipc_ctx_end(w, &cx);
 }
 
 static void fipc_dispatch(struct fipc_worker *w)
 {
 	struct fastipc_server *srv = w->srv;
 	const struct fastipc_msg_hdr *hdr = &w->sv.hdr;
-	const struct fipc_route *r;
-	size_t len = 0;
+	struct fipc_sconn *sc;
 
 	switch (hdr->type) {
 	case FASTIPC_MSG_REQUEST:
 		fipc_do_request(w, fipc_route_find(srv, hdr->op));
 		break;
 	case FASTIPC_MSG_ONEWAY:
-		r = fipc_route_find(srv, hdr->op);
-		if (r)
-			r->fn(r->ctx, hdr, w->buf, hdr->len, NULL, 0, &len);
+		fipc_do_oneway(w, fipc_route_find(srv, hdr->op));
 		break;
 	case FASTIPC_MSG_CONNECT:
+		sc = fipc_sconn_get(&srv->sconns, hdr->conn_id);
+		fipc_sconn_put(&srv->sconns, sc);
+		if (srv->conn_fn)
+			srv->conn_fn(srv->conn_ctx, hdr);
+		break;
 	case FASTIPC_MSG_DISCONNECT:
 		if (srv->conn_fn)
 			srv->conn_fn(srv->conn_ctx, hdr);
+		fipc_sconn_drop(&srv->sconns, hdr->conn_id);
 		break;
 	default:
 		break;	/* a message type from a newer kernel: ignore it */
@@ -182,6 +311,7 @@ static int fipc_reply_recv(struct fipc_worker *w)
 	sv->out_flags = 0;
 	sv->pad = 0;
 	memset(&sv->hdr, 0, sizeof(sv->hdr));
+	memset(&sv->desc, 0, sizeof(sv->desc));
 	cmd = w->pending ? FASTIPC_IOC_REPLY_RECV : FASTIPC_IOC_RECV;
 	return fipc_ioctl(w->srv->chan_fd, cmd, sv);
 }
@@ -195,11 +325,12 @@ static bool fipc_reply_failed(struct fipc_worker *w, int err)
 {
 	if (err == -EINTR)
 		return true;
-	if ((err == -EMSGSIZE || err == -ENOBUFS) && w->sv.reply_len) {
+	if ((err == -EMSGSIZE || err == -ENOBUFS) &&
+	    (w->sv.reply_len || w->rep_sc)) {
 		fipc_set_reply(w, w->sv.reply_id, err, 0);
 		return true;
 	}
-	fipc_clear_reply(w);	/* -ENOENT: the request is gone */
+	fipc_clear_reply(w, false);	/* -ENOENT: the request is gone */
 	return false;
 }
 
@@ -213,7 +344,7 @@ static int fipc_serve_one(struct fipc_worker *w)
 	out = w->sv.out_flags;
 	if (w->pending) {
 		if (out & (FASTIPC_SERVE_REPLIED | FASTIPC_SERVE_REPLY_DROPPED))
-			fipc_clear_reply(w);
+			fipc_clear_reply(w, out & FASTIPC_SERVE_REPLIED);
 		else if (ret < 0 && fipc_reply_failed(w, ret))
 			return 0;
 	}
@@ -249,11 +380,16 @@ static void fipc_flush_reply(struct fipc_worker *w)
 		sv.reply_ptr = w->sv.reply_ptr;
 		sv.reply_len = w->sv.reply_len;
 		sv.reply_status = w->sv.reply_status;
+		sv.reply_desc = w->sv.reply_desc;
 		ret = fipc_ioctl(w->srv->chan_fd, FASTIPC_IOC_REPLY, &sv);
-		if (ret >= 0 || !fipc_reply_failed(w, ret))
+		if (ret >= 0) {
+			fipc_clear_reply(w, sv.out_flags & FASTIPC_SERVE_REPLIED);
+			return;
+		}
+		if (!fipc_reply_failed(w, ret))
 			break;
 	}
-	fipc_clear_reply(w);
+	fipc_clear_reply(w, false);
 }
 
 static void *fipc_worker_main(void *arg)
@@ -345,6 +481,12 @@ __public __cold int fastipc_server_create(int chan_fd, unsigned int nthreads,
 		       FASTIPC_MSG_MAX_DEFAULT;
 	srv->stop_poll_ns = opts && opts->stop_poll_ns ? opts->stop_poll_ns :
 			    FIPC_STOP_POLL_NS;
+	srv->reply_threshold = opts && opts->reply_threshold ?
+			       opts->reply_threshold : FASTIPC_THRESHOLD_DEFAULT;
+	if (fipc_sconns_init(&srv->sconns, chan_fd) < 0) {
+		free(srv);
+		return -ENOMEM;
+	}
 	*srvp = srv;
 	return 0;
 }
@@ -417,6 +559,7 @@ __public __cold void fastipc_server_destroy(struct fastipc_server *srv)
 {
 	if (!srv)
 		return;
+	fipc_sconns_fini(&srv->sconns);
 	free(srv->routes);
 	free(srv);
 }

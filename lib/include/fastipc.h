@@ -15,6 +15,15 @@
  *  channel fd             (int) the server side of a channel
  *  struct fastipc_conn    a client connection to a channel
  *  struct fastipc_server  a thread pool serving a channel fd
+ *  struct fastipc_stream  a one-way record stream over a connection's region
+ *
+ * Shared memory (since 0.2): a connection made with fastipc_connect_opts()
+ * and a region_size owns a region. fastipc_call() then sends a request
+ * larger than the connection's threshold through the client->server ring
+ * (the server's handler reads it in place, read-only) and a server replies
+ * through the server->client ring when the caller's reply buffer is larger
+ * than the server's threshold; the client copies the reply out (or, with
+ * fastipc_call_zc(), reads it in place). Small payloads keep the copy path.
  */
 #ifndef _FASTIPC_H
 #define _FASTIPC_H
@@ -28,7 +37,7 @@ extern "C" {
 #endif
 
 #define FASTIPC_VERSION_MAJOR	0
-#define FASTIPC_VERSION_MINOR	1
+#define FASTIPC_VERSION_MINOR	2
 
 /* Timeout value meaning "wait as long as it takes" (no FASTIPC_F_TIMEOUT). */
 #define FASTIPC_TIMEOUT_INF	UINT64_MAX
@@ -36,6 +45,7 @@ extern "C" {
 struct fastipc_dev;
 struct fastipc_conn;
 struct fastipc_server;
+struct fastipc_stream;
 
 /*
  * Version of the library that is running (not the one compiled against,
@@ -234,6 +244,253 @@ int fastipc_send(struct fastipc_conn *conn, uint32_t op,
 		 const void *req, size_t req_len, uint64_t timeout_ns);
 
 /* ---------------------------------------------------------------------- */
+/* Shared memory: regions, zero-copy calls (FASTIPC_FEAT_REGION)           */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Payloads larger than this many bytes go through shared memory when the
+ * connection has a region. Provisional: tools/bench measures the size at
+ * which the shared-memory path starts to win and will set it; override it
+ * per connection (fastipc_conn_opts.threshold) or per server
+ * (fastipc_server_opts.reply_threshold).
+ */
+#define FASTIPC_THRESHOLD_DEFAULT	(16U << 10)
+
+/*
+ * struct fastipc_conn_opts - Options of fastipc_connect_opts().
+ * @region_size: bytes of shared memory for both halves, 0 for none; the
+ *	kernel rounds it up so that each area is a power of two of at least a
+ *	page. The largest payload one record takes is half an area minus 8.
+ * @threshold: payloads above this many bytes use the region; 0 for
+ *	FASTIPC_THRESHOLD_DEFAULT, UINT64_MAX to never use it for calls.
+ * @flags: must be 0.
+ * @pad: must be 0.
+ * @resv: must be 0.
+ */
+struct fastipc_conn_opts {
+	uint64_t region_size;
+	uint64_t threshold;
+	uint32_t flags;
+	uint32_t pad;
+	uint64_t resv[4];
+};
+
+/*
+ * fastipc_connect_opts() - Connect by @name (and @key 0) or by @key (and
+ * @name NULL) with options (FASTIPC_IOC_CONNECT, struct version 1); with
+ * a region_size, also mmap() the client's half read-write and the
+ * server's half read-only from the connection fd, at the offsets the
+ * kernel returned (fastipc_region_layout).
+ * @opts: options, or NULL (no region: the same as fastipc_connect()).
+ *
+ * Return: 0, or the errors of fastipc_connect(), and -EDQUOT (region
+ * quota), -EINVAL (region above the region_max parameter, non-zero
+ * reserved fields), -EOPNOTSUPP (the kernel has no FASTIPC_FEAT_REGION),
+ * -EPROTO (the kernel returned a layout the library cannot use), or an
+ * mmap(2) error.
+ */
+int fastipc_connect_opts(struct fastipc_dev *dev, const char *name,
+			 uint64_t key, const struct fastipc_conn_opts *opts,
+			 struct fastipc_conn **connp);
+
+/*
+ * fastipc_conn_shm_max() - The largest payload in bytes one record of
+ * @conn's client->server ring takes (half the area minus 8), that is the
+ * largest request fastipc_call() can send through shared memory; 0
+ * without a region.
+ */
+size_t fastipc_conn_shm_max(const struct fastipc_conn *conn);
+
+/*
+ * struct fastipc_conn_stats - What a connection's calls did, since
+ * connect. Counted by the library, for this process only.
+ * @calls: fastipc_call() and fastipc_call_zc() calls that completed.
+ * @bytes_copy: request and reply payload bytes passed by copy.
+ * @bytes_shm: request and reply payload bytes passed through the region.
+ * @req_shm: requests sent through the region.
+ * @rep_shm: replies received through the region.
+ * @fallbacks: large requests sent by copy because the ring was full.
+ * @ring_errors: protocol errors seen in the region (a corrupt or hostile
+ *	server): bad indices, records or descriptors.
+ * @notifies: FASTIPC_IOC_NOTIFY syscalls made.
+ * @waits: FASTIPC_IOC_WAIT syscalls made.
+ */
+struct fastipc_conn_stats {
+	uint64_t calls;
+	uint64_t bytes_copy;
+	uint64_t bytes_shm;
+	uint64_t req_shm;
+	uint64_t rep_shm;
+	uint64_t fallbacks;
+	uint64_t ring_errors;
+	uint64_t notifies;
+	uint64_t waits;
+};
+
+/* Fill @st with @conn's counters. */
+void fastipc_conn_stats(struct fastipc_conn *conn,
+			struct fastipc_conn_stats *st);
+
+/*
+ * fastipc_call_buf_get() - Reserve @len bytes in the client->server ring
+ * for a request built in place, to be sent with fastipc_call_zc() or
+ * given back with fastipc_call_buf_put().
+ * @bufp: out: where to write the request (8-byte aligned).
+ * @timeout_ns: how long to wait for room (the server releasing earlier
+ *	requests), FASTIPC_TIMEOUT_INF, or 0 for not at all.
+ *
+ * Return: 0, or -EOPNOTSUPP (no region, or a stream owns it), -EMSGSIZE
+ * (@len above half the area minus 8), -EAGAIN (full, @timeout_ns 0),
+ * -ETIMEDOUT, -EINTR, -ECONNRESET (server gone), -EPROTO (the server
+ * corrupted the ring).
+ */
+int fastipc_call_buf_get(struct fastipc_conn *conn, size_t len, void **bufp,
+			 uint64_t timeout_ns);
+
+/*
+ * fastipc_call_buf_put() - Give back a buffer of fastipc_call_buf_get()
+ * unsent. Return: 0, or -EINVAL (not such a buffer).
+ */
+int fastipc_call_buf_put(struct fastipc_conn *conn, void *buf);
+
+/* fastipc_reply.flags */
+#define FASTIPC_REPLY_SHM	0x1U	/* @data is in the region */
+
+/*
+ * struct fastipc_reply - A reply of fastipc_call_zc(), read in place.
+ * @data: the payload: in the server->client ring (read-only, valid until
+ *	fastipc_reply_done()) or in the caller's buffer.
+ * @len: its length in bytes.
+ * @flags: FASTIPC_REPLY_SHM or 0.
+ * @off: private.
+ */
+struct fastipc_reply {
+	const void *data;
+	size_t len;
+	uint32_t flags;
+	uint32_t off;
+};
+
+/*
+ * fastipc_call_zc() - Call @op with the request built in place at @buf
+ * (from fastipc_call_buf_get(), consumed whatever the result), @len
+ * bytes (at most the length reserved), and receive the reply in place
+ * (FASTIPC_IOC_CALL with req_desc; rep_desc out).
+ * @rep: buffer for a reply that comes by copy, @rep_cap bytes; @rep_cap is
+ *	also the largest reply accepted (the server's reply_max).
+ * @out: out: the reply; call fastipc_reply_done() when done with it.
+ * @timeout_ns: as for fastipc_call().
+ *
+ * Return: the server's status, or a negative errno as for fastipc_call(),
+ * plus -EINVAL (@buf is not a reserved buffer), -EBADMSG (the server's
+ * reply descriptor is bad; counted in ring_errors).
+ */
+int fastipc_call_zc(struct fastipc_conn *conn, uint32_t op, void *buf,
+		    size_t len, void *rep, size_t rep_cap,
+		    struct fastipc_reply *out, uint64_t timeout_ns);
+
+/* Release a reply of fastipc_call_zc() (no-op for a copied reply). */
+void fastipc_reply_done(struct fastipc_conn *conn, struct fastipc_reply *rep);
+
+/* ---------------------------------------------------------------------- */
+/* Streams: one-way records over a region, no syscall while both run       */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * A stream uses one ring of a connection's region: FASTIPC_STREAM_C2S
+ * (client writes, server reads) or FASTIPC_STREAM_S2C. Records are
+ * delivered in order. The producer enters the kernel (FASTIPC_IOC_NOTIFY)
+ * only when the consumer announced that it sleeps; the consumer polls
+ * the ring @spin times before it announces that and sleeps in
+ * FASTIPC_IOC_WAIT. A connection whose region carries a stream sends its
+ * calls by copy: do not mix them with shared-memory calls on the server
+ * side either (use a connection per stream).
+ */
+#define FASTIPC_STREAM_C2S	1
+#define FASTIPC_STREAM_S2C	2
+
+#define FASTIPC_STREAM_SPIN_DEFAULT	4096
+
+/*
+ * struct fastipc_stream_opts - Stream settings.
+ * @spin: polls of the ring before sleeping (bounded); 0 sleeps at once.
+ * @flags: must be 0.
+ * @resv: must be 0.
+ */
+struct fastipc_stream_opts {
+	uint32_t spin;
+	uint32_t flags;
+	uint64_t resv[3];
+};
+
+/*
+ * fastipc_stream_open() - Client side: a stream in direction @dir
+ * (FASTIPC_STREAM_C2S: we send) over @conn's region.
+ * @opts: settings, or NULL for spin = FASTIPC_STREAM_SPIN_DEFAULT.
+ * Return: 0, or -EOPNOTSUPP (no region), -EBUSY (a stream already),
+ * -EINVAL, -ENOMEM.
+ */
+int fastipc_stream_open(struct fastipc_conn *conn, unsigned int dir,
+			const struct fastipc_stream_opts *opts,
+			struct fastipc_stream **stp);
+
+/*
+ * fastipc_stream_accept() - Server side: map the region of connection
+ * @conn_id of channel @chan_fd (FASTIPC_IOC_CONN_REGION) and open the
+ * stream in direction @dir (FASTIPC_STREAM_C2S: we receive).
+ * Return: 0, or -ENOENT (no such connection), -ENODATA (it has no
+ * region), -EPROTO (bad layout), -EINVAL, -ENOMEM, or an mmap(2) error.
+ */
+int fastipc_stream_accept(int chan_fd, uint64_t conn_id, unsigned int dir,
+			  const struct fastipc_stream_opts *opts,
+			  struct fastipc_stream **stp);
+
+/* Close a stream (NULL is a no-op); a server's also unmaps the region. */
+void fastipc_stream_close(struct fastipc_stream *st);
+
+/*
+ * fastipc_stream_send() - Copy @len bytes into the ring as one record and
+ * publish it, waiting (spin, then FASTIPC_IOC_WAIT) for room up to
+ * @timeout_ns (FASTIPC_TIMEOUT_INF: forever; 0: not at all).
+ * Return: 0, -EMSGSIZE (@len above half the area minus 8), -EAGAIN (full,
+ * @timeout_ns 0), -ETIMEDOUT, -EINTR, -ECONNRESET (peer gone), -EPROTO
+ * (the peer corrupted the ring), -EBADF (wrong direction).
+ */
+int fastipc_stream_send(struct fastipc_stream *st, const void *buf,
+			size_t len, uint64_t timeout_ns);
+
+/*
+ * fastipc_stream_recv() - Copy the next record into @buf (@cap bytes)
+ * and release it, waiting for one up to @timeout_ns.
+ * @len: out: the record's length.
+ * Return: 0, -EMSGSIZE (@cap too small: *@len says the size, the record
+ * stays), -EAGAIN, -ETIMEDOUT, -EINTR, -ECONNRESET, -EPROTO / -EBADMSG
+ * (the peer corrupted the ring; counted), -EBADF (wrong direction).
+ */
+int fastipc_stream_recv(struct fastipc_stream *st, void *buf, size_t cap,
+			size_t *len, uint64_t timeout_ns);
+
+/*
+ * Zero-copy forms. fastipc_stream_reserve() returns room for a @len-byte
+ * record in *@bufp; fastipc_stream_commit() publishes it (reservations
+ * may be committed in any order; they are delivered in reservation
+ * order). fastipc_stream_peek() returns the next record in place
+ * (read-only); fastipc_stream_release() gives it back (in any order).
+ * Same errors as send/recv, and for peek -ENOBUFS when 256 records are
+ * held unreleased; commit and release: -EINVAL for a pointer that is not
+ * an outstanding record.
+ */
+int fastipc_stream_reserve(struct fastipc_stream *st, size_t len,
+			   void **bufp, uint64_t timeout_ns);
+int fastipc_stream_commit(struct fastipc_stream *st, void *buf);
+int fastipc_stream_peek(struct fastipc_stream *st, const void **bufp,
+			size_t *len, uint64_t timeout_ns);
+int fastipc_stream_release(struct fastipc_stream *st, const void *buf);
+
+/* Protocol errors the stream has seen (a corrupt or hostile peer). */
+uint64_t fastipc_stream_errors(struct fastipc_stream *st);
+
+/* ---------------------------------------------------------------------- */
 /* Server: a thread pool dispatching by procedure number                   */
 /* ---------------------------------------------------------------------- */
 
@@ -241,9 +498,15 @@ int fastipc_send(struct fastipc_conn *conn, uint32_t op,
  * fastipc_handler_t - Serves one request or one-way message.
  * @ctx: the pointer given to fastipc_server_register().
  * @hdr: the message header (ids, type, op, sender pid/uid/gid).
- * @req: the payload, @req_len bytes (valid during the call only).
+ * @req: the payload, @req_len bytes (valid during the call only). A large
+ *	request is read in place in the client's half of the region: the
+ *	mapping is read-only, but the client can still change the bytes
+ *	while the handler runs, so read each field once.
  * @rep: reply buffer of @rep_cap bytes: the caller's reply_max, capped at
- *	the server's msg_max. NULL with 0 for a one-way message.
+ *	the server's msg_max; or, when the connection has a region and the
+ *	caller's reply_max is above the server's reply_threshold, room in
+ *	the server->client ring of up to reply_max bytes (sent by descriptor,
+ *	no copy). NULL with 0 for a one-way message.
  * @rep_len: out: reply length in bytes; starts at 0.
  *
  * Return: the status delivered to the caller (ignored for one-way); by
@@ -270,12 +533,20 @@ typedef void (*fastipc_conn_cb_t)(void *ctx, const struct fastipc_msg_hdr *hdr);
  *	FASTIPC_MSG_MAX_DEFAULT). The receive buffer grows on demand.
  * @stop_poll_ns: how often an idle thread wakes to check for
  *	fastipc_server_stop(), in nanoseconds (default 100 ms).
+ * @reply_threshold: (0.2) replies go through the connection's region when
+ *	the caller's reply_max is above this many bytes (default
+ *	FASTIPC_THRESHOLD_DEFAULT; UINT64_MAX: never).
  * @resv: must be 0.
+ *
+ * The pool maps the region of each connection that has one when it
+ * receives its CONNECT (FASTIPC_IOC_CONN_REGION) and unmaps it after the
+ * DISCONNECT, once no handler uses it.
  */
 struct fastipc_server_opts {
 	uint64_t msg_max;
 	uint64_t stop_poll_ns;
-	uint64_t resv[4];
+	uint64_t reply_threshold;
+	uint64_t resv[3];
 };
 
 /*

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR MIT */
+/*
+ * The doorbell of a region: eventcounts and waiting words in the two
+ * control pages, FASTIPC_IOC_NOTIFY and FASTIPC_IOC_WAIT on the connection
+ * fd (client) or region fd (server). Internal to libfastipc.
+ *
+ * With fd < 0 (the host unit tests, two processes over a memfd) the same
+ * protocol runs over futexes on the eventcount words.
+ *
+ * Each side bumps its own eventcount after it changes an index the peer
+ * may wait for: the producer index (the peer waits for data) and the
+ * consumer index (the peer waits for room).
+ */
+#ifndef _FASTIPC_BELL_H
+#define _FASTIPC_BELL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct fipc_bell {
+	int fd;				/* connection or region fd; -1: futex */
+	uint32_t *own_ec;		/* our eventcount (we write) */
+	uint32_t *own_waiting;		/* our waiting word (we write) */
+	const uint32_t *peer_ec;	/* the peer's (read-only to us) */
+	const uint32_t *peer_waiting;
+	_Atomic uint64_t notifies;	/* NOTIFY syscalls made */
+	_Atomic uint64_t waits;		/* WAIT syscalls made */
+};
+
+/*
+ * fipc_bell_ring() - We changed an index: bump our eventcount and, if the
+ * peer announced it sleeps, ring (E). Return: 0, or the NOTIFY error.
+ */
+int fipc_bell_ring(struct fipc_bell *b);
+
+/*
+ * fipc_bell_wait() - Sleep until @ready(@arg) is true, the peer's
+ * eventcount moves, or @timeout_ns (UINT64_MAX: none) passes. Announces
+ * the sleep in our waiting word first (F). Return: 0 (look again),
+ * -ETIMEDOUT, -EINTR, -ECONNRESET (peer gone), or another WAIT error.
+ */
+int fipc_bell_wait(struct fipc_bell *b, bool (*ready)(void *), void *arg,
+		   uint64_t timeout_ns);
+
+/* Monotonic time in nanoseconds. */
+uint64_t fipc_now_ns(void);
+
+#endif /* _FASTIPC_BELL_H */

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR MIT */
+/*
+ * The server pool's table of connections and their mapped regions.
+ * Internal to libfastipc.
+ */
+#ifndef _FASTIPC_SCONN_H
+#define _FASTIPC_SCONN_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "region.h"
+
+#define FIPC_SCONN_BUCKETS	64
+
+struct fipc_sconn {
+	uint64_t conn_id;
+	struct fipc_region *reg;	/* NULL: the connection has no region */
+	unsigned int refs;		/* table's + users'; under tab->lock */
+	struct fipc_sconn *next;
+};
+
+struct fipc_sconns {
+	pthread_mutex_t lock;
+	int chan_fd;
+	uint64_t errors;		/* CONN_REGION / mmap failures */
+	struct fipc_sconn *bucket[FIPC_SCONN_BUCKETS];
+};
+
+int fipc_sconns_init(struct fipc_sconns *tab, int chan_fd);
+/* Unmap and free everything left (no user may remain). */
+void fipc_sconns_fini(struct fipc_sconns *tab);
+
+/*
+ * fipc_sconn_get() - The connection @conn_id with a reference, mapping its
+ * region first (FASTIPC_IOC_CONN_REGION) when it is not known yet.
+ * Return: the entry (reg NULL without a region), or NULL when the
+ * connection is gone or the mapping failed (counted).
+ */
+struct fipc_sconn *fipc_sconn_get(struct fipc_sconns *tab, uint64_t conn_id);
+void fipc_sconn_put(struct fipc_sconns *tab, struct fipc_sconn *sc);
+
+/* Another reference to @sc, which the caller holds one of. */
+struct fipc_sconn *fipc_sconn_hold(struct fipc_sconns *tab,
+				   struct fipc_sconn *sc);
+
+/* DISCONNECT: drop the table's reference; unmapped once unused. */
+void fipc_sconn_drop(struct fipc_sconns *tab, uint64_t conn_id);
+
+#endif /* _FASTIPC_SCONN_H */
