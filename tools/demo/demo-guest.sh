@@ -13,8 +13,11 @@
 #   FASTIPC_DEMO_MAX_KIB   skip files larger than this (default 4096)
 #   FASTIPC_DEMO_BENCH=1   also run tools/bench/fastipc-pingpong before
 #                          unloading (64-byte CALL vs SOCK_SEQPACKET)
-# Besides those, a few files of edge sizes around the chunk size are made
-# in /tmp (empty, 1 byte, chunk-1, chunk, chunk+1, 2*chunk, 1 MiB).
+# Besides those, a few files of edge sizes around the chunk sizes are made
+# in /tmp (empty, 1 byte, chunk-1, chunk, chunk+1, 2*chunk, 1 MiB, and
+# around the 1 MiB shared-memory chunk, 3 MiB). fastipc-hash asks for a
+# shared-memory region: the summary shows the bytes that went by copy and
+# those that went through shared memory.
 set -u
 set -f
 
@@ -92,7 +95,9 @@ make_edge_files()
 	[ -n "$msg_max" ] || fail "cannot read msg_max from the server's log"
 	c=$((msg_max - 8))
 	mkdir "$WORK/edge"
-	for n in 0 1 $((c - 1)) $c $((c + 1)) $((2 * c)) 1048576; do
+	s=$((1048576 - 8))
+	for n in 0 1 $((c - 1)) $c $((c + 1)) $((2 * c)) 1048576 \
+		$((s - 1)) $s $((s + 1)) 3145728; do
 		head -c "$n" /dev/urandom >"$WORK/edge/size-$n" ||
 			fail "cannot write $WORK/edge/size-$n"
 	done
@@ -105,7 +110,7 @@ list_files()
 		grep -v '[[:space:]\\]' | LC_ALL=C sort | head -n "$NFILES" \
 		>"$WORK/list"
 	find "$WORK/edge" -type f | LC_ALL=C sort >>"$WORK/list"
-	[ "$(wc -l <"$WORK/list")" -gt 7 ] || fail "found no files to hash"
+	[ "$(wc -l <"$WORK/list")" -gt 11 ] || fail "found no files to hash"
 }
 
 hash_files()
@@ -118,7 +123,12 @@ hash_files()
 		sed "s/^/$ME: /" "$WORK/fastipc.err" >&2
 		fail "fastipc-hash reported errors"
 	fi
-	STATS=$(sed -n 's/^fastipc-hash: \(files .*\)/\1/p' "$WORK/fastipc.err")
+	STATS=$(sed -n 's/^fastipc-hash: \(files .*\), by copy.*/\1/p' \
+		"$WORK/fastipc.err")
+	COPY=$(sed -n 's/^fastipc-hash: .*by copy \([0-9]*\) bytes.*/\1/p' \
+		"$WORK/fastipc.err")
+	SHM=$(sed -n 's/^fastipc-hash: .*shared memory \([0-9]*\) bytes.*/\1/p' \
+		"$WORK/fastipc.err")
 }
 
 # Every sha256sum line must be the fastipc-hash line at the same place.
@@ -176,7 +186,8 @@ compare
 stop_server
 bench
 unload_module
-echo "$ME: summary: $STATS, mismatches $MISMATCHES" \
+echo "$ME: summary: $STATS, by copy ${COPY:-?} bytes," \
+	"by shared memory ${SHM:-?} bytes, mismatches $MISMATCHES" \
 	"(checked against sha256sum, $(wc -l <"$WORK/ref.out") lines)"
 [ "$MISMATCHES" -eq 0 ] || fail "$MISMATCHES digests differ from sha256sum"
 echo "$ME: OK"

@@ -3,11 +3,16 @@
  * fastipc-hash: print SHA-256 digests of files, computed by fastipc-hashd,
  * in sha256sum(1) format.
  *
- *   fastipc-hash [--stats] [-n NAME] [FILE...]     (no FILE or "-": stdin)
+ *   fastipc-hash [--stats] [-n NAME] [-r REGION] [FILE...]
+ *                                           (no FILE or "-": stdin)
  *
- * A file that fits in one message is one DIGEST call; a longer one is a
- * BEGIN/UPDATE.../FINAL session in chunks of the channel's msg_max (learnt
- * with FASTIPC_IOC_CHAN_STAT) minus the 8-byte handle.
+ * A file that fits in one chunk is one DIGEST call; a longer one is a
+ * BEGIN/UPDATE.../FINAL session of chunks. The client asks for a shared
+ * memory region (default 8 MiB, -r 0 for none): chunks are then up to
+ * FHASH_SHM_CHUNK bytes and fastipc_call() passes those above the
+ * library's threshold through the region, by itself. Without a region, a
+ * chunk is the channel's msg_max (learnt with FASTIPC_IOC_CHAN_STAT)
+ * minus the 8-byte handle.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +28,8 @@
 #include "proto.h"
 
 #define PROG	"fastipc-hash"
+#define FHASH_REGION_DEFAULT	(8U << 20)
+#define FHASH_SHM_CHUNK		(1U << 20)
 
 struct client {
 	struct fastipc_conn *conn;
@@ -173,12 +180,36 @@ static int hash_path(struct client *cl, const char *path)
 	return ret;
 }
 
-/* Chunk size: the channel's msg_max (or the kernel default) minus 8. */
+/* Connect, with a region of @region bytes if the kernel has them. */
+static int client_connect(struct client *cl, struct fastipc_dev *dev,
+			  const char *name, uint64_t region)
+{
+	struct fastipc_conn_opts o = { .region_size = region };
+	int ret;
+
+	ret = fastipc_connect_opts(dev, name, 0, &o, &cl->conn);
+	if (ret == -EOPNOTSUPP && region) {
+		fprintf(stderr, PROG ": no shared memory in this kernel:"
+			" copying\n");
+		ret = fastipc_connect(dev, name, &cl->conn);
+	} else if (ret < 0 && region && ret != -ENOENT && ret != -EACCES) {
+		fprintf(stderr, PROG ": connect with a %ju-byte shared memory"
+			" region (-r): %s\n", (uintmax_t)region,
+			strerror(-ret));
+	}
+	return ret;
+}
+
+/*
+ * Chunk size: with a region, FHASH_SHM_CHUNK (or less if one record
+ * cannot take it), else the channel's msg_max (or the kernel default)
+ * minus 8.
+ */
 static int client_init(struct client *cl, struct fastipc_dev *dev,
-		       const char *name)
+		       const char *name, uint64_t region)
 {
 	struct fastipc_chan_stat st;
-	size_t msg_max;
+	size_t msg_max, shm_max;
 	int ret;
 
 	ret = fastipc_chan_stat(dev, name, 0, &st);
@@ -191,14 +222,19 @@ static int client_init(struct client *cl, struct fastipc_dev *dev,
 	ret = -EINVAL;
 	if (msg_max <= FHASH_HANDLE_LEN)
 		goto err;
+	ret = client_connect(cl, dev, name, region);
+	if (ret < 0)
+		goto err;
+	shm_max = fastipc_conn_shm_max(cl->conn);
+	if (shm_max > FHASH_SHM_CHUNK)
+		shm_max = FHASH_SHM_CHUNK;
+	if (shm_max > msg_max)
+		msg_max = shm_max;
 	cl->chunk = msg_max - FHASH_HANDLE_LEN;
 	cl->buf = malloc(msg_max);
-	ret = -ENOMEM;
-	if (!cl->buf)
-		goto err;
-	ret = fastipc_connect(dev, name, &cl->conn);
-	if (ret == 0)
+	if (cl->buf)
 		return 0;
+	ret = -ENOMEM;
 err:
 	fprintf(stderr, PROG ": channel '%s': %s%s\n", name, strerror(-ret),
 		ret == -ENOENT ? " (is fastipc-hashd running?)" : "");
@@ -207,9 +243,13 @@ err:
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: " PROG " [--stats] [-n NAME] [FILE...]\n"
-		"  --stats   print files, bytes and calls to stderr\n"
-		"  -n NAME   channel name (default " FHASH_CHANNEL ")\n");
+	fprintf(f, "usage: " PROG " [--stats] [-n NAME] [-r BYTES] [FILE...]\n"
+		"  --stats   print files, bytes, calls, and the bytes passed"
+		" by copy and by\n"
+		"            shared memory to stderr\n"
+		"  -n NAME   channel name (default " FHASH_CHANNEL ")\n"
+		"  -r BYTES  shared memory region size (default 8 MiB,"
+		" 0: none)\n");
 }
 
 int main(int argc, char **argv)
@@ -222,19 +262,31 @@ int main(int argc, char **argv)
 	static char dash[] = "-";
 	char *stdin_only[] = { dash, NULL };
 	const char *name = FHASH_CHANNEL;
+	uint64_t region = FHASH_REGION_DEFAULT;
+	struct fastipc_conn_stats cs = { 0 };
 	struct client cl = { 0 };
+	char *end;
 	struct fastipc_dev *dev;
 	bool stats = false;
 	char **files;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "hn:", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hn:r:", lopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			stats = true;
 			break;
 		case 'n':
 			name = optarg;
+			break;
+		case 'r':
+			errno = 0;
+			region = strtoull(optarg, &end, 0);
+			if (errno || end == optarg || *end) {
+				fprintf(stderr, PROG ": -r: bad size '%s'\n",
+					optarg);
+				return 2;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -252,15 +304,19 @@ int main(int argc, char **argv)
 			ret == -ENOENT ? " (is fastipc.ko loaded?)" : "");
 		return 1;
 	}
-	ret = client_init(&cl, dev, name);
+	ret = client_init(&cl, dev, name, region);
 	for (; ret == 0 && *files; files++)
 		if (fatal_error(hash_path(&cl, *files)))
 			ret = -1;
+	if (cl.conn)
+		fastipc_conn_stats(cl.conn, &cs);
 	if (stats)
 		fprintf(stderr, PROG ": files %ju, bytes %ju, calls %ju,"
-			" errors %ju\n", (uintmax_t)cl.files,
+			" errors %ju, by copy %ju bytes, by shared memory %ju"
+			" bytes\n", (uintmax_t)cl.files,
 			(uintmax_t)cl.bytes, (uintmax_t)cl.calls,
-			(uintmax_t)cl.errors);
+			(uintmax_t)cl.errors, (uintmax_t)cs.bytes_copy,
+			(uintmax_t)cs.bytes_shm);
 	fastipc_disconnect(cl.conn);
 	fastipc_close(dev);
 	free(cl.buf);
