@@ -62,8 +62,8 @@ TEST(handshake_current)
 	for (i = 0; i < ARRAY_SIZE(conn_cmds); i++)
 		EXPECT_TRUE(api.ioctls & NR_BIT(conn_cmds[i]));
 	/* Nothing outside the implemented numbers is claimed. */
-	EXPECT_EQ(0ULL, api.ioctls & ~(0x3fULL | (0x7ULL << 0x10) |
-				       (0x3ULL << 0x20)));
+	EXPECT_EQ(0ULL, api.ioctls & ~(0x3fULL | (0xfULL << 0x10) |
+				       (0xfULL << 0x20)));
 	close(fd);
 }
 
@@ -177,8 +177,8 @@ static int all_notty(int fd, unsigned char *arg)
 	ok &= notty(fd, _IOWR(FASTIPC_IOC_MAGIC, 0x3f, struct fastipc_api), arg);
 	ok &= notty(fd, _IOWR(FASTIPC_IOC_MAGIC, 0x40, struct fastipc_api), arg);
 	ok &= notty(fd, _IOWR(FASTIPC_IOC_MAGIC, 0x06, struct fastipc_api), arg);
-	ok &= notty(fd, _IOWR(FASTIPC_IOC_MAGIC, 0x13, struct fastipc_serve), arg);
-	ok &= notty(fd, _IOWR(FASTIPC_IOC_MAGIC, 0x22, struct fastipc_call), arg);
+	ok &= notty(fd, _IOWR(FASTIPC_IOC_MAGIC, 0x14, struct fastipc_serve), arg);
+	ok &= notty(fd, _IOWR(FASTIPC_IOC_MAGIC, 0x24, struct fastipc_call), arg);
 	ok &= notty(fd, _IO(FASTIPC_IOC_MAGIC, 0x3e), arg);
 	ok &= notty(fd, _IOWR('X', 0x00, struct fastipc_api), arg);
 	ok &= notty(fd, _IOWR(0xFB, 0x10, struct fastipc_serve), arg);

@@ -22,7 +22,9 @@ top=$(cd "$here/.." && pwd)
 bin=${FASTIPC_TEST_BIN:-$here}
 ko=${FASTIPC_KO:-$top/kmod/fastipc.ko}
 tmo=${FASTIPC_TEST_TIMEOUT:-120}
-tests=${FASTIPC_TESTS:-"api_test chan_test call_test wait_test death_test perm_test abuse_test"}
+all_tests="api_test chan_test call_test wait_test death_test perm_test abuse_test
+	region_test desc_test doorbell_test shm_call_test"
+tests=${FASTIPC_TESTS:-$all_tests}
 
 log=$(mktemp "${TMPDIR:-/tmp}/fastipc-ksft.XXXXXX") || exit 1
 trap 'rm -f "$log"' EXIT
@@ -83,6 +85,27 @@ for t in $tests; do
 	esac
 	echo "# $t: exit $rc, $p passed, $f failed, $s skipped"
 done
+
+# libfastipc's own guest test (lib/tests/shm_smoke): calls through shared
+# memory across the threshold, concurrent calls on one connection,
+# abandoned records, zero-copy calls, streams and peer death. Not TAP: one
+# result. Skipped when a subset of tests was asked for.
+smoke=${FASTIPC_LIB_SMOKE:-$top/lib/tests/shm_smoke}
+if [ -z "${FASTIPC_TESTS:-}" ]; then
+	echo "# ==== lib/tests/shm_smoke"
+	if [ ! -x "$smoke" ]; then
+		echo "not ok - shm_smoke: $smoke not built (make -C lib/tests guest)"
+		failed=$((failed + 1))
+	elif timeout -k 5 "$tmo" "$smoke" >"$log" 2>&1; then
+		sed 's/^/# /' "$log"
+		echo "ok - lib/tests/shm_smoke"
+		passed=$((passed + 1))
+	else
+		sed 's/^/# /' "$log"
+		echo "not ok - lib/tests/shm_smoke failed"
+		failed=$((failed + 1))
+	fi
+fi
 
 # Every fd is closed now: the module must unload.
 if rmmod fastipc; then

@@ -1,1 +1,0 @@
-TEST_GEN_PROGS += region_test
