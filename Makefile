@@ -10,7 +10,8 @@
 #   make sparse      module build with C=2 W=1 (no warning or fail)
 #   make kselftest   run selftests/run_kselftests.sh in the QEMU guest
 #   make demo        deps + all + tools/demo/demo-guest.sh in the guest
-#   make check       deps + all (-Werror) + checkpatch + sparse + kselftest
+#   make check       deps + all (-Werror) + checkpatch + sparse + host ring
+#                    tests (ASan/UBSan) + kselftest (and libfastipc's guest test)
 #   make clean
 #
 # Variables: KVER (guest/headers kernel version, default the newest
@@ -147,6 +148,8 @@ check:
 	$(MAKE) -C $(TOP) checkpatch || fail="$$fail checkpatch"; \
 	$(MAKE) -C $(TOP) sparse || fail="$$fail sparse"; \
 	$(MAKE) -C $(TOP) all WERROR=1 || { echo "check: FAILED: build (-Werror)$$fail" >&2; exit 1; }; \
+	$(MAKE) -C $(TOP)/lib/tests check || fail="$$fail lib-tests"; \
+	$(MAKE) -C $(TOP)/lib/tests guest || fail="$$fail lib-tests-guest"; \
 	$(MAKE) -C $(TOP) kselftest || fail="$$fail kselftest"; \
 	t=$$(( $$(date +%s) - start )); \
 	if [ -n "$$fail" ]; then echo "check: FAILED:$$fail ($${t}s)" >&2; exit 1; fi; \
