@@ -341,4 +341,66 @@ TEST_F(region, munmap_close_during_wait_death)
 	EXPECT_EQ(-ECONNRESET, fipc_bg_join(&bg));
 }
 
+
+struct scribble {
+	unsigned char *half;
+	size_t len;
+	volatile int stop;
+};
+
+/* A hostile server: rewrites every word of its own half, control page too. */
+static void *scribble_fn(void *arg)
+{
+	struct scribble *sc = arg;
+	__u64 x = 0x9e3779b97f4a7c15ULL;
+	size_t i;
+
+	while (!sc->stop) {
+		for (i = 0; i + 8 <= sc->len && !sc->stop; i += 64) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			memcpy(sc->half + i, &x, sizeof(x));
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The kernel only compares what it reads from a region: a peer rewriting
+ * its indices, eventcount and waiting word at random cannot make WAIT,
+ * poll() or NOTIFY do anything but their documented results, and the
+ * connection still works afterwards.
+ */
+TEST_F(region, hostile_peer_scribbles)
+{
+	struct scribble sc = { .half = self->r.smine,
+			       .len = self->r.l.half_size };
+	struct fastipc_desc d;
+	struct fastipc_serve s;
+	pthread_t t;
+	__u64 end;
+	int ret, n = 0;
+	short ev;
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, scribble_fn, &sc));
+	end = mono_ns() + 500 * FIPC_MS;
+	while (mono_ns() < end) {
+		ret = do_wait(self->r.conn, (__u32)n, FASTIPC_F_TIMEOUT, 100000);
+		EXPECT_TRUE(ret == 0 || ret == -ETIMEDOUT) TH_LOG("WAIT %d", ret);
+		ev = poll1(self->r.conn, POLLIN, 0);
+		EXPECT_EQ(0, ev & ~(POLLIN | POLLOUT));
+		EXPECT_EQ(0, notify(self->r.rfd));
+		EXPECT_EQ(0, notify(self->r.conn));
+		n++;
+	}
+	sc.stop = 1;
+	pthread_join(t, NULL);
+	EXPECT_LT(10, n);
+	set_desc(&d, 0, 64, FASTIPC_AREA_C2S);
+	ASSERT_EQ(0, send_d(self->r.conn, NULL, 0, &d));
+	ASSERT_EQ(0, recv_msg(self->r.chan, NULL, 0, &s));
+	EXPECT_TRUE(desc_is(&s.desc, 0, 64, FASTIPC_AREA_C2S));
+}
+
 TEST_HARNESS_MAIN
