@@ -175,6 +175,9 @@ static int fipc_ctx_req(struct fipc_worker *w, struct fipc_call_ctx *cx)
 	return 0;
 }
 
+/* How long a handler waits for room in its reply ring: 2 s. */
+#define FIPC_REPLY_ROOM_NS	(2ULL * 1000 * 1000 * 1000)
+
 /* Reply room: in our ring when the caller accepts a large reply. */
 static void fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
 {
@@ -195,8 +198,13 @@ static void fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
 	len = fipc_ring_max_len(g->tx.size);
 	if (hdr->reply_max < len)
 		len = hdr->reply_max;
-	if (fipc_region_reserve(g, len, &cx->rep_off, 0) < 0)
-		return;			/* full: reply by copy */
+	/*
+	 * A full ring is usually a caller still reading an earlier reply:
+	 * wait a while for it to release, then fall back to a copy (which
+	 * fits only replies up to msg_max).
+	 */
+	if (fipc_region_reserve(g, len, &cx->rep_off, FIPC_REPLY_ROOM_NS) < 0)
+		return;
 	cx->rep = fipc_tx_ptr(g, cx->rep_off);
 	cx->rep_cap = len;
 	cx->rep_ring = true;
