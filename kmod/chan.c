@@ -14,6 +14,7 @@
 #include <linux/ipc_namespace.h>
 #include <linux/lockdep.h>
 #include <linux/nsproxy.h>
+#include <net/net_namespace.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -43,6 +44,8 @@ struct fipc_chan *fipc_chan_alloc(const struct fastipc_chan_create *args)
 	strscpy(chan->name, args->ref.name, sizeof(chan->name));
 	INIT_HLIST_NODE(&chan->name_node);
 	INIT_HLIST_NODE(&chan->key_node);
+	INIT_LIST_HEAD(&chan->reg_node);
+	chan->net = get_net(current->nsproxy->net_ns);
 	chan->user_ns = get_user_ns(current->nsproxy->ipc_ns->user_ns);
 	chan->cpid = get_pid(task_tgid(current));
 	chan->ctime = ktime_get_real_ns();
@@ -82,6 +85,7 @@ static void fipc_chan_free(struct kref *ref)
 
 	WARN_ON(!list_empty(&chan->queue) || !list_empty(&chan->conns));
 	put_user_ns(chan->user_ns);
+	put_net(chan->net);
 	put_pid(chan->cpid);
 	kfree(chan);
 	atomic_dec(&fipc_nr_chans);
@@ -123,7 +127,8 @@ void fipc_chan_shutdown(struct fipc_chan *chan, int err)
 	LIST_HEAD(drop);
 	int bkt;
 
-	fipc_registry_del(chan);
+	if (fipc_registry_del(chan))
+		fipc_nl_chan_event(chan, FASTIPC_CMD_EVENT_CHAN_REMOVED);
 	spin_lock(&chan->lock);
 	if (chan->dead) {
 		spin_unlock(&chan->lock);
@@ -201,6 +206,7 @@ static bool fipc_room_cond(void *arg)
 /**
  * fipc_chan_enqueue() - Queue a request or one-way message.
  * @chan: the channel.
+ * @conn: the sending connection, whose counters move with the channel's.
  * @msg: the message; the queue takes its own reference.
  * @dl: how long to wait for room in a full queue.
  *
@@ -210,8 +216,8 @@ static bool fipc_room_cond(void *arg)
  * Return: 0, -EAGAIN (full and non-blocking), -ETIMEDOUT, -EINTR, or the
  * channel's error if it is dead.
  */
-int fipc_chan_enqueue(struct fipc_chan *chan, struct fipc_msg *msg,
-		      const struct fipc_deadline *dl)
+int fipc_chan_enqueue(struct fipc_chan *chan, struct fipc_conn *conn,
+		      struct fipc_msg *msg, const struct fipc_deadline *dl)
 {
 	struct fipc_room room = { .chan = chan, .len = msg->len };
 	bool request = msg->type == FASTIPC_MSG_REQUEST;
@@ -225,30 +231,39 @@ int fipc_chan_enqueue(struct fipc_chan *chan, struct fipc_msg *msg,
 	if (!ret) {
 		refcount_inc(&msg->ref);
 		fipc_chan_queue_locked(chan, msg, request);
-		if (request)
+		if (request) {
 			chan->stats.calls++;
-		else
+			conn->stats.calls++;
+		} else {
 			chan->stats.oneway++;
+			conn->stats.oneway++;
+		}
 		chan->stats.bytes_copied += msg->len;
 		chan->stats.bytes_shm += msg->desc.len;
+		conn->stats.bytes_copied += msg->len;
+		conn->stats.bytes_shm += msg->desc.len;
 	}
 	spin_unlock(&chan->lock);
 	return ret;
 }
 
 /**
- * fipc_chan_count_error() - Count a failed call or send.
+ * fipc_chan_count_error() - Count a failed call or send, and report it.
  * @chan: the channel.
+ * @conn: the connection it failed on.
  * @err: the error the caller gets.
  */
-void fipc_chan_count_error(struct fipc_chan *chan, int err)
+void fipc_chan_count_error(struct fipc_chan *chan, struct fipc_conn *conn,
+			   int err)
 {
 	spin_lock(&chan->lock);
 	if (err == -ETIMEDOUT)
 		chan->stats.timeouts++;
 	else if (err != -EINTR)
 		chan->stats.errors++;
+	conn->stats.errors++;
 	spin_unlock(&chan->lock);
+	fipc_nl_error_event(chan, conn->id, err);
 }
 
 /**

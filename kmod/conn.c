@@ -125,7 +125,7 @@ static int fipc_call_do(struct fipc_conn *conn, struct fastipc_call *c,
 	msg = fipc_call_prepare(conn, c, oneway);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
-	ret = fipc_chan_enqueue(chan, msg, dl);
+	ret = fipc_chan_enqueue(chan, conn, msg, dl);
 	if (!ret && !oneway)
 		ret = fipc_call_wait(chan, msg, dl);
 	if (!ret) {
@@ -168,7 +168,7 @@ static long fipc_conn_call(struct file *file, unsigned int cmd,
 		return ret;
 	ret = fipc_call_do(conn, &c, &dl, oneway);
 	if (ret) {
-		fipc_chan_count_error(conn->chan, ret);
+		fipc_chan_count_error(conn->chan, conn, ret);
 		return ret;
 	}
 	return fipc_args_out(cmd, arg, &c, sizeof(c));
@@ -238,8 +238,10 @@ static int fipc_conn_release(struct inode *inode, struct file *file)
 {
 	struct fipc_conn *conn = file->private_data;
 	struct fipc_chan *chan = conn->chan;
+	bool was_attached;
 
 	spin_lock(&chan->lock);
+	was_attached = conn->attached;
 	if (conn->attached) {
 		list_del_init(&conn->node);
 		conn->attached = false;
@@ -250,6 +252,9 @@ static int fipc_conn_release(struct inode *inode, struct file *file)
 		}
 	}
 	spin_unlock(&chan->lock);
+	if (was_attached)
+		fipc_nl_conn_event(chan, FASTIPC_CMD_EVENT_DISCONNECT, conn->id,
+				   conn->pid);
 	fipc_conn_free(conn);
 	return 0;
 }
@@ -379,5 +384,6 @@ struct file *fipc_conn_open(struct fipc_chan *chan, struct fipc_region *reg,
 		return ERR_PTR(ret);
 	}
 	*conn_id = conn->id;
+	fipc_nl_conn_event(chan, FASTIPC_CMD_EVENT_CONNECT, conn->id, conn->pid);
 	return file;
 }

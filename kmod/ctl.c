@@ -103,6 +103,7 @@ static long fipc_ctl_create(unsigned int cmd, unsigned long arg)
 		fipc_chan_put(chan);
 		return ret;
 	}
+	fipc_nl_chan_event(chan, FASTIPC_CMD_EVENT_CHAN_CREATED);
 	fd = fipc_chan_create_fd(chan);
 	if (fd < 0) {
 		fipc_chan_shutdown(chan, -ECONNRESET);

@@ -118,6 +118,10 @@ struct fipc_perm {
  * @name_node: entry in the registry's name table (registry lock).
  * @key_node: entry in the registry's key table, if @perm.key (registry lock).
  * @registered: whether it is in the registry (registry lock).
+ * @reg_node: entry on the registry's list in creation order (registry lock).
+ * @id: unique id, never reused (set by the registry, then invariant).
+ * @net: network namespace of the creator, where its netlink events go and
+ *	whose dumps show it (invariant; holds a reference).
  * @user_ns: user namespace owning the channel, for capability checks
  *	(invariant; holds a reference).
  * @cpid: the creator's thread group (invariant; holds a reference).
@@ -148,6 +152,9 @@ struct fipc_chan {
 	struct hlist_node name_node;
 	struct hlist_node key_node;
 	bool registered;
+	struct list_head reg_node;
+	u64 id;
+	struct net *net;
 	struct user_namespace *user_ns;
 	struct pid *cpid;
 	u64 ctime;
@@ -173,6 +180,22 @@ struct fipc_chan {
 };
 
 /**
+ * struct fipc_conn_stats - Per-connection counters (chan lock).
+ * @calls: requests queued.
+ * @oneway: one-way messages queued.
+ * @bytes_copied: request payload bytes copied in.
+ * @bytes_shm: request payload bytes passed by descriptor.
+ * @errors: calls and sends that failed.
+ */
+struct fipc_conn_stats {
+	u64 calls;
+	u64 oneway;
+	u64 bytes_copied;
+	u64 bytes_shm;
+	u64 errors;
+};
+
+/**
  * struct fipc_conn - A client's connection to a channel.
  * @chan: the channel (holds a reference).
  * @id: the connection id (invariant once attached).
@@ -184,6 +207,7 @@ struct fipc_chan {
  * @disconnect: the DISCONNECT message, allocated at connect so that a
  *	close never fails to tell the server.
  * @region: the connection's shared memory, or NULL (invariant).
+ * @stats: its counters (chan lock).
  */
 struct fipc_conn {
 	struct fipc_chan *chan;
@@ -195,6 +219,7 @@ struct fipc_conn {
 	kgid_t gid;
 	struct fipc_msg *disconnect;
 	struct fipc_region *region;
+	struct fipc_conn_stats stats;
 };
 
 /**
@@ -299,8 +324,19 @@ void fipc_msg_fill_hdr(const struct fipc_msg *msg, struct fastipc_msg_hdr *hdr);
 
 /* registry.c */
 int fipc_registry_add(struct fipc_chan *chan);
-void fipc_registry_del(struct fipc_chan *chan);
+bool fipc_registry_del(struct fipc_chan *chan);
 struct fipc_chan *fipc_registry_find(const struct fastipc_chan_ref *ref);
+int fipc_registry_for_each(u64 *cursor,
+			   int (*fn)(struct fipc_chan *chan, void *arg),
+			   void *arg);
+
+/* netlink.c */
+int fipc_nl_init(void);
+void fipc_nl_exit(void);
+void fipc_nl_chan_event(struct fipc_chan *chan, u8 cmd);
+void fipc_nl_conn_event(struct fipc_chan *chan, u8 cmd, u64 conn_id,
+			struct pid *pid);
+void fipc_nl_error_event(struct fipc_chan *chan, u64 conn_id, int err);
 
 /* perm.c: the rwx triplets fipc_perm_check() tests, as in ipcperms() */
 #define FIPC_MAY_READ	0444
@@ -315,11 +351,12 @@ struct fipc_chan *fipc_chan_alloc(const struct fastipc_chan_create *args);
 void fipc_chan_get(struct fipc_chan *chan);
 void fipc_chan_put(struct fipc_chan *chan);
 void fipc_chan_shutdown(struct fipc_chan *chan, int err);
-int fipc_chan_enqueue(struct fipc_chan *chan, struct fipc_msg *msg,
-		      const struct fipc_deadline *dl);
+int fipc_chan_enqueue(struct fipc_chan *chan, struct fipc_conn *conn,
+		      struct fipc_msg *msg, const struct fipc_deadline *dl);
 void fipc_chan_enqueue_ctl_locked(struct fipc_chan *chan,
 				  struct fipc_msg *msg);
-void fipc_chan_count_error(struct fipc_chan *chan, int err);
+void fipc_chan_count_error(struct fipc_chan *chan, struct fipc_conn *conn,
+			   int err);
 void fipc_chan_stat(struct fipc_chan *chan, struct fastipc_chan_stat *st);
 int fipc_chan_create_fd(struct fipc_chan *chan);
 

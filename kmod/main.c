@@ -61,16 +61,23 @@ static int __init fipc_init(void)
 {
 	int ret;
 
-	ret = misc_register(&fipc_misc);
+	ret = fipc_nl_init();
 	if (ret)
 		return ret;
+	ret = misc_register(&fipc_misc);
+	if (ret)
+		goto err_nl;
 	pr_info("version %s loaded\n", FASTIPC_VERSION);
 	return 0;
+err_nl:
+	fipc_nl_exit();
+	return ret;
 }
 
 static void __exit fipc_exit(void)
 {
 	misc_deregister(&fipc_misc);
+	fipc_nl_exit();
 	WARN(atomic_read(&fipc_nr_chans) || atomic_read(&fipc_nr_conns) ||
 	     atomic_read(&fipc_nr_msgs) || atomic_read(&fipc_nr_regions),
 	     "fastipc: leaked %d channels, %d connections, %d messages, %d regions\n",

@@ -22,9 +22,13 @@ static struct {
 	struct mutex lock;	/* protects everything here */
 	DECLARE_HASHTABLE(by_name, FIPC_REGISTRY_BITS);
 	DECLARE_HASHTABLE(by_key, FIPC_REGISTRY_BITS);
+	struct list_head all;
+	u64 next_id;
 	u32 seq;
 } fipc_registry = {
 	.lock = __MUTEX_INITIALIZER(fipc_registry.lock),
+	.all = LIST_HEAD_INIT(fipc_registry.all),
+	.next_id = 1,
 };
 
 static u32 fipc_name_hash(const char *name)
@@ -73,6 +77,8 @@ int fipc_registry_add(struct fipc_chan *chan)
 		return -EEXIST;
 	}
 	chan->perm.seq = fipc_registry.seq++;
+	chan->id = fipc_registry.next_id++;
+	list_add_tail(&chan->reg_node, &fipc_registry.all);
 	hash_add(fipc_registry.by_name, &chan->name_node,
 		 fipc_name_hash(chan->name));
 	if (key)
@@ -85,17 +91,53 @@ int fipc_registry_add(struct fipc_chan *chan)
 /**
  * fipc_registry_del() - Unlink a channel's name and key, if published.
  * @chan: the channel. Idempotent.
+ *
+ * Return: whether it was published until now.
  */
-void fipc_registry_del(struct fipc_chan *chan)
+bool fipc_registry_del(struct fipc_chan *chan)
 {
+	bool was;
+
 	mutex_lock(&fipc_registry.lock);
+	was = chan->registered;
 	if (chan->registered) {
 		hash_del(&chan->name_node);
 		if (chan->perm.key)
 			hash_del(&chan->key_node);
+		list_del_init(&chan->reg_node);
 		chan->registered = false;
 	}
 	mutex_unlock(&fipc_registry.lock);
+	return was;
+}
+
+/**
+ * fipc_registry_for_each() - Walk published channels in creation order.
+ * @cursor: id of the last channel visited; updated as @fn accepts them.
+ * @fn: called for each channel with an id above *@cursor, with the
+ *	registry lock held; returns 0 to go on or an error to stop there.
+ * @arg: its argument.
+ *
+ * Return: 0 after the last channel, or @fn's error.
+ */
+int fipc_registry_for_each(u64 *cursor,
+			   int (*fn)(struct fipc_chan *chan, void *arg),
+			   void *arg)
+{
+	struct fipc_chan *chan;
+	int ret = 0;
+
+	mutex_lock(&fipc_registry.lock);
+	list_for_each_entry(chan, &fipc_registry.all, reg_node) {
+		if (chan->id <= *cursor)
+			continue;
+		ret = fn(chan, arg);
+		if (ret)
+			break;
+		*cursor = chan->id;
+	}
+	mutex_unlock(&fipc_registry.lock);
+	return ret;
 }
 
 /**

@@ -673,4 +673,109 @@ struct fastipc_wait {
 #define FASTIPC_IOC_NOTIFY	_IO(FASTIPC_IOC_MAGIC, 0x22)
 #define FASTIPC_IOC_WAIT	_IOW(FASTIPC_IOC_MAGIC, 0x23, struct fastipc_wait)
 
+/*
+ * Generic netlink family "fastipc" (Documentation/netlink/specs/fastipc.yaml).
+ *
+ * FASTIPC_CMD_GET_CHAN dumps the channels of the caller's network
+ * namespace that the caller may read (r permission), or, given
+ * FASTIPC_A_CHAN_NAME or FASTIPC_A_CHAN_KEY, answers for one.
+ * FASTIPC_CMD_GET_CONN dumps the connections of one channel, named the same
+ * way. FASTIPC_CMD_GET_STATS answers with module-wide counts and limits
+ * (FASTIPC_A_STATS_*). Event notifications on the "events" group carry
+ * the channel's name, key and id, and the connection or error involved;
+ * they are built only while someone listens.
+ */
+#define FASTIPC_GENL_NAME		"fastipc"
+#define FASTIPC_GENL_VERSION		1
+#define FASTIPC_GENL_MCGRP_EVENTS	"events"
+
+enum fastipc_cmd {
+	FASTIPC_CMD_UNSPEC,
+	FASTIPC_CMD_GET_CHAN,
+	FASTIPC_CMD_GET_CONN,
+	FASTIPC_CMD_GET_STATS,
+	FASTIPC_CMD_EVENT_CHAN_CREATED,
+	FASTIPC_CMD_EVENT_CHAN_REMOVED,
+	FASTIPC_CMD_EVENT_CONNECT,
+	FASTIPC_CMD_EVENT_DISCONNECT,
+	FASTIPC_CMD_EVENT_CALL_FAILED,
+
+	__FASTIPC_CMD_MAX,	/* non-ABI */
+};
+
+#define FASTIPC_CMD_MAX (__FASTIPC_CMD_MAX - 1)
+
+enum fastipc_attr {
+	FASTIPC_A_UNSPEC,
+	FASTIPC_A_PAD,
+	FASTIPC_A_CHAN_ID,		/* u64: unique, never reused */
+	FASTIPC_A_CHAN_NAME,		/* string */
+	FASTIPC_A_CHAN_KEY,		/* u64 */
+	FASTIPC_A_CHAN_UID,		/* u32, in the reader's user namespace */
+	FASTIPC_A_CHAN_GID,		/* u32 */
+	FASTIPC_A_CHAN_CUID,		/* u32 */
+	FASTIPC_A_CHAN_CGID,		/* u32 */
+	FASTIPC_A_CHAN_MODE,		/* u32 */
+	FASTIPC_A_CHAN_SEQ,		/* u32 */
+	FASTIPC_A_CHAN_CPID,		/* u32: creator pid in the reader's ns */
+	FASTIPC_A_CHAN_NR_CONNS,	/* u32 */
+	FASTIPC_A_CHAN_QUEUE_MSGS,	/* u32: queued now */
+	FASTIPC_A_CHAN_QUEUE_BYTES,	/* u32: queued now, bytes */
+	FASTIPC_A_CHAN_QUEUE_PEAK,	/* u32 */
+	FASTIPC_A_CHAN_MSG_MAX,		/* u32, bytes */
+	FASTIPC_A_CHAN_QUEUE_MSGS_MAX,	/* u32 */
+	FASTIPC_A_CHAN_QUEUE_BYTES_MAX,	/* u32, bytes */
+	FASTIPC_A_CHAN_CTIME,		/* u64: CLOCK_REALTIME ns */
+	FASTIPC_A_CHAN_COUNTERS,	/* nest: FASTIPC_A_CNT_* */
+	FASTIPC_A_CONN_ID,		/* u64 */
+	FASTIPC_A_CONN_PID,		/* u32: connecting pid, reader's ns */
+	FASTIPC_A_CONN_UID,		/* u32 */
+	FASTIPC_A_CONN_GID,		/* u32 */
+	FASTIPC_A_CONN_REGION_SIZE,	/* u64, bytes; 0 without a region */
+	FASTIPC_A_CONN_COUNTERS,	/* nest: FASTIPC_A_CNT_* */
+	FASTIPC_A_EVENT_ERROR,		/* u32: the errno, positive */
+	FASTIPC_A_STATS,		/* nest: FASTIPC_A_STATS_* */
+
+	__FASTIPC_A_MAX,	/* non-ABI */
+};
+
+#define FASTIPC_A_MAX (__FASTIPC_A_MAX - 1)
+
+enum fastipc_counter_attr {
+	FASTIPC_A_CNT_UNSPEC,
+	FASTIPC_A_CNT_PAD,
+	FASTIPC_A_CNT_CALLS,		/* u64 */
+	FASTIPC_A_CNT_ONEWAY,		/* u64 */
+	FASTIPC_A_CNT_REPLIES,		/* u64 */
+	FASTIPC_A_CNT_BYTES_COPIED,	/* u64 */
+	FASTIPC_A_CNT_BYTES_SHM,	/* u64 */
+	FASTIPC_A_CNT_TIMEOUTS,		/* u64 */
+	FASTIPC_A_CNT_CANCELLED,	/* u64 */
+	FASTIPC_A_CNT_DROPPED_REPLIES,	/* u64 */
+	FASTIPC_A_CNT_ERRORS,		/* u64 */
+
+	__FASTIPC_A_CNT_MAX,	/* non-ABI */
+};
+
+#define FASTIPC_A_CNT_MAX (__FASTIPC_A_CNT_MAX - 1)
+
+enum fastipc_stats_attr {
+	FASTIPC_A_STATS_UNSPEC,
+	FASTIPC_A_STATS_PAD,
+	FASTIPC_A_STATS_VERSION,	/* string: module version */
+	FASTIPC_A_STATS_NR_CHANS,	/* u32: live channels, all namespaces */
+	FASTIPC_A_STATS_NR_CONNS,	/* u32 */
+	FASTIPC_A_STATS_NR_MSGS,	/* u32: messages allocated */
+	FASTIPC_A_STATS_NR_REGIONS,	/* u32 */
+	FASTIPC_A_STATS_MSG_MAX_CAP,	/* u32, bytes */
+	FASTIPC_A_STATS_QUEUE_MSGS_CAP,	/* u32 */
+	FASTIPC_A_STATS_QUEUE_BYTES_CAP, /* u32, bytes */
+	FASTIPC_A_STATS_REGION_MAX,	/* u32, bytes */
+	FASTIPC_A_STATS_REGION_USER_MAX, /* u64, bytes */
+
+	__FASTIPC_A_STATS_MAX,	/* non-ABI */
+};
+
+#define FASTIPC_A_STATS_MAX (__FASTIPC_A_STATS_MAX - 1)
+
 #endif /* _UAPI_LINUX_FASTIPC_H */
