@@ -483,7 +483,9 @@ struct fastipc_chan_rmid {
  * @rep_cap: in (CALL): reply buffer size in bytes. Must be 0 for SEND.
  * @rep_len: out (CALL): reply length in bytes.
  * @timeout_ns: in: with FASTIPC_F_TIMEOUT, the relative timeout for the
- *	whole call in nanoseconds (0 = do not wait at all); must be 0 without.
+ *	whole call in nanoseconds; must be 0 without. With 0 the caller does
+ *	not sleep: the call ends with -ETIMEDOUT unless the reply is already
+ *	there when the caller first checks (exactly one of the two).
  * @flags: in: FASTIPC_F_NONBLOCK (a full queue is -EAGAIN instead of a
  *	wait for room; the reply is still awaited), FASTIPC_F_TIMEOUT.
  * @status: out (CALL): the server's reply status (fastipc_serve.reply_status).
