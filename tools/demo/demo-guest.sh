@@ -4,9 +4,11 @@
 # demo-guest.sh: the main job, run INSIDE the guest as root from the repo
 # directory (make demo runs it through tools/testing/vm/run-guest.sh):
 # load kmod/fastipc.ko, start fastipc-hashd, hash a few hundred real files
-# with fastipc-hash, check every line against sha256sum, stop the server,
-# unload the module, print a summary. Exits non-zero on any mismatch or
-# error.
+# with fastipc-hash, check every line against sha256sum, show the channels
+# with fastipc-stat (the table, then the hashing channel in detail and its
+# JSON) and check that the channel counted exactly the calls the client
+# made, stop the server, unload the module, print a summary. Exits non-zero
+# on any mismatch or error.
 #
 # Environment:
 #   FASTIPC_DEMO_FILES     how many files of /usr/bin to hash (default 300)
@@ -27,6 +29,8 @@ KO=$TOP/kmod/fastipc.ko
 HASHD=$TOP/tools/fastipc-hash/fastipc-hashd
 HASH=$TOP/tools/fastipc-hash/fastipc-hash
 BENCH=$TOP/tools/bench/fastipc-pingpong
+STAT=$TOP/tools/fastipc-stat/fastipc-stat
+CHANNEL=fastipc-hash
 NFILES=${FASTIPC_DEMO_FILES:-300}
 MAXKIB=${FASTIPC_DEMO_MAX_KIB:-4096}
 WORK=
@@ -59,7 +63,7 @@ fail()
 preflight()
 {
 	[ "$(id -u)" -eq 0 ] || fail "must run as root (in the guest)"
-	for f in "$KO" "$HASHD" "$HASH"; do
+	for f in "$KO" "$HASHD" "$HASH" "$STAT"; do
 		[ -e "$f" ] || fail "$f is missing: run make first"
 	done
 	[ -e /sys/module/fastipc ] && fail "fastipc is already loaded"
@@ -144,6 +148,32 @@ compare()
 	fi
 }
 
+# While the server still runs: the table, the channel's detail and JSON,
+# and its calls counter against the calls fastipc-hash reported.
+show_stats()
+{
+	"$STAT" >"$WORK/stat.out" 2>&1 || {
+		cat "$WORK/stat.out" >&2; fail "fastipc-stat failed"; }
+	echo "$ME: fastipc-stat"
+	sed "s/^/$ME:   /" "$WORK/stat.out"
+	"$STAT" -c "$CHANNEL" >"$WORK/stat-c.out" 2>&1 || {
+		cat "$WORK/stat-c.out" >&2; fail "fastipc-stat -c $CHANNEL failed"; }
+	echo "$ME: fastipc-stat -c $CHANNEL"
+	sed "s/^/$ME:   /" "$WORK/stat-c.out"
+	"$STAT" -j >"$WORK/stat.json" 2>&1 || {
+		cat "$WORK/stat.json" >&2; fail "fastipc-stat -j failed"; }
+	echo "$ME: fastipc-stat -j"
+	sed "s/^/$ME:   /" "$WORK/stat.json"
+	kcalls=$(awk '$1 == "calls" { print $2; exit }' "$WORK/stat-c.out")
+	ccalls=$(echo "$STATS" | sed -n 's/.*calls \([0-9]*\).*/\1/p')
+	if [ -z "$kcalls" ] || [ -z "$ccalls" ]; then
+		fail "cannot read the calls counter (kernel '$kcalls', client '$ccalls')"
+	fi
+	[ "$kcalls" -eq "$ccalls" ] ||
+		fail "channel $CHANNEL counted $kcalls calls, the client made $ccalls"
+	echo "$ME: channel $CHANNEL counted $kcalls calls, as the client reported"
+}
+
 stop_server()
 {
 	pid=$(cat "$PIDFILE")
@@ -183,6 +213,7 @@ make_edge_files
 list_files
 hash_files
 compare
+show_stats
 stop_server
 bench
 unload_module

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fipc_helper: the channel-side half of tools_test.sh, over libfastipc.
+ *
+ *   fipc_helper serve NAME [-k KEY] [-m MODE] [-H]
+ *	Create NAME and answer every call with its own payload until SIGTERM
+ *	or until the channel is removed. Prints "ready" once created. With
+ *	-H, hold the channel without ever receiving (calls time out).
+ *   fipc_helper call NAME COUNT [-s SIZE] [-o ONEWAY] [-f FAILS] [-t HOLD]
+ *	Connect, make COUNT calls of SIZE bytes (default 64), send ONEWAY
+ *	one-way messages, make FAILS calls with a zero timeout (each ends
+ *	ETIMEDOUT), print "calls C oneway O failed F conn ID pid PID", then
+ *	keep the connection open HOLD seconds (default 0).
+ *
+ * Exit status: 0, or 1 with a message naming what failed.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fastipc.h>
+
+#define PROG	"fipc_helper"
+#define OP_ECHO	1
+
+static struct fastipc_server *g_srv;
+
+static int die(const char *what, int err)
+{
+	fprintf(stderr, PROG ": %s: %s\n", what, strerror(-err));
+	return 1;
+}
+
+static int echo(void *ctx, const struct fastipc_msg_hdr *hdr,
+		const void *req, size_t req_len, void *rep, size_t rep_cap,
+		size_t *rep_len)
+{
+	(void)ctx;
+	(void)hdr;
+	if (req_len > rep_cap)
+		return -ENOBUFS;
+	memcpy(rep, req, req_len);
+	*rep_len = req_len;
+	return 0;
+}
+
+static void on_term(int sig)
+{
+	(void)sig;
+	if (g_srv)
+		fastipc_server_stop(g_srv);
+}
+
+static unsigned long num(const char *s, const char *what)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end) {
+		fprintf(stderr, PROG ": bad %s '%s'\n", what, s);
+		exit(2);
+	}
+	return v;
+}
+
+static int serve_loop(int chan)
+{
+	int ret;
+
+	ret = fastipc_server_create(chan, 1, NULL, &g_srv);
+	if (ret < 0)
+		return die("fastipc_server_create", ret);
+	ret = fastipc_server_register(g_srv, OP_ECHO, echo, NULL);
+	if (ret < 0)
+		return die("fastipc_server_register", ret);
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
+	printf("ready\n");
+	fflush(stdout);
+	ret = fastipc_server_run(g_srv);
+	fastipc_server_destroy(g_srv);
+	g_srv = NULL;
+	if (ret < 0 && ret != -EIDRM)
+		return die("fastipc_server_run", ret);
+	return 0;
+}
+
+static volatile sig_atomic_t g_stop;
+
+static void on_term_hold(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
+
+static int hold_loop(void)
+{
+	signal(SIGTERM, on_term_hold);
+	signal(SIGINT, on_term_hold);
+	printf("ready\n");
+	fflush(stdout);
+	while (!g_stop)
+		pause();
+	return 0;
+}
+
+static int serve(int argc, char **argv)
+{
+	unsigned long key = 0, mode = 0666;
+	struct fastipc_dev *dev;
+	int c, chan, ret, hold = 0;
+
+	while ((c = getopt(argc, argv, "k:m:H")) != -1) {
+		if (c == 'k')
+			key = num(optarg, "key");
+		else if (c == 'm')
+			mode = strtoul(optarg, NULL, 8);
+		else if (c == 'H')
+			hold = 1;
+		else
+			return 2;
+	}
+	if (optind != argc - 1)
+		return 2;
+	ret = fastipc_open(&dev);
+	if (ret < 0)
+		return die("fastipc_open", ret);
+	chan = fastipc_chan_create(dev, argv[optind], key, mode, NULL);
+	if (chan < 0)
+		return die("fastipc_chan_create", chan);
+	ret = hold ? hold_loop() : serve_loop(chan);
+	close(chan);
+	fastipc_close(dev);
+	return ret;
+}
+
+struct call_opts {
+	unsigned long count, size, oneway, fails, hold;
+};
+
+static int do_calls(struct fastipc_conn *conn, const struct call_opts *o)
+{
+	char *buf = calloc(1, o->size + 1), *rep = calloc(1, o->size + 1);
+	unsigned long i;
+	size_t len;
+	int ret = 0;
+
+	if (!buf || !rep)
+		ret = -ENOMEM;
+	for (i = 0; ret == 0 && i < o->count; i++) {
+		ret = fastipc_call(conn, OP_ECHO, buf, o->size, rep, o->size,
+				   &len, 10000000000ULL);
+		if (ret == 0 && len != o->size) {
+			fprintf(stderr, PROG ": reply of %zu bytes, not %lu\n",
+				len, o->size);
+			ret = -EPROTO;
+		}
+	}
+	for (i = 0; ret == 0 && i < o->oneway; i++)
+		ret = fastipc_send(conn, OP_ECHO, buf, o->size, FASTIPC_TIMEOUT_INF);
+	for (i = 0; ret == 0 && i < o->fails; i++) {
+		ret = fastipc_call(conn, OP_ECHO, buf, o->size, rep, o->size,
+				   &len, 0);
+		if (ret != -ETIMEDOUT) {
+			fprintf(stderr, PROG ": call with a zero timeout returned %d (%s), not -ETIMEDOUT\n",
+				ret, ret < 0 ? strerror(-ret) : "completed");
+			ret = -EPROTO;
+		} else {
+			ret = 0;
+		}
+	}
+	free(buf);
+	free(rep);
+	return ret;
+}
+
+static int call(int argc, char **argv)
+{
+	struct call_opts o = { .size = 64 };
+	struct fastipc_dev *dev;
+	struct fastipc_conn *conn;
+	int c, ret;
+
+	while ((c = getopt(argc, argv, "s:o:f:t:")) != -1) {
+		if (c == 's')
+			o.size = num(optarg, "size");
+		else if (c == 'o')
+			o.oneway = num(optarg, "oneway");
+		else if (c == 'f')
+			o.fails = num(optarg, "fails");
+		else if (c == 't')
+			o.hold = num(optarg, "hold");
+		else
+			return 2;
+	}
+	if (optind != argc - 2)
+		return 2;
+	o.count = num(argv[optind + 1], "count");
+	ret = fastipc_open(&dev);
+	if (ret < 0)
+		return die("fastipc_open", ret);
+	ret = fastipc_connect(dev, argv[optind], &conn);
+	if (ret < 0)
+		return die("fastipc_connect", ret);
+	ret = do_calls(conn, &o);
+	if (ret < 0)
+		return die("call", ret);
+	printf("calls %lu oneway %lu failed %lu conn %llu pid %d\n", o.count,
+	       o.oneway, o.fails, (unsigned long long)fastipc_conn_id(conn),
+	       (int)getpid());
+	fflush(stdout);
+	sleep((unsigned int)o.hold);
+	fastipc_disconnect(conn);
+	fastipc_close(dev);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "serve"))
+		return serve(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "call"))
+		return call(argc - 1, argv + 1);
+	fprintf(stderr, "usage: " PROG " serve NAME [-k KEY] [-m MODE] [-H]\n"
+		"       " PROG " call NAME COUNT [-s SIZE] [-o ONEWAY] [-f FAILS] [-t HOLD]\n");
+	return 2;
+}

@@ -1,0 +1,246 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# tools_test.sh: kselftest (TAP 13) for fastipc-stat and fastipcctl, run as
+# root with the module loaded (run_kselftests.sh loads it). Channels come
+# from fipc_helper (serve / call); the tools' output is checked against
+# what the helper did: counts in the table, the JSON and the detail view,
+# rates of -w, the events of -e, --limits, fastipcctl chmod/chown/chgrp/rm
+# seen through stat, EPERM and the r filter as uid 1000 (setpriv), errors
+# for unknown channels, and, last, the message and exit status 2 of
+# fastipc-stat with the module unloaded (it is loaded again afterwards).
+#
+# Environment: FASTIPC_TEST_BIN (where fipc_helper is), FASTIPC_KO (the
+# module, to reload it), FASTIPC_STAT, FASTIPC_CTL (the tools).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+HELPER=${FASTIPC_TEST_BIN:-$here}/fipc_helper
+STAT=${FASTIPC_STAT:-$top/tools/fastipc-stat/fastipc-stat}
+CTL=${FASTIPC_CTL:-$top/tools/fastipcctl/fastipcctl}
+KO=${FASTIPC_KO:-$top/kmod/fastipc.ko}
+NTESTS=40
+KSFT_SKIP=4
+
+n=0
+fails=0
+PIDS=
+WORK=
+
+ok()	{ n=$((n + 1)); echo "ok $n - $*"; }
+nok()	{ n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
+skip()	{ n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+# check DESCRIPTION COMMAND...: ok if COMMAND succeeds (else status 1).
+check()
+{
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else nok "$d"; return 1; fi
+}
+diag()	{ sed 's/^/# /' "$@"; }
+
+cleanup()
+{
+	for p in $PIDS; do kill -TERM "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	PIDS=
+	[ -n "$WORK" ] && rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "TAP version 13"
+for f in "$HELPER" "$STAT" "$CTL"; do
+	if [ ! -x "$f" ]; then
+		echo "1..0 # SKIP $f not built"
+		exit $KSFT_SKIP
+	fi
+done
+if [ ! -c /dev/fastipc ] || [ "$(id -u)" -ne 0 ]; then
+	echo "1..0 # SKIP needs root and the fastipc module loaded"
+	exit $KSFT_SKIP
+fi
+command -v python3 >/dev/null || { echo "1..0 # SKIP no python3 (JSON checks)"; exit $KSFT_SKIP; }
+echo "1..$NTESTS"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/fipc-tools.XXXXXX") || exit 1
+
+# wait_for FILE PATTERN: up to 20 s for a line matching PATTERN.
+wait_for()
+{
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le 200 ] || return 1
+		sleep 0.1
+	done
+}
+
+# serve NAME [helper options]: a serving channel in the background.
+serve()
+{
+	name=$1
+	shift
+	"$HELPER" serve "$@" "$name" >"$WORK/serve-$name" 2>&1 &
+	PIDS="$PIDS $!"
+	wait_for "$WORK/serve-$name" '^ready' || { diag "$WORK/serve-$name"; return 1; }
+}
+
+# col TABLE-FILE NAME COLUMN: the value of COLUMN in NAME's row.
+col()
+{
+	awk -v name="$2" -v col="$3" '
+		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$2 == name { print $h[col] }' "$1"
+}
+
+# js FILE EXPR: evaluate a Python expression on the JSON document d.
+js()
+{
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+A=tt-$$-a
+B=tt-$$-b
+C=tt-$$-c
+KEY=$((0x7a000000 + $$))
+
+# ---- table, JSON, detail against a channel with known traffic ----
+check "serve $A (key $KEY)" serve "$A" -k "$KEY"
+"$HELPER" call -s 100 -o 3 -t 300 "$A" 25 >"$WORK/call-a" 2>&1 &
+CALLER=$!
+PIDS="$PIDS $CALLER"
+check "client made 25 calls and 3 one-way messages" wait_for "$WORK/call-a" '^calls 25 oneway 3'
+cpid=$(awk '{print $10}' "$WORK/call-a")
+conn=$(awk '{print $8}' "$WORK/call-a")
+
+"$STAT" >"$WORK/table" 2>&1
+check "table: exit 0" [ $? -eq 0 ]
+check "table: header" sh -c "head -n 1 '$WORK/table' | grep -q 'NAME *KEY *OWNER *GROUP *PERMS *CONNS *QUEUE *CALLS *ONEWAY *BYTES-COPY *BYTES-SHM .*ERRORS'"
+check "table: $A has CALLS 25" [ "$(col "$WORK/table" "$A" CALLS)" = 25 ]
+check "table: $A has ONEWAY 3, CONNS 1, OWNER root, PERMS rw-rw-rw-" \
+	[ "$(col "$WORK/table" "$A" ONEWAY) $(col "$WORK/table" "$A" CONNS) $(col "$WORK/table" "$A" OWNER) $(col "$WORK/table" "$A" PERMS)" = "3 1 root rw-rw-rw-" ]
+
+"$STAT" -j >"$WORK/table.json" 2>&1
+check "json: valid JSON" [ "$(js "$WORK/table.json" "isinstance(d['channels'], list)")" = True ]
+check "json: $A counters, key, conns as numbers" [ "$(js "$WORK/table.json" \
+	"[(c['counters']['calls'], c['counters']['oneway'], c['key'], c['nr_conns'], c['counters']['bytes_copied'] >= 2500) for c in d['channels'] if c['name'] == '$A']")" = "[(25, 3, $KEY, 1, True)]" ]
+
+"$STAT" -c "$A" >"$WORK/detail" 2>&1
+check "detail -c: calls 25 and the client's connection" \
+	sh -c "grep -q '^    calls  *25\$' '$WORK/detail' && grep -Eq '^ +$conn +$cpid +root' '$WORK/detail'"
+"$STAT" -j -k "$KEY" >"$WORK/detail.json" 2>&1
+check "detail -j -k: channel and connection match the client" [ "$(js "$WORK/detail.json" \
+	"(d['channel']['name'], d['channel']['counters']['calls'], [(c['id'], c['pid'], c['counters']['calls'], c['counters']['oneway']) for c in d['connections']])")" = "('$A', 25, [($conn, $cpid, 25, 3)])" ] ||
+	diag "$WORK/detail" "$WORK/detail.json"
+# The client held its connection for the detail view; let it go.
+kill -TERM "$CALLER" 2>/dev/null
+wait "$CALLER" 2>/dev/null
+
+# ---- -w: rates from successive dumps ----
+"$STAT" -j -w 1 -n 4 -c "$A" >"$WORK/watch.json" 2>"$WORK/watch.err" &
+W=$!
+sleep 1.2
+"$HELPER" call "$A" 10 >/dev/null 2>&1
+wait $W
+st=$?
+check "watch: exit 0, 4 reports" [ "$st $(wc -l <"$WORK/watch.json")" = "0 4" ]
+check "watch: rates match counter deltas, 35 calls at the end" [ "$(python3 -c '
+import json, sys
+r = [json.loads(l)["channels"][0] for l in open(sys.argv[1])]
+t = [json.loads(l)["interval_s"] for l in open(sys.argv[1])]
+ok = all(abs(r[i]["calls_per_s"] * t[i] - (r[i]["counters"]["calls"] - r[i-1]["counters"]["calls"])) < 0.5 for i in range(1, len(r)))
+print(ok and r[-1]["counters"]["calls"] == 35 and sum(x["calls_per_s"] > 0 for x in r) >= 1)' "$WORK/watch.json")" = True ]
+"$STAT" -w 0.2 -n 2 >"$WORK/watch.txt" 2>&1
+check "watch text: 2 reports with rate columns" [ "$(grep -c 'CALLS/s' "$WORK/watch.txt")" -eq 2 ]
+
+# ---- -e: events ----
+# $B is held without a receiver: a call with a zero timeout must fail.
+timeout 30 "$STAT" -e -n 4 -c "$B" >"$WORK/events" 2>"$WORK/events.err" &
+E=$!
+check "events: listening" wait_for "$WORK/events.err" 'listening on fastipc/events'
+serve "$B" -H
+"$HELPER" call -f 1 "$B" 0 >"$WORK/call-b" 2>&1 || diag "$WORK/call-b"
+bpid=$(awk '{print $10}' "$WORK/call-b")
+wait $E
+st=$?
+check "events: exit 0 after 4 events" [ $st -eq 0 ]
+[ $st -eq 0 ] || diag "$WORK/events" "$WORK/events.err"
+check "events: created, connect, call-failed, disconnect" [ "$(awk '{print $2}' "$WORK/events" | tr '\n' ' ')" = "created connect call-failed disconnect " ]
+check "events: connect names the pid, call-failed ETIMEDOUT" \
+	sh -c "grep -q 'connect .*chan $B .* pid $bpid\$' '$WORK/events' && grep -q 'call-failed .*error ETIMEDOUT' '$WORK/events'"
+"$STAT" -j -c "$B" >"$WORK/b.json"
+check "json: $B counted 1 timeout, 0 replies" [ "$(js "$WORK/b.json" "(d['channel']['counters']['timeouts'], d['channel']['counters']['replies'])")" = "(1, 0)" ]
+timeout 30 "$STAT" -e -j -n 1 -c "$B" >"$WORK/events.json" 2>"$WORK/events.err" &
+E=$!
+wait_for "$WORK/events.err" 'listening'
+"$CTL" rm "$B"
+wait $E
+check "events -j: removed, valid JSON" [ "$(js "$WORK/events.json" "(d['event'], d['name'])")" = "('removed', '$B')" ]
+
+# ---- --limits ----
+"$STAT" --limits >"$WORK/limits" 2>&1
+check "limits: version $(cat "$top/VERSION")" grep -q "^version  *$(cat "$top/VERSION")\$" "$WORK/limits"
+"$STAT" --limits -j >"$WORK/limits.json" 2>&1
+check "limits -j: caps match the module parameters" [ "$(js "$WORK/limits.json" "(d['msg_max_cap'], d['queue_msgs_cap'], d['nr_chans'] >= 1)")" = \
+	"($(cat /sys/module/fastipc/parameters/msg_max_cap), $(cat /sys/module/fastipc/parameters/queue_msgs_cap), True)" ]
+
+# ---- errors ----
+"$STAT" -c "nosuch-$$" >/dev/null 2>"$WORK/err"
+check "unknown channel: fastipc-stat exit 1" [ $? -eq 1 ]
+check "unknown channel: message names it and ENOENT" grep -q "channel 'nosuch-$$'.*ENOENT" "$WORK/err"
+"$CTL" stat "nosuch-$$" >/dev/null 2>"$WORK/err"
+check "unknown channel: fastipcctl exit 1" [ $? -eq 1 ]
+check "fastipcctl: \"stat 'nosuch': ... (ENOENT)\"" grep -q "^fastipcctl: stat 'nosuch-$$': No such file or directory (ENOENT)\$" "$WORK/err"
+"$CTL" chmod 1777 "$A" 2>/dev/null
+check "fastipcctl: bad mode is a usage error (2)" [ $? -eq 2 ]
+
+# ---- fastipcctl stat, chmod, chown, chgrp ----
+field() { "$CTL" stat "$1" | awk -v f="$2" '$1 == f { print $2 }'; }
+check "fastipcctl stat: calls 35, mode 0666, uid 0" [ "$(field "$A" calls) $(field "$A" mode) $(field "$A" uid)" = "35 0666 0" ]
+check "chmod 0640" "$CTL" chmod 0640 "$A"
+check "chmod: stat and table show 0640 / rw-r-----" [ "$(field "$A" mode) $("$STAT" | awk -v n="$A" '$2 == n { print $6 }')" = "0640 rw-r-----" ]
+check "chown 1000:1000 -k KEY" "$CTL" chown 1000:1000 -k "$KEY"
+check "chgrp 0" "$CTL" chgrp 0 "$A"
+check "chown/chgrp: uid 1000, gid 0" [ "$(field "$A" uid) $(field "$A" gid)" = "1000 0" ]
+"$CTL" chown root:root "$A"
+"$CTL" chmod 0600 "$A"
+
+# ---- as uid 1000: the r filter and EPERM ----
+if command -v setpriv >/dev/null; then
+	AS="setpriv --reuid=1000 --regid=1000 --clear-groups"
+	$AS "$STAT" >"$WORK/user-table" 2>&1
+	check "uid 1000: a 0600 root channel is not listed" sh -c "! grep -q ' $A ' '$WORK/user-table'"
+	$AS "$STAT" -c "$A" >/dev/null 2>"$WORK/err"
+	check "uid 1000: -c on it is EACCES" grep -q "EACCES" "$WORK/err"
+	$AS "$CTL" rm "$A" 2>"$WORK/err"
+	check "uid 1000: rm exits 1" [ $? -eq 1 ]
+	check "uid 1000: \"rm '$A': Operation not permitted (EPERM)\"" grep -q "^fastipcctl: rm '$A': Operation not permitted (EPERM)\$" "$WORK/err"
+else
+	for t in "not listed" "EACCES" "rm exits 1" "EPERM"; do skip "uid 1000: $t" "no setpriv"; done
+fi
+
+# ---- rm by name and key ----
+check "rm $A" "$CTL" rm "$A"
+"$CTL" stat "$A" >/dev/null 2>&1
+check "rm: the channel is gone (stat fails)" [ $? -eq 1 ]
+serve "$C" -k $((KEY + 1))
+check "rm -k KEY" "$CTL" rm -k $((KEY + 1))
+
+# ---- last: the family missing ----
+cleanup
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/fipc-tools.XXXXXX") || exit 1
+if rmmod fastipc 2>/dev/null; then
+	"$STAT" >/dev/null 2>"$WORK/err"
+	st=$?
+	check "module unloaded: fastipc-stat exits 2 and says how to load it" \
+		sh -c "[ $st -eq 2 ] && grep -q 'not loaded.*insmod kmod/fastipc.ko.*modprobe fastipc' '$WORK/err'"
+	insmod "$KO" || echo "# could not reload $KO"
+else
+	skip "module unloaded: fastipc-stat exits 2" "module busy"
+fi
+
+[ $n -eq $NTESTS ] || { echo "# planned $NTESTS, ran $n"; fails=$((fails + 1)); }
+echo "# $((n - fails)) passed, $fails failed"
+[ $fails -eq 0 ]

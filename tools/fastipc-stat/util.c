@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fastipc-stat: formatting shared by the views: user and group names,
+ * permission strings, times, keys, errno names, and a channel or counter
+ * set as JSON members.
+ */
+#define _GNU_SOURCE
+#include <grp.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fastipc-stat.h"
+#include "json.h"
+
+const char *fs_user(uint32_t uid, char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw)
+		snprintf(buf, len, "%s", pw->pw_name);
+	else
+		snprintf(buf, len, "%" PRIu32, uid);
+	return buf;
+}
+
+const char *fs_group(uint32_t gid, char *buf, size_t len)
+{
+	struct group *gr = getgrgid(gid);
+
+	if (gr)
+		snprintf(buf, len, "%s", gr->gr_name);
+	else
+		snprintf(buf, len, "%" PRIu32, gid);
+	return buf;
+}
+
+const char *fs_perms(uint32_t mode, char *buf)
+{
+	static const char rwx[] = "rwxrwxrwx";
+	int i;
+
+	for (i = 0; i < 9; i++)
+		buf[i] = mode & (0400 >> i) ? rwx[i] : '-';
+	buf[9] = '\0';
+	return buf;
+}
+
+const char *fs_time(uint64_t ns, char *buf, size_t len)
+{
+	time_t t = (time_t)(ns / 1000000000ULL);
+	struct tm tm;
+
+	if (!ns || !localtime_r(&t, &tm) ||
+	    !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+const char *fs_key(uint64_t key, char *buf, size_t len)
+{
+	if (key)
+		snprintf(buf, len, "0x%08" PRIx64, key);
+	else
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+const char *fs_errname(int err)
+{
+	const char *s = strerrorname_np(err);
+
+	return s ? s : "E?";
+}
+
+static int fs_chan_cmp(const void *a, const void *b)
+{
+	const struct fs_chan *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void fs_chans_sort(struct fs_chans *l)
+{
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), fs_chan_cmp);
+}
+
+const struct fs_chan *fs_chans_find(const struct fs_chans *l, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].id == id)
+			return &l->v[i];
+	return NULL;
+}
+
+void fs_json_counters(struct fs_json *j, const char *key,
+		      const struct fs_counters *c)
+{
+	fs_json_obj(j, key);
+	fs_json_u64(j, "calls", c->calls);
+	fs_json_u64(j, "oneway", c->oneway);
+	fs_json_u64(j, "replies", c->replies);
+	fs_json_u64(j, "bytes_copied", c->bytes_copied);
+	fs_json_u64(j, "bytes_shm", c->bytes_shm);
+	fs_json_u64(j, "timeouts", c->timeouts);
+	fs_json_u64(j, "cancelled", c->cancelled);
+	fs_json_u64(j, "dropped_replies", c->dropped_replies);
+	fs_json_u64(j, "errors", c->errors);
+	fs_json_end_obj(j);
+}
+
+static void fs_json_ids(struct fs_json *j, const struct fs_chan *c)
+{
+	char buf[64];
+
+	fs_json_u64(j, "uid", c->uid);
+	fs_json_str(j, "owner", fs_user(c->uid, buf, sizeof(buf)));
+	fs_json_u64(j, "gid", c->gid);
+	fs_json_str(j, "group", fs_group(c->gid, buf, sizeof(buf)));
+	fs_json_u64(j, "cuid", c->cuid);
+	fs_json_u64(j, "cgid", c->cgid);
+	fs_json_u64(j, "mode", c->mode);
+	fs_json_str(j, "perms", fs_perms(c->mode, buf));
+}
+
+/* The members of one channel object (the caller opens and closes it). */
+void fs_json_chan(struct fs_json *j, const struct fs_chan *c)
+{
+	fs_json_u64(j, "id", c->id);
+	fs_json_str(j, "name", c->name);
+	fs_json_u64(j, "key", c->key);
+	fs_json_ids(j, c);
+	fs_json_u64(j, "seq", c->seq);
+	fs_json_u64(j, "cpid", c->cpid);
+	fs_json_u64(j, "ctime_ns", c->ctime_ns);
+	fs_json_u64(j, "nr_conns", c->nr_conns);
+	fs_json_u64(j, "queue_msgs", c->queue_msgs);
+	fs_json_u64(j, "queue_bytes", c->queue_bytes);
+	fs_json_u64(j, "queue_peak", c->queue_peak);
+	fs_json_u64(j, "msg_max", c->msg_max);
+	fs_json_u64(j, "queue_msgs_max", c->queue_msgs_max);
+	fs_json_u64(j, "queue_bytes_max", c->queue_bytes_max);
+	fs_json_counters(j, "counters", &c->cnt);
+}

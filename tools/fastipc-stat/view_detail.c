@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fastipc-stat -c NAME | -k KEY: every attribute of one channel (GET_CHAN
+ * with a name or key), then its connections (GET_CONN dump), as text or
+ * as {"channel": {...}, "connections": [...]} with -j.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "json.h"
+#include "netlink.h"
+#include "table.h"
+
+#define KV(k, fmt, ...)	printf("  %-16s " fmt "\n", k, __VA_ARGS__)
+
+static void fs_detail_counters(const char *indent, const struct fs_counters *c)
+{
+	printf("%scalls            %" PRIu64 "\n", indent, c->calls);
+	printf("%soneway           %" PRIu64 "\n", indent, c->oneway);
+	printf("%sreplies          %" PRIu64 "\n", indent, c->replies);
+	printf("%sbytes_copied     %" PRIu64 "\n", indent, c->bytes_copied);
+	printf("%sbytes_shm        %" PRIu64 "\n", indent, c->bytes_shm);
+	printf("%stimeouts         %" PRIu64 "\n", indent, c->timeouts);
+	printf("%scancelled        %" PRIu64 "\n", indent, c->cancelled);
+	printf("%sdropped_replies  %" PRIu64 "\n", indent, c->dropped_replies);
+	printf("%serrors           %" PRIu64 "\n", indent, c->errors);
+}
+
+static void fs_detail_chan(const struct fs_chan *c)
+{
+	char a[64], b[64];
+
+	printf("channel %s\n", c->name);
+	KV("id", "%" PRIu64, c->id);
+	KV("key", "%s", fs_key(c->key, a, sizeof(a)));
+	KV("owner", "%s (uid %" PRIu32 ")", fs_user(c->uid, a, sizeof(a)), c->uid);
+	KV("group", "%s (gid %" PRIu32 ")", fs_group(c->gid, a, sizeof(a)), c->gid);
+	KV("creator", "%s (uid %" PRIu32 "), %s (gid %" PRIu32 ")",
+	   fs_user(c->cuid, a, sizeof(a)), c->cuid,
+	   fs_group(c->cgid, b, sizeof(b)), c->cgid);
+	KV("creator_pid", "%" PRIu32, c->cpid);
+	KV("perms", "%s (0%03" PRIo32 ")", fs_perms(c->mode, a), c->mode);
+	KV("seq", "%" PRIu32, c->seq);
+	KV("created", "%s", fs_time(c->ctime_ns, a, sizeof(a)));
+	KV("connections", "%" PRIu32, c->nr_conns);
+	KV("queue", "%" PRIu32 " messages, %" PRIu32 " bytes (peak %" PRIu32
+	   " messages)", c->queue_msgs, c->queue_bytes, c->queue_peak);
+	KV("limits", "msg_max %" PRIu32 " bytes, queue %" PRIu32
+	   " messages / %" PRIu32 " bytes", c->msg_max, c->queue_msgs_max,
+	   c->queue_bytes_max);
+	printf("  counters:\n");
+	fs_detail_counters("    ", &c->cnt);
+}
+
+static const char *const fs_conn_heads[] = {
+	"CONN", "PID", "USER", "GROUP", "REGION", "CALLS", "ONEWAY",
+	"BYTES-COPY", "BYTES-SHM", "TIMEOUTS", "ERRORS", NULL,
+};
+
+static void fs_detail_conn(struct fs_table *t, const struct fs_conn *c)
+{
+	char buf[64];
+
+	fs_table_row(t);
+	fs_table_cell(t, "%" PRIu64, c->id);
+	fs_table_cell(t, "%" PRIu32, c->pid);
+	fs_table_cell(t, "%s", fs_user(c->uid, buf, sizeof(buf)));
+	fs_table_cell(t, "%s", fs_group(c->gid, buf, sizeof(buf)));
+	fs_table_cell(t, "%" PRIu64, c->region_size);
+	fs_table_cell(t, "%" PRIu64, c->cnt.calls);
+	fs_table_cell(t, "%" PRIu64, c->cnt.oneway);
+	fs_table_cell(t, "%" PRIu64, c->cnt.bytes_copied);
+	fs_table_cell(t, "%" PRIu64, c->cnt.bytes_shm);
+	fs_table_cell(t, "%" PRIu64, c->cnt.timeouts);
+	fs_table_cell(t, "%" PRIu64, c->cnt.errors);
+}
+
+static int fs_detail_text(const struct fs_chan *c, const struct fs_conns *l)
+{
+	struct fs_table t;
+	size_t i;
+	int ret;
+
+	fs_detail_chan(c);
+	printf("connections (%zu):\n", l->n);
+	if (!l->n)
+		return 0;
+	fs_table_init(&t, fs_conn_heads, "rrllrrrrrrr");
+	for (i = 0; i < l->n; i++)
+		fs_detail_conn(&t, &l->v[i]);
+	ret = fs_table_print(&t, stdout, 2);
+	fs_table_free(&t);
+	if (ret < 0) {
+		fs_err("formatting the connections: out of memory");
+		return FS_EXIT_ERR;
+	}
+	return 0;
+}
+
+static void fs_detail_json(const struct fs_chan *c, const struct fs_conns *l)
+{
+	char buf[64];
+	struct fs_json j;
+	size_t i;
+
+	fs_json_init(&j, stdout, true);
+	fs_json_obj(&j, NULL);
+	fs_json_obj(&j, "channel");
+	fs_json_chan(&j, c);
+	fs_json_end_obj(&j);
+	fs_json_arr(&j, "connections");
+	for (i = 0; i < l->n; i++) {
+		const struct fs_conn *cn = &l->v[i];
+
+		fs_json_obj(&j, NULL);
+		fs_json_u64(&j, "id", cn->id);
+		fs_json_u64(&j, "pid", cn->pid);
+		fs_json_u64(&j, "uid", cn->uid);
+		fs_json_str(&j, "user", fs_user(cn->uid, buf, sizeof(buf)));
+		fs_json_u64(&j, "gid", cn->gid);
+		fs_json_str(&j, "group", fs_group(cn->gid, buf, sizeof(buf)));
+		fs_json_u64(&j, "region_size", cn->region_size);
+		fs_json_counters(&j, "counters", &cn->cnt);
+		fs_json_end_obj(&j);
+	}
+	fs_json_end_arr(&j);
+	fs_json_end_obj(&j);
+	fs_json_done(&j);
+}
+
+static int fs_detail_run(struct fs_nl *nl, const struct fs_opts *opts)
+{
+	struct fs_ref ref = { .name = opts->chan_name, .key = opts->chan_key };
+	struct fs_conns l = { 0 };
+	struct fs_chan c;
+	char what[96];
+	int ret;
+
+	fs_ref_str(opts, what, sizeof(what));
+	ret = fs_nl_get_chan(nl, &ref, &c);
+	if (ret < 0) {
+		fs_err("%s: GET_CHAN: %s", what, nl->errmsg);
+		return FS_EXIT_ERR;
+	}
+	ret = fs_nl_dump_conns(nl, &ref, &l);
+	if (ret < 0) {
+		fs_err("%s: GET_CONN dump: %s", what, nl->errmsg);
+		free(l.v);
+		return FS_EXIT_ERR;
+	}
+	if (opts->json)
+		fs_detail_json(&c, &l);
+	else
+		ret = fs_detail_text(&c, &l);
+	free(l.v);
+	return ret;
+}
+
+FS_VIEW(detail, fs_detail_run);
