@@ -11,12 +11,24 @@
 #   make kselftest   run selftests/run_kselftests.sh in the QEMU guest
 #   make demo        deps + all + tools/demo/demo-guest.sh in the guest
 #   make check       deps + all (-Werror) + checkpatch + sparse + host ring
-#                    tests (ASan/UBSan) + kselftest (and libfastipc's guest test)
+#                    tests (ASan/UBSan) + install-check + kselftest (and
+#                    libfastipc's guest test)
+#   make install     module (+ depmod), lib, headers, tools, man pages, udev
+#                    rule; honours DESTDIR and PREFIX (default /usr/local)
+#   make uninstall   removes what `make install` put there
+#   make install-check  selftests/install_test.sh: install into a temporary
+#                    DESTDIR, consumer via fastipc.pc, DKMS, guest load
+#   make dkms-src    copy the module sources to $(DKMS_SRCDIR)
+#                    (default /usr/src/fastipc-$(VERSION))
+#   make dkms-install  dkms-src + dkms add/build/install for $(KVER)
+#   make dkms-remove   dkms remove --all + delete $(DKMS_SRCDIR)
 #   make clean
 #
 # Variables: KVER (guest/headers kernel version, default the newest
 # /lib/modules/*/build), KDIR, WERROR=1 (module built with -Werror),
 # FASTIPC_VM_ACCEL=kvm (see tools/testing/vm/run-guest.sh).
+# Install: DESTDIR, PREFIX (/usr/local), MANDIR, UDEVDIR (/lib/udev/rules.d),
+# DEPMOD (depmod; empty to skip it, e.g. for a package build).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -150,6 +162,7 @@ check:
 	$(MAKE) -C $(TOP) all WERROR=1 || { echo "check: FAILED: build (-Werror)$$fail" >&2; exit 1; }; \
 	$(MAKE) -C $(TOP)/lib/tests check || fail="$$fail lib-tests"; \
 	$(MAKE) -C $(TOP)/lib/tests guest || fail="$$fail lib-tests-guest"; \
+	$(MAKE) -C $(TOP) install-check WERROR=1 || fail="$$fail install-check"; \
 	$(MAKE) -C $(TOP) kselftest || fail="$$fail kselftest"; \
 	t=$$(( $$(date +%s) - start )); \
 	if [ -n "$$fail" ]; then echo "check: FAILED:$$fail ($${t}s)" >&2; exit 1; fi; \
@@ -162,3 +175,96 @@ clean:
 		if [ -f $(TOP)/$$d/Makefile ]; then $(MAKE) -C $(TOP)/$$d clean; fi; \
 	done
 	rm -rf $(BUILD)
+
+# ---- install, uninstall, DKMS ----
+#
+# The module goes to $(DESTDIR)/lib/modules/$(KVER)/extra (not under
+# PREFIX), then depmod runs: on the running system when DESTDIR is empty;
+# in $(DESTDIR) (depmod -b) when DESTDIR is set and a System.map of $(KVER)
+# exists there or in /boot (the kernel's own modules_install rule: without
+# it the target kernel is unknown here and depmod is skipped, with a note).
+# DEPMOD= (empty) skips depmod, as a package build wants.
+
+PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+UDEVDIR ?= /lib/udev/rules.d
+DEPMOD ?= depmod
+MODDIR = /lib/modules/$(KVER)/extra
+SYSTEM_MAP = $(firstword $(wildcard $(DESTDIR)/boot/System.map-$(KVER) \
+	/boot/System.map-$(KVER)))
+INSTALL_VARS = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)"
+MAN_PAGES = $(wildcard $(TOP)/man/man3/*.3 $(TOP)/man/man8/*.8)
+
+DKMS_SRCDIR ?= /usr/src/fastipc-$(FASTIPC_VERSION)
+DKMS_FILES := Kbuild VERSION dkms.conf kmod
+DKMS_EXCLUDE := $(addprefix --exclude=,'*.o' '*.ko' '*.mod' '*.mod.c' \
+	'.*.cmd' '*.d' Module.symvers modules.order .tmp_versions)
+DKMS_MOD := -m fastipc -v $(FASTIPC_VERSION)
+
+.PHONY: install uninstall install-check install-depmod dkms-src dkms-install dkms-remove
+
+install: all
+	@test -f $(TOP)/kmod/fastipc.ko || \
+		{ echo "install: error: kmod/fastipc.ko was not built" >&2; exit 1; }
+	install -D -m 644 $(TOP)/kmod/fastipc.ko $(DESTDIR)$(MODDIR)/fastipc.ko
+	@$(MAKE) -s -C $(TOP) install-depmod
+	$(MAKE) -C $(TOP)/lib install $(INSTALL_VARS)
+	$(MAKE) -C $(TOP)/tools install $(INSTALL_VARS)
+	@set -e; for f in $(MAN_PAGES); do \
+		s=$${f##*.}; \
+		install -D -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; \
+	done; echo "  INSTALL $(words $(MAN_PAGES)) man pages -> $(DESTDIR)$(MANDIR)"
+	install -D -m 644 $(TOP)/udev/60-fastipc.rules \
+		$(DESTDIR)$(UDEVDIR)/60-fastipc.rules
+
+uninstall:
+	rm -f $(DESTDIR)$(MODDIR)/fastipc.ko
+	rmdir $(DESTDIR)$(MODDIR) 2>/dev/null || true
+	@if [ -z "$(DESTDIR)" ] || [ -f $(DESTDIR)/lib/modules/$(KVER)/modules.dep ]; then \
+		$(MAKE) -s -C $(TOP) install-depmod; fi
+	$(MAKE) -C $(TOP)/lib uninstall $(INSTALL_VARS)
+	$(MAKE) -C $(TOP)/tools uninstall $(INSTALL_VARS)
+	rm -f $(foreach f,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(f)))/$(notdir $(f)))
+	rmdir --ignore-fail-on-non-empty $(sort $(foreach f,$(MAN_PAGES),\
+		$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(f))))) 2>/dev/null || true
+	rm -f $(DESTDIR)$(UDEVDIR)/60-fastipc.rules
+
+install-depmod:
+	@if [ -z "$(DEPMOD)" ]; then \
+		echo "  DEPMOD  skipped (DEPMOD is empty)"; \
+	elif [ -z "$(DESTDIR)" ]; then \
+		echo "  DEPMOD  $(KVER)"; $(DEPMOD) $(KVER); \
+	elif [ -n "$(SYSTEM_MAP)" ]; then \
+		echo "  DEPMOD  -b $(DESTDIR) $(KVER)"; \
+		out=$$($(DEPMOD) -b $(DESTDIR) $(KVER) 2>&1) || \
+			{ echo "$$out" >&2; echo "error: depmod -b $(DESTDIR) $(KVER) failed" >&2; exit 1; }; \
+		echo "$$out" | grep -v -e '^$$' -e 'could not open modules\.\(order\|builtin\)' >&2 || true; \
+	else \
+		echo "  DEPMOD  skipped: DESTDIR is set and there is no System.map-$(KVER)"; \
+	fi
+
+install-check:
+	$(TOP)/selftests/install_test.sh
+
+# Only what the module build needs, without build products: what
+# `dkms add` copies and `dkms build` builds (see dkms.conf).
+dkms-src:
+	@[ -n "$(DKMS_SRCDIR)" ] || { echo "error: DKMS_SRCDIR is empty" >&2; exit 1; }
+	rm -rf $(DKMS_SRCDIR)
+	mkdir -p $(DKMS_SRCDIR)
+	tar -C $(TOP) $(DKMS_EXCLUDE) -cf - $(DKMS_FILES) | tar -C $(DKMS_SRCDIR) -xf -
+
+dkms-install: kdir-check
+	@command -v dkms >/dev/null || { echo "error: dkms not installed; run 'make deps'" >&2; exit 1; }
+	@if [ -n "$$(dkms status $(DKMS_MOD))" ]; then \
+		echo "  DKMS    removing the old fastipc/$(FASTIPC_VERSION)"; \
+		dkms remove $(DKMS_MOD) --all; fi
+	$(MAKE) -C $(TOP) dkms-src DKMS_SRCDIR=/usr/src/fastipc-$(FASTIPC_VERSION)
+	dkms add $(DKMS_MOD)
+	dkms build $(DKMS_MOD) -k $(KVER)
+	dkms install $(DKMS_MOD) -k $(KVER)
+
+dkms-remove:
+	@command -v dkms >/dev/null || { echo "error: dkms not installed" >&2; exit 1; }
+	@if [ -n "$$(dkms status $(DKMS_MOD))" ]; then dkms remove $(DKMS_MOD) --all; fi
+	rm -rf /usr/src/fastipc-$(FASTIPC_VERSION)
