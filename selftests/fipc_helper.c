@@ -220,13 +220,39 @@ static int call(int argc, char **argv)
 	return 0;
 }
 
+/* many PREFIX COUNT: COUNT channels PREFIX-0.., held until SIGTERM. */
+static int many(int argc, char **argv)
+{
+	char name[FASTIPC_NAME_MAX];
+	struct fastipc_dev *dev;
+	unsigned long i, count;
+	int ret;
+
+	if (argc != 3)
+		return 2;
+	count = num(argv[2], "count");
+	ret = fastipc_open(&dev);
+	if (ret < 0)
+		return die("fastipc_open", ret);
+	for (i = 0; i < count; i++) {
+		snprintf(name, sizeof(name), "%s-%lu", argv[1], i);
+		ret = fastipc_chan_create(dev, name, 0, 0644, NULL);
+		if (ret < 0)
+			return die("fastipc_chan_create", ret);
+	}
+	return hold_loop();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "serve"))
 		return serve(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "call"))
 		return call(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "many"))
+		return many(argc - 1, argv + 1);
 	fprintf(stderr, "usage: " PROG " serve NAME [-k KEY] [-m MODE] [-H]\n"
-		"       " PROG " call NAME COUNT [-s SIZE] [-o ONEWAY] [-f FAILS] [-t HOLD]\n");
+		"       " PROG " call NAME COUNT [-s SIZE] [-o ONEWAY] [-f FAILS] [-t HOLD]\n"
+		"       " PROG " many PREFIX COUNT\n");
 	return 2;
 }

@@ -20,7 +20,7 @@ HELPER=${FASTIPC_TEST_BIN:-$here}/fipc_helper
 STAT=${FASTIPC_STAT:-$top/tools/fastipc-stat/fastipc-stat}
 CTL=${FASTIPC_CTL:-$top/tools/fastipcctl/fastipcctl}
 KO=${FASTIPC_KO:-$top/kmod/fastipc.ko}
-NTESTS=40
+NTESTS=43
 KSFT_SKIP=4
 
 n=0
@@ -178,6 +178,17 @@ wait_for "$WORK/events.err" 'listening'
 "$CTL" rm "$B"
 wait $E
 check "events -j: removed, valid JSON" [ "$(js "$WORK/events.json" "(d['event'], d['name'])")" = "('removed', '$B')" ]
+
+# ---- a dump across many netlink messages ----
+MANY=tt-$$-m
+"$HELPER" many "$MANY" 300 >"$WORK/many" 2>&1 &
+PIDS="$PIDS $!"
+check "300 channels created" wait_for "$WORK/many" '^ready'
+"$STAT" -j >"$WORK/many.json" 2>&1
+check "dump: all 300 channels, each once" [ "$(js "$WORK/many.json" \
+	"sorted(int(c['name'].rsplit('-', 1)[1]) for c in d['channels'] if c['name'].startswith('$MANY-')) == list(range(300))")" = True ]
+check "dump: ids strictly increasing (resumes where it stopped)" [ "$(js "$WORK/many.json" \
+	"all(a['id'] < b['id'] for a, b in zip(d['channels'], d['channels'][1:]))")" = True ]
 
 # ---- --limits ----
 "$STAT" --limits >"$WORK/limits" 2>&1
