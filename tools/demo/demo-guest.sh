@@ -13,8 +13,13 @@
 # Environment:
 #   FASTIPC_DEMO_FILES     how many files of /usr/bin to hash (default 300)
 #   FASTIPC_DEMO_MAX_KIB   skip files larger than this (default 4096)
-#   FASTIPC_DEMO_BENCH=1   also run tools/bench/fastipc-pingpong before
-#                          unloading (64-byte CALL vs SOCK_SEQPACKET)
+#   FASTIPC_DEMO_BENCH=1   also run the benchmarks before unloading:
+#                          tools/bench/fastipc-pingpong at 64 bytes and
+#                          at 1 MiB (shared memory vs copy vs
+#                          SOCK_SEQPACKET, or SOCK_STREAM where the
+#                          datagram is too large), and
+#                          tools/bench/fastipc-stream-bench (one-way
+#                          messages per second, spinning and not)
 # Besides those, a few files of edge sizes around the chunk sizes are made
 # in /tmp (empty, 1 byte, chunk-1, chunk, chunk+1, 2*chunk, 1 MiB, and
 # around the 1 MiB shared-memory chunk, 3 MiB). fastipc-hash asks for a
@@ -31,6 +36,7 @@ HASH=$TOP/tools/fastipc-hash/fastipc-hash
 BENCH=$TOP/tools/bench/fastipc-pingpong
 STAT=$TOP/tools/fastipc-stat/fastipc-stat
 CHANNEL=fastipc-hash
+STREAMBENCH=$TOP/tools/bench/fastipc-stream-bench
 NFILES=${FASTIPC_DEMO_FILES:-300}
 MAXKIB=${FASTIPC_DEMO_MAX_KIB:-4096}
 WORK=
@@ -190,13 +196,23 @@ stop_server()
 	grep 'stopped:' "$WORK/hashd.log" | sed "s/^/$ME: /"
 }
 
+# run_bench NAME CMD...: run one benchmark, print its output prefixed.
+run_bench()
+{
+	name=$1
+	shift
+	st=0
+	"$@" >"$WORK/bench.out" 2>&1 || st=$?
+	sed "s/^/$ME: bench: /" "$WORK/bench.out"
+	[ "$st" -eq 0 ] || fail "$name failed (status $st)"
+}
+
 bench()
 {
 	[ "${FASTIPC_DEMO_BENCH:-0}" = 1 ] || return 0
-	st=0
-	"$BENCH" >"$WORK/bench.out" 2>&1 || st=$?
-	sed "s/^/$ME: bench: /" "$WORK/bench.out"
-	[ "$st" -eq 0 ] || fail "fastipc-pingpong failed (status $st)"
+	run_bench fastipc-pingpong "$BENCH"
+	run_bench "fastipc-pingpong -s 1m" "$BENCH" -s 1m -m shm,copy,sock
+	run_bench fastipc-stream-bench "$STREAMBENCH"
 }
 
 unload_module()
