@@ -46,6 +46,7 @@ struct fipc_chan *fipc_chan_alloc(const struct fastipc_chan_create *args)
 	INIT_HLIST_NODE(&chan->key_node);
 	INIT_LIST_HEAD(&chan->reg_node);
 	chan->net = get_net(current->nsproxy->net_ns);
+	chan->ipc_ns = fipc_ns_get();
 	chan->user_ns = get_user_ns(current->nsproxy->ipc_ns->user_ns);
 	chan->cpid = get_pid(task_tgid(current));
 	chan->ctime = ktime_get_real_ns();
@@ -86,6 +87,8 @@ static void fipc_chan_free(struct kref *ref)
 	WARN_ON(!list_empty(&chan->queue) || !list_empty(&chan->conns));
 	put_user_ns(chan->user_ns);
 	put_net(chan->net);
+	fipc_ns_put(chan->ipc_ns);
+	fipc_quota_uncharge(chan->perm.cuid, FIPC_QUOTA_CHANS, 1);
 	put_pid(chan->cpid);
 	kfree(chan);
 	atomic_dec(&fipc_nr_chans);

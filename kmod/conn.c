@@ -229,6 +229,7 @@ static void fipc_conn_free(struct fipc_conn *conn)
 	fipc_region_put(conn->region);
 	fipc_msg_put(conn->disconnect);
 	put_pid(conn->pid);
+	fipc_quota_uncharge(conn->uid, FIPC_QUOTA_CONNS, 1);
 	fipc_chan_put(conn->chan);
 	kfree(conn);
 	atomic_dec(&fipc_nr_conns);
@@ -269,17 +270,22 @@ static const struct file_operations fipc_conn_fops = {
 	.llseek		= noop_llseek,
 };
 
+/* A connection charged to the current euid, or an ERR_PTR(). */
 static struct fipc_conn *fipc_conn_alloc(struct fipc_chan *chan)
 {
 	struct fipc_conn *conn;
+	int ret;
 
+	ret = fipc_quota_charge(current_euid(), FIPC_QUOTA_CONNS, 1);
+	if (ret)
+		return ERR_PTR(ret);
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL_ACCOUNT);
-	if (!conn)
-		return NULL;
-	conn->disconnect = fipc_msg_alloc(FASTIPC_MSG_DISCONNECT, 0);
-	if (!conn->disconnect) {
+	if (conn)
+		conn->disconnect = fipc_msg_alloc(FASTIPC_MSG_DISCONNECT, 0);
+	if (!conn || !conn->disconnect) {
 		kfree(conn);
-		return NULL;
+		fipc_quota_uncharge(current_euid(), FIPC_QUOTA_CONNS, 1);
+		return ERR_PTR(-ENOMEM);
 	}
 	INIT_LIST_HEAD(&conn->node);
 	conn->chan = chan;
@@ -349,8 +355,8 @@ int fipc_conn_region_locked(struct fipc_chan *chan, u64 conn_id,
  * The caller installs the returned file in an fd it reserved, or fput()s
  * it, which disconnects again.
  *
- * Return: the connection's file, or an ERR_PTR(): -ENOMEM, or the
- * channel's error if it is dead.
+ * Return: the connection's file, or an ERR_PTR(): -ENOSPC beyond the
+ * user's connection quota, -ENOMEM, or the channel's error if it is dead.
  */
 struct file *fipc_conn_open(struct fipc_chan *chan, struct fipc_region *reg,
 			    u64 *conn_id)
@@ -361,12 +367,12 @@ struct file *fipc_conn_open(struct fipc_chan *chan, struct fipc_region *reg,
 	int ret;
 
 	connect = fipc_msg_alloc(FASTIPC_MSG_CONNECT, 0);
-	conn = connect ? fipc_conn_alloc(chan) : NULL;
-	if (!conn) {
+	conn = connect ? fipc_conn_alloc(chan) : ERR_PTR(-ENOMEM);
+	if (IS_ERR(conn)) {
 		fipc_msg_put(connect);
 		fipc_region_put(reg);
 		fipc_chan_put(chan);
-		return ERR_PTR(-ENOMEM);
+		return ERR_CAST(conn);
 	}
 	conn->region = reg;
 	fipc_msg_set_sender(connect, conn->pid, conn->uid, conn->gid);

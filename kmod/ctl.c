@@ -93,11 +93,18 @@ static long fipc_ctl_create(unsigned int cmd, unsigned long arg)
 	ret = fipc_name_check(c.ref.name);
 	if (!ret)
 		ret = fipc_create_limits(&c);
+	if (!ret)
+		ret = fipc_access_check();
+	if (!ret)
+		ret = fipc_quota_charge(current_euid(), FIPC_QUOTA_CHANS, 1);
 	if (ret)
 		return ret;
+	/* From here on, freeing the channel returns the charge. */
 	chan = fipc_chan_alloc(&c);
-	if (!chan)
+	if (!chan) {
+		fipc_quota_uncharge(current_euid(), FIPC_QUOTA_CHANS, 1);
 		return -ENOMEM;
+	}
 	ret = fipc_registry_add(chan);
 	if (ret) {
 		fipc_chan_put(chan);
@@ -126,6 +133,8 @@ static long fipc_ctl_connect(unsigned int cmd, unsigned long arg)
 	if (c.flags || c.pad || c.pad1)
 		return -EINVAL;
 	ret = fipc_ref_check(&c.ref);
+	if (!ret)
+		ret = fipc_access_check();
 	if (ret)
 		return ret;
 	chan = fipc_registry_find(&c.ref);

@@ -48,6 +48,10 @@ extern unsigned int fipc_queue_msgs_cap;
 extern unsigned int fipc_queue_bytes_cap;
 extern unsigned int fipc_region_max;
 extern unsigned long fipc_region_user_max;
+extern unsigned int fipc_user_chans_max;
+extern unsigned int fipc_user_conns_max;
+extern int fipc_access;
+extern unsigned int fipc_access_gid;
 
 /* Live object counts, checked at module exit (main.c). */
 extern atomic_t fipc_nr_chans;
@@ -122,6 +126,9 @@ struct fipc_perm {
  * @id: unique id, never reused (set by the registry, then invariant).
  * @net: network namespace of the creator, where its netlink events go and
  *	whose dumps show it (invariant; holds a reference).
+ * @ipc_ns: the creator's IPC namespace, as the identity ns.c gives it: the
+ *	only one whose lookups and dumps find the channel (invariant; holds a
+ *	reference).
  * @user_ns: user namespace owning the channel, for capability checks
  *	(invariant; holds a reference).
  * @cpid: the creator's thread group (invariant; holds a reference).
@@ -155,6 +162,7 @@ struct fipc_chan {
 	struct list_head reg_node;
 	u64 id;
 	struct net *net;
+	struct vfsmount *ipc_ns;
 	struct user_namespace *user_ns;
 	struct pid *cpid;
 	u64 ctime;
@@ -387,8 +395,21 @@ int fipc_desc_check(const struct fastipc_desc *d, u32 area, u32 area_size);
 struct file *fipc_region_file(struct fipc_region *reg);
 
 /* quota.c */
-int fipc_quota_charge_region(kuid_t uid, u64 bytes);
-void fipc_quota_uncharge_region(kuid_t uid, u64 bytes);
+enum fipc_quota_kind {
+	FIPC_QUOTA_CHANS,
+	FIPC_QUOTA_CONNS,
+	FIPC_QUOTA_REGION,
+	FIPC_QUOTA_KINDS,
+};
+
+int fipc_quota_charge(kuid_t uid, enum fipc_quota_kind kind, u64 amount);
+void fipc_quota_uncharge(kuid_t uid, enum fipc_quota_kind kind, u64 amount);
+
+/* ns.c */
+struct vfsmount *fipc_ns_current(void);
+struct vfsmount *fipc_ns_get(void);
+void fipc_ns_put(struct vfsmount *ns);
+int fipc_access_check(void);
 
 /* ctl.c */
 long fipc_ctl_ioctl(struct file *file, unsigned int cmd, unsigned long arg);

@@ -37,14 +37,37 @@ unsigned long fipc_region_user_max = 1UL << 30;
 module_param_named(region_user_max, fipc_region_user_max, ulong, 0644);
 MODULE_PARM_DESC(region_user_max, "Region bytes one user may hold (default 1 GiB)");
 
+unsigned int fipc_user_chans_max = 1024;
+module_param_named(user_chans_max, fipc_user_chans_max, uint, 0644);
+MODULE_PARM_DESC(user_chans_max, "Channels one user may have (default 1024)");
+
+unsigned int fipc_user_conns_max = 4096;
+module_param_named(user_conns_max, fipc_user_conns_max, uint, 0644);
+MODULE_PARM_DESC(user_conns_max, "Connections one user may have (default 4096)");
+
+int fipc_access;
+module_param_named(access, fipc_access, int, 0644);
+MODULE_PARM_DESC(access, "0: everyone may use fastipc, 1: only group access_gid and CAP_SYS_ADMIN, 2: nobody");
+
+unsigned int fipc_access_gid;
+module_param_named(access_gid, fipc_access_gid, uint, 0644);
+MODULE_PARM_DESC(access_gid, "The group access=1 admits (in the initial user namespace)");
+
 atomic_t fipc_nr_chans = ATOMIC_INIT(0);
 atomic_t fipc_nr_conns = ATOMIC_INIT(0);
 atomic_t fipc_nr_msgs = ATOMIC_INIT(0);
 atomic_t fipc_nr_regions = ATOMIC_INIT(0);
 
+static int fipc_ctl_open(struct inode *inode, struct file *file)
+{
+	int ret = fipc_access_check();
+
+	return ret ?: nonseekable_open(inode, file);
+}
+
 static const struct file_operations fipc_ctl_fops = {
 	.owner		= THIS_MODULE,
-	.open		= nonseekable_open,
+	.open		= fipc_ctl_open,
 	.unlocked_ioctl	= fipc_ctl_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= no_llseek,

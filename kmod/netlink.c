@@ -5,7 +5,8 @@
  * Documentation/netlink/specs/fastipc.yaml.
  *
  * A channel belongs to the network namespace it was created in: dumps
- * there show it, and its events are sent there. A caller sees only the
+ * there show it, and its events are sent there; like every lookup, dumps
+ * show only the reader's IPC namespace's channels. A caller sees only the
  * channels it may read (r permission, as CHAN_STAT), checked with the
  * credentials of the task reading the socket. Events are built only while
  * the group has listeners.
@@ -136,7 +137,8 @@ static int fipc_nl_fill_chan(struct sk_buff *skb, struct fipc_chan *chan,
 /* Whether the reader of @net's socket may see @chan. */
 static bool fipc_nl_visible(struct fipc_chan *chan, const struct net *net)
 {
-	return net_eq(chan->net, net) && !fipc_perm_check(chan, FIPC_MAY_READ);
+	return net_eq(chan->net, net) && chan->ipc_ns == fipc_ns_current() &&
+	       !fipc_perm_check(chan, FIPC_MAY_READ);
 }
 
 struct fipc_nl_dump {

@@ -2,9 +2,10 @@
 /*
  * fastipc per-user quotas.
  *
- * Shared-memory region bytes are charged to the effective uid that
- * connected, for root and non-root alike, against the region_user_max
- * module parameter.
+ * Channels and connections are charged to the effective uid that created
+ * them, shared-memory region bytes to the uid that connected, for root and
+ * non-root alike: user_chans_max and user_conns_max give -ENOSPC, like
+ * msgget() at msgmni, and region_user_max gives -EDQUOT.
  *
  * Locking: fipc_quota_lock (a spinlock) protects the table and every
  * entry's counters.
@@ -22,12 +23,12 @@
  * struct fipc_quota - What one user has charged.
  * @node: entry in fipc_quota_table.
  * @uid: the user.
- * @region_bytes: region bytes charged.
+ * @used: charges, indexed by enum fipc_quota_kind.
  */
 struct fipc_quota {
 	struct hlist_node node;
 	kuid_t uid;
-	u64 region_bytes;
+	u64 used[FIPC_QUOTA_KINDS];
 };
 
 static DEFINE_SPINLOCK(fipc_quota_lock);
@@ -44,14 +45,38 @@ static struct fipc_quota *fipc_quota_find(kuid_t uid)
 	return NULL;
 }
 
+static u64 fipc_quota_limit(enum fipc_quota_kind kind)
+{
+	switch (kind) {
+	case FIPC_QUOTA_CHANS:
+		return READ_ONCE(fipc_user_chans_max);
+	case FIPC_QUOTA_CONNS:
+		return READ_ONCE(fipc_user_conns_max);
+	default:
+		return READ_ONCE(fipc_region_user_max);
+	}
+}
+
+static bool fipc_quota_empty(const struct fipc_quota *q)
+{
+	int i;
+
+	for (i = 0; i < FIPC_QUOTA_KINDS; i++)
+		if (q->used[i])
+			return false;
+	return true;
+}
+
 /**
- * fipc_quota_charge_region() - Charge region bytes to a user.
+ * fipc_quota_charge() - Charge something to a user.
  * @uid: the user.
- * @bytes: the region's size.
+ * @kind: what (channels, connections, region bytes).
+ * @amount: how much: 1, or the region's size in bytes.
  *
- * Return: 0, -EDQUOT beyond region_user_max, -ENOMEM.
+ * Return: 0, -ENOSPC beyond user_chans_max or user_conns_max, -EDQUOT
+ * beyond region_user_max, -ENOMEM.
  */
-int fipc_quota_charge_region(kuid_t uid, u64 bytes)
+int fipc_quota_charge(kuid_t uid, enum fipc_quota_kind kind, u64 amount)
 {
 	struct fipc_quota *q, *new;
 	int ret = 0;
@@ -67,11 +92,11 @@ int fipc_quota_charge_region(kuid_t uid, u64 bytes)
 		q->uid = uid;
 		hash_add(fipc_quota_table, &q->node, __kuid_val(uid));
 	}
-	if (q->region_bytes + bytes > READ_ONCE(fipc_region_user_max))
-		ret = -EDQUOT;
+	if (q->used[kind] + amount > fipc_quota_limit(kind))
+		ret = kind == FIPC_QUOTA_REGION ? -EDQUOT : -ENOSPC;
 	else
-		q->region_bytes += bytes;
-	if (!q->region_bytes) {
+		q->used[kind] += amount;
+	if (fipc_quota_empty(q)) {
 		hash_del(&q->node);
 		new = q;
 	}
@@ -81,19 +106,20 @@ int fipc_quota_charge_region(kuid_t uid, u64 bytes)
 }
 
 /**
- * fipc_quota_uncharge_region() - Return region bytes charged to a user.
+ * fipc_quota_uncharge() - Return what fipc_quota_charge() charged.
  * @uid: the user.
- * @bytes: what fipc_quota_charge_region() charged.
+ * @kind: what.
+ * @amount: how much.
  */
-void fipc_quota_uncharge_region(kuid_t uid, u64 bytes)
+void fipc_quota_uncharge(kuid_t uid, enum fipc_quota_kind kind, u64 amount)
 {
 	struct fipc_quota *q, *free = NULL;
 
 	spin_lock(&fipc_quota_lock);
 	q = fipc_quota_find(uid);
-	if (!WARN_ON_ONCE(!q || q->region_bytes < bytes)) {
-		q->region_bytes -= bytes;
-		if (!q->region_bytes) {
+	if (!WARN_ON_ONCE(!q || q->used[kind] < amount)) {
+		q->used[kind] -= amount;
+		if (fipc_quota_empty(q)) {
 			hash_del(&q->node);
 			free = q;
 		}

@@ -87,7 +87,7 @@ static void fipc_region_free(struct kref *ref)
 	}
 	if (reg->shmem)
 		fput(reg->shmem);
-	fipc_quota_uncharge_region(reg->uid, reg->size);
+	fipc_quota_uncharge(reg->uid, FIPC_QUOTA_REGION, reg->size);
 	kfree(reg);
 	atomic_dec(&fipc_nr_regions);
 }
@@ -121,7 +121,7 @@ struct fipc_region *fipc_region_create(u64 want)
 	reg->half_size = PAGE_SIZE + (u64)area_size;
 	reg->size = 2 * reg->half_size;
 	reg->uid = current_euid();
-	ret = fipc_quota_charge_region(reg->uid, reg->size);
+	ret = fipc_quota_charge(reg->uid, FIPC_QUOTA_REGION, reg->size);
 	if (ret) {
 		kfree(reg);
 		return ERR_PTR(ret);

@@ -36,25 +36,26 @@ static u32 fipc_name_hash(const char *name)
 	return full_name_hash(NULL, name, strlen(name));
 }
 
-static struct fipc_chan *fipc_find_name(const char *name)
+static struct fipc_chan *fipc_find_name(const struct vfsmount *ns,
+					const char *name)
 {
 	struct fipc_chan *chan;
 
 	lockdep_assert_held(&fipc_registry.lock);
 	hash_for_each_possible(fipc_registry.by_name, chan, name_node,
 			       fipc_name_hash(name))
-		if (!strcmp(chan->name, name))
+		if (chan->ipc_ns == ns && !strcmp(chan->name, name))
 			return chan;
 	return NULL;
 }
 
-static struct fipc_chan *fipc_find_key(u64 key)
+static struct fipc_chan *fipc_find_key(const struct vfsmount *ns, u64 key)
 {
 	struct fipc_chan *chan;
 
 	lockdep_assert_held(&fipc_registry.lock);
 	hash_for_each_possible(fipc_registry.by_key, chan, key_node, key)
-		if (chan->perm.key == key)
+		if (chan->ipc_ns == ns && chan->perm.key == key)
 			return chan;
 	return NULL;
 }
@@ -65,14 +66,16 @@ static struct fipc_chan *fipc_find_key(u64 key)
  *
  * Also assigns the channel's sequence number.
  *
- * Return: 0, or -EEXIST if a live channel has the same name or key.
+ * Return: 0, or -EEXIST if a live channel of the same IPC namespace has
+ * the same name or key.
  */
 int fipc_registry_add(struct fipc_chan *chan)
 {
 	u64 key = chan->perm.key;
 
 	mutex_lock(&fipc_registry.lock);
-	if (fipc_find_name(chan->name) || (key && fipc_find_key(key))) {
+	if (fipc_find_name(chan->ipc_ns, chan->name) ||
+	    (key && fipc_find_key(chan->ipc_ns, key))) {
 		mutex_unlock(&fipc_registry.lock);
 		return -EEXIST;
 	}
@@ -141,7 +144,8 @@ int fipc_registry_for_each(u64 *cursor,
 }
 
 /**
- * fipc_registry_find() - Look a live channel up by name or key.
+ * fipc_registry_find() - Look a live channel of the current IPC namespace
+ * up by name or key.
  * @ref: a reference that passed fipc_ref_check().
  *
  * Return: the channel with a reference the caller must drop with
@@ -149,13 +153,14 @@ int fipc_registry_for_each(u64 *cursor,
  */
 struct fipc_chan *fipc_registry_find(const struct fastipc_chan_ref *ref)
 {
+	const struct vfsmount *ns = fipc_ns_current();
 	struct fipc_chan *chan;
 
 	mutex_lock(&fipc_registry.lock);
 	if (ref->name[0])
-		chan = fipc_find_name(ref->name);
+		chan = fipc_find_name(ns, ref->name);
 	else
-		chan = fipc_find_key(ref->key);
+		chan = fipc_find_key(ns, ref->key);
 	if (chan)
 		fipc_chan_get(chan);
 	mutex_unlock(&fipc_registry.lock);
