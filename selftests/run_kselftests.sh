@@ -23,7 +23,8 @@ bin=${FASTIPC_TEST_BIN:-$here}
 ko=${FASTIPC_KO:-$top/kmod/fastipc.ko}
 tmo=${FASTIPC_TEST_TIMEOUT:-120}
 all_tests="api_test chan_test call_test wait_test death_test perm_test abuse_test
-	region_test desc_test doorbell_test shm_call_test tools_test.sh"
+	region_test desc_test doorbell_test shm_call_test ns_test limits_test
+	tools_test.sh"
 tests=${FASTIPC_TESTS:-$all_tests}
 
 log=$(mktemp "${TMPDIR:-/tmp}/fastipc-ksft.XXXXXX") || exit 1
