@@ -156,7 +156,11 @@ struct fastipc_perm {
  *	is -EINVAL.
  * @pad: must be 0.
  *
- * Return: a channel fd (O_CLOEXEC) on success.
+ * Names and keys are scoped to the caller's IPC namespace.
+ *
+ * Return: a channel fd (O_CLOEXEC) on success; -EEXIST, -EINVAL,
+ * -ENAMETOOLONG, -ENOSPC (the caller's euid has user_chans_max channels),
+ * -EPERM (refused by the access module parameter), -EMFILE, -ENOMEM.
  */
 struct fastipc_chan_create {
 	struct fastipc_chan_ref ref;
@@ -348,7 +352,10 @@ struct fastipc_desc {
  * @layout: out (VER1): the region's layout, all zero without a region.
  *
  * Return: a connection fd (O_CLOEXEC) on success. The server receives a
- * FASTIPC_MSG_CONNECT message.
+ * FASTIPC_MSG_CONNECT message. Errors: -ENOENT (no such channel in the
+ * caller's IPC namespace), -EACCES, -ENOSPC (the caller's euid has
+ * user_conns_max connections), -EDQUOT, -EPERM (refused by the access
+ * module parameter), -EINVAL, -EMFILE, -ENOMEM.
  */
 struct fastipc_connect {
 	struct fastipc_chan_ref ref;
