@@ -15,14 +15,7 @@
 #define BIG	(FASTIPC_MSG_MAX_DEFAULT + 64)
 
 FIXTURE(call) {
-	union {
-		int fd[3];
-		struct {
-			int ctl, chan, conn;
-		};
-	};
-	__u64 conn_id;
-	char name[FASTIPC_NAME_MAX];
+	FIPC_TRIO;
 };
 
 /* Control fd, a channel with @msg_max, one connection, CONNECT drained. */
@@ -40,9 +33,7 @@ FIXTURE_SETUP(call)
 
 FIXTURE_TEARDOWN(call)
 {
-	close(self->conn);
-	close(self->chan);
-	close(self->ctl);
+	fipc_trio_close(self->fd);
 }
 
 /*

@@ -13,14 +13,7 @@
 #include "fastipc_util.h"
 
 FIXTURE(death) {
-	union {
-		int fd[3];
-		struct {
-			int ctl, chan, conn;
-		};
-	};
-	__u64 conn_id;
-	char name[FASTIPC_NAME_MAX];
+	FIPC_TRIO;
 };
 
 FIXTURE_SETUP(death)
@@ -32,10 +25,7 @@ FIXTURE_SETUP(death)
 
 FIXTURE_TEARDOWN(death)
 {
-	close(self->conn);
-	if (self->chan >= 0)
-		close(self->chan);
-	close(self->ctl);
+	fipc_trio_close(self->fd);
 }
 
 static short revents(int fd, short events, int timeout_ms)

@@ -541,3 +541,12 @@ static void __attribute__((constructor)) fipc_require_device(void)
 	       FIPC_DEV);
 	exit(4);
 }
+
+void fipc_trio_close(int fd[3])
+{
+	int i;
+
+	for (i = 2; i >= 0; i--)
+		if (fd[i] >= 0)
+			close(fd[i]);
+}

@@ -49,6 +49,23 @@ __u64 fipc_unique_key(void);
 void fipc_ref_name(struct fastipc_chan_ref *ref, const char *name);
 void fipc_ref_key(struct fastipc_chan_ref *ref, __u64 key);
 
+/*
+ * The members of a fixture with a control fd, a channel and a connection,
+ * as fipc_setup() fills them; fipc_trio_close() is its teardown.
+ */
+#define FIPC_TRIO						\
+	union {							\
+		int fd[3];					\
+		struct {					\
+			int ctl, chan, conn;			\
+		};						\
+	};							\
+	__u64 conn_id;						\
+	char name[FASTIPC_NAME_MAX]
+
+/* Close the fds of a FIPC_TRIO fixture; a channel fd below 0 is skipped. */
+void fipc_trio_close(int fd[3]);
+
 /* Control-fd operations. */
 int fipc_create(int ctl, const char *name, __u64 key, __u32 mode);
 int fipc_create_lim(int ctl, const char *name, __u32 msg_max,

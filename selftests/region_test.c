@@ -99,14 +99,7 @@ TEST(region_above_max)
 }
 
 FIXTURE(plain) {
-	union {
-		int fd[3];
-		struct {
-			int ctl, chan, conn;
-		};
-	};
-	__u64 conn_id;
-	char name[FASTIPC_NAME_MAX];
+	FIPC_TRIO;
 };
 
 FIXTURE_SETUP(plain)
@@ -117,9 +110,7 @@ FIXTURE_SETUP(plain)
 
 FIXTURE_TEARDOWN(plain)
 {
-	close(self->conn);
-	close(self->chan);
-	close(self->ctl);
+	fipc_trio_close(self->fd);
 }
 
 TEST_F(plain, layout_zero)

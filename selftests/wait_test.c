@@ -14,14 +14,7 @@
 #include "fastipc_util.h"
 
 FIXTURE(wait) {
-	union {
-		int fd[3];
-		struct {
-			int ctl, chan, conn;
-		};
-	};
-	__u64 conn_id;
-	char name[FASTIPC_NAME_MAX];
+	FIPC_TRIO;
 };
 
 FIXTURE_SETUP(wait)
@@ -33,9 +26,7 @@ FIXTURE_SETUP(wait)
 
 FIXTURE_TEARDOWN(wait)
 {
-	close(self->conn);
-	close(self->chan);
-	close(self->ctl);
+	fipc_trio_close(self->fd);
 }
 
 static __u64 mono_ns(void)
