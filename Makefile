@@ -9,10 +9,19 @@
 #   make checkpatch  checkpatch.pl --strict on kmod/ (clean or fail)
 #   make sparse      module build with C=2 W=1 (no warning or fail)
 #   make kselftest   run selftests/run_kselftests.sh in the QEMU guest
+#   make debug-kernel  build (once, cached in /var/cache/fastipc) the debug
+#                    guest kernel: KASAN, lockdep, kmemleak, UBSAN, fault
+#                    injection (tools/testing/debug-kernel.sh)
+#   make debug-module  kmod/ built against it, in build/debug-kmod/
+#   make fuzz        the random-ioctl fuzzer in the guest (FUZZ_SECONDS=600,
+#                    FUZZ_SEED; make check runs it for 60 s)
+#   make kselftest-debug  debug-kernel + debug-module, then the kselftests
+#                    in a guest booting the debug kernel; fails on any
+#                    kernel report, or a kmemleak leak after the suite+rmmod
 #   make demo        deps + all + tools/demo/demo-guest.sh in the guest
 #   make check       deps + all (-Werror) + checkpatch + sparse + host ring
 #                    tests (ASan/UBSan) + install-check + kselftest (and
-#                    libfastipc's guest test)
+#                    libfastipc's guest test) + kselftest-debug
 #   make install     module (+ depmod), lib, headers, tools, man pages, udev
 #                    rule; honours DESTDIR and PREFIX (default /usr/local)
 #   make uninstall   removes what `make install` put there
@@ -55,6 +64,11 @@ UNXZ := tar -I 'xz -T2' --occurrence=1 -x -f $(LINUX_SRC_TAR)
 
 RUN_GUEST := $(TOP)/tools/testing/vm/run-guest.sh
 KSFT_TIMEOUT ?= 1200
+# The debug kernel is ~4x slower under TCG: whole run, and per test program.
+KSFT_DEBUG_TIMEOUT ?= 2400
+KSFT_DEBUG_TEST_TIMEOUT ?= 600
+DEBUG_KERNEL := $(TOP)/tools/testing/debug-kernel.sh
+DEBUG_KMOD := $(BUILD)/debug-kmod
 DEMO_TIMEOUT ?= 1200
 
 KSFT_STAMP := $(BUILD)/ksft/.stamp
@@ -63,7 +77,7 @@ CHECKPATCH_FILES = $(filter-out %.mod.c,$(patsubst $(TOP)/%,%,$(wildcard \
 	$(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/include/uapi/linux/*.h)))
 
 .PHONY: all deps module ksft-headers subdirs checkpatch sparse kselftest \
-	demo check clean kdir-check
+	demo check clean kdir-check debug-kernel debug-module kselftest-debug
 
 all: module ksft-headers subdirs
 
@@ -145,12 +159,43 @@ kselftest:
 	cd $(TOP) && $(RUN_GUEST) --timeout $(KSFT_TIMEOUT) --out $(BUILD)/kselftest \
 		-- selftests/run_kselftests.sh
 
+debug-kernel:
+	$(DEBUG_KERNEL)
+
+# A copy of the module sources, so that kmod/fastipc.ko (for Debian's
+# kernel) is not clobbered.
+debug-module:
+	@tree=$$($(DEBUG_KERNEL) --tree); \
+	rm -rf $(DEBUG_KMOD) && mkdir -p $(DEBUG_KMOD); \
+	tar -C $(TOP) $(DKMS_EXCLUDE) -cf - Kbuild VERSION kmod | tar -C $(DEBUG_KMOD) -xf -; \
+	$(MAKE) -C $$tree M=$(DEBUG_KMOD) $(if $(filter 1,$(WERROR)),FASTIPC_WERROR=1) modules; \
+	test -f $(DEBUG_KMOD)/kmod/fastipc.ko || \
+		{ echo "debug-module: error: $(DEBUG_KMOD)/kmod/fastipc.ko was not built" >&2; exit 1; }
+
+kselftest-debug: debug-module
+	@if [ ! -x $(TOP)/selftests/run_kselftests.sh ]; then \
+		echo "error: selftests/run_kselftests.sh missing or not executable" >&2; exit 1; fi
+	cd $(TOP) && FASTIPC_KO=$(DEBUG_KMOD)/kmod/fastipc.ko \
+		FASTIPC_TEST_TIMEOUT=$${FASTIPC_TEST_TIMEOUT:-$(KSFT_DEBUG_TEST_TIMEOUT)} \
+		$(DEBUG_KERNEL) run --timeout $(KSFT_DEBUG_TIMEOUT) \
+		--out $(BUILD)/kselftest-debug -- selftests/run_kselftests.sh
+
 demo: deps
 	$(MAKE) -C $(TOP) all
 	@if [ ! -x $(TOP)/tools/demo/demo-guest.sh ]; then \
 		echo "error: tools/demo/demo-guest.sh missing or not executable" >&2; exit 1; fi
 	cd $(TOP) && $(RUN_GUEST) --timeout $(DEMO_TIMEOUT) --out $(BUILD)/demo \
 		-- tools/demo/demo-guest.sh
+
+# The random-ioctl fuzzer in the guest: FUZZ_SECONDS (600 here, 60 in
+# check) with seed FUZZ_SEED (default: from the clock; printed first).
+FUZZ_SECONDS ?= 600
+FUZZ_SEED ?=
+.PHONY: fuzz
+fuzz: module
+	$(MAKE) -C $(TOP)/tools/testing/fuzz
+	cd $(TOP) && $(RUN_GUEST) --timeout $$(( $(FUZZ_SECONDS) + 600 )) --out $(BUILD)/fuzz \
+		-- sh tools/testing/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_SEED)
 
 # Every step runs even if an earlier check failed (except a failed build,
 # which leaves nothing to test); the summary lists what failed.
@@ -164,6 +209,8 @@ check:
 	$(MAKE) -C $(TOP)/lib/tests guest || fail="$$fail lib-tests-guest"; \
 	$(MAKE) -C $(TOP) install-check WERROR=1 || fail="$$fail install-check"; \
 	$(MAKE) -C $(TOP) kselftest || fail="$$fail kselftest"; \
+	$(MAKE) -C $(TOP) fuzz FUZZ_SECONDS=60 || fail="$$fail fuzz"; \
+	$(MAKE) -C $(TOP) kselftest-debug WERROR=1 || fail="$$fail kselftest-debug"; \
 	t=$$(( $$(date +%s) - start )); \
 	if [ -n "$$fail" ]; then echo "check: FAILED:$$fail ($${t}s)" >&2; exit 1; fi; \
 	echo "check: all passed ($${t}s)"
@@ -174,6 +221,7 @@ clean:
 	@for d in $(SUBDIRS); do \
 		if [ -f $(TOP)/$$d/Makefile ]; then $(MAKE) -C $(TOP)/$$d clean; fi; \
 	done
+	$(MAKE) -C $(TOP)/tools/testing/fuzz clean
 	rm -rf $(BUILD)
 
 # ---- install, uninstall, DKMS ----

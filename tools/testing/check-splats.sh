@@ -44,11 +44,17 @@ PATTERNS=(
 	'list_(add|del) corruption'
 	'refcount_t: '
 )
+# Boot messages of the debug kernel (tools/testing/debug-kernel.sh) that
+# match a pattern above but report nothing.
+BENIGN=(
+	'rcu:[[:space:]]+RCU lockdep checking is enabled'
+)
 # Taint letters by bit number (kernel/panic.c); O and E are expected.
 TAINT_LETTERS=PFSRMBUDAWCIOELKXT
 TAINT_OK=$(( (1 << 12) | (1 << 13) ))
 
 regex=$(IFS='|'; echo "${PATTERNS[*]}")
+benign=$(IFS='|'; echo "${BENIGN[*]}")
 status=0
 
 taint_letters()
@@ -86,6 +92,9 @@ for f in "$@"; do
 	fi
 	# Serial captures contain \r; strip them before matching.
 	hits=$(tr -d '\r' <"$f" | grep -a -n -E -e "$regex" || true)
+	if [ -n "$hits" ]; then
+		hits=$(printf '%s\n' "$hits" | grep -a -v -E -e "$benign" || true)
+	fi
 	if [ -n "${FASTIPC_SPLAT_IGNORE:-}" ] && [ -n "$hits" ]; then
 		hits=$(printf '%s\n' "$hits" | grep -a -v -E -e "$FASTIPC_SPLAT_IGNORE" || true)
 	fi

@@ -47,8 +47,9 @@ mount -t devtmpfs devtmpfs /dev || die "mount /dev"
 log "taint-before=$(cat /proc/sys/kernel/tainted)" > /dev/kmsg
 
 # Module order was resolved on the host (modprobe --show-depends). A kernel
-# with these built in rejects them; the mounts below tell whether it matters.
-for m in $(cat /modules/order); do
+# with these built in rejects them, and the debug kernel's initramfs has
+# none (FASTIPC_VM_MODULES=none); the mounts below tell whether it matters.
+for m in $(cat /modules/order 2>/dev/null); do
 	insmod "/modules/$m" 2>/dev/null || log "insmod $m failed (built in?)"
 done
 
@@ -96,6 +97,16 @@ mkdir -p "/host$GUEST_OUT" 2>/dev/null
 mount -o bind /out "/host$GUEST_OUT" || die "bind output dir at $GUEST_OUT"
 
 hostname fastipc-vm
+
+# kmemleak (debug kernel only; Debian's kernel has none): forget what boot
+# leaked, so the scan after the command reports only what the command did.
+KMEMLEAK=/host/sys/kernel/debug/kmemleak
+if [ -w "$KMEMLEAK" ]; then
+	echo scan > "$KMEMLEAK" && echo clear > "$KMEMLEAK" ||
+		log "kmemleak: baseline scan failed" > /dev/kmsg
+else
+	KMEMLEAK=
+fi
 ip link set lo up 2>/dev/null
 
 # Command output: ttyS1, raw (no \r\n translation).
@@ -119,4 +130,19 @@ chroot /host /usr/bin/env -i \
 rc=$?
 [ -n "${dumper:-}" ] && kill "$dumper" 2>/dev/null
 log "command exited with status $rc"
+# After the command (the test runner has removed the module by now): two
+# scans, since kmemleak reports an object only once it is old enough and
+# was seen unreferenced. The report goes to kmemleak.txt, which run-guest.sh
+# prints and checks with check-splats.sh.
+if [ -n "$KMEMLEAK" ]; then
+	log "kmemleak: scanning" > /dev/kmsg
+	if echo scan > "$KMEMLEAK" && sleep 6 && echo scan > "$KMEMLEAK"; then
+		cat "$KMEMLEAK" > /out/kmemleak.txt
+		n=$(grep -c 'unreferenced object' /out/kmemleak.txt)
+		log "kmemleak: $n suspected leak(s), see kmemleak.txt" > /dev/kmsg
+	else
+		log "kmemleak: scan failed (kmemleak disabled itself?)" > /dev/kmsg
+		echo "kmemleak: BUG: scan failed" > /out/kmemleak.txt
+	fi
+fi
 finish "$rc"

@@ -15,7 +15,9 @@
 # if they live there. Only DIR (default build/vm/out) is writable.
 #
 # DIR receives: output.log (CMD's output), console.log (serial console,
-# the kernel log), dmesg.txt, exit-status.
+# the kernel log), dmesg.txt, exit-status, and on a kernel with kmemleak
+# (the debug kernel) kmemleak.txt: the report of two scans after CMD
+# ended, after a baseline scan+clear before it; any leak fails the run.
 #
 # Environment:
 #   KVER               guest kernel version (default: newest
@@ -24,6 +26,9 @@
 #   FASTIPC_VM_SMP     CPUs (2), FASTIPC_VM_MEM memory (2G)
 #   FASTIPC_VM_KERNEL  kernel image (default /boot/vmlinuz-$KVER)
 #   FASTIPC_VM_APPEND  extra kernel command line
+#   FASTIPC_VM_MODULES none: no virtio/9p modules in the initramfs (a
+#                      kernel with them built in, e.g. the debug kernel:
+#                      see tools/testing/debug-kernel.sh run)
 # Variables named FASTIPC_*, KSFT_* and CI are passed to CMD.
 set -euo pipefail
 
@@ -89,14 +94,23 @@ mkdir -p "$VMDIR"
 
 # ---- initramfs (cached; rebuilt when init.sh, busybox or modules change) ----
 
-MODS=$(modprobe -S "$KVER" --show-depends -a virtio_pci 9pnet_virtio 9p |
-	awk '$1 == "insmod" && !seen[$2]++ { print $2 }') || {
-	err "modprobe --show-depends failed for kernel $KVER"; exit 2; }
-[ -n "$MODS" ] || { err "no virtio/9p modules found for kernel $KVER"; exit 2; }
+case ${FASTIPC_VM_MODULES:-} in
+none)
+	MODS=
+	INITRD=$VMDIR/initramfs-nomodules.cpio.gz
+	;;
+'')
+	MODS=$(modprobe -S "$KVER" --show-depends -a virtio_pci 9pnet_virtio 9p |
+		awk '$1 == "insmod" && !seen[$2]++ { print $2 }') || {
+		err "modprobe --show-depends failed for kernel $KVER"; exit 2; }
+	[ -n "$MODS" ] || { err "no virtio/9p modules found for kernel $KVER"; exit 2; }
+	INITRD=$VMDIR/initramfs-$KVER.cpio.gz
+	;;
+*) err "FASTIPC_VM_MODULES must be empty or none, got '$FASTIPC_VM_MODULES'"; exit 2 ;;
+esac
 
-key=$( { echo "kver $KVER"; sha256sum "$HERE/init.sh" "$BUSYBOX" $MODS; } |
-	sha256sum | cut -d' ' -f1)
-INITRD=$VMDIR/initramfs-$KVER.cpio.gz
+key=$( { echo "kver $KVER mods ${FASTIPC_VM_MODULES:-}"
+	sha256sum "$HERE/init.sh" "$BUSYBOX" $MODS; } | sha256sum | cut -d' ' -f1)
 
 build_initramfs()
 {
@@ -132,7 +146,8 @@ fi
 # ---- command script and config for the guest ----
 
 rm -rf "$OUT/.fastipc-vm"
-rm -f "$OUT/console.log" "$OUT/dmesg.txt" "$OUT/exit-status" "$OUT/output.log"
+rm -f "$OUT/console.log" "$OUT/dmesg.txt" "$OUT/exit-status" "$OUT/output.log" \
+	"$OUT/kmemleak.txt"
 mkdir -p "$OUT/.fastipc-vm"
 CWD=$(pwd -P)
 {
@@ -211,6 +226,11 @@ fi
 
 logs=("$OUT/console.log")
 [ -s "$OUT/dmesg.txt" ] && logs+=("$OUT/dmesg.txt")
+if [ -s "$OUT/kmemleak.txt" ]; then
+	logs+=("$OUT/kmemleak.txt")
+	echo "$ME: kmemleak report ($OUT/kmemleak.txt):" >&2
+	sed 's/^/  | /' "$OUT/kmemleak.txt" >&2
+fi
 if ! splats=$("$HERE/../check-splats.sh" "${logs[@]}"); then
 	echo "$splats" >&2
 	fail="${fail:+$fail; }kernel log shows a splat or taint (see above)"
