@@ -21,7 +21,7 @@
 #   make demo        deps + all + tools/demo/demo-guest.sh in the guest
 #   make check       deps + all (-Werror) + checkpatch + sparse + host ring
 #                    tests (ASan/UBSan) + install-check + kselftest (and
-#                    libfastipc's guest test) + kselftest-debug
+#                    libfastipc's guest test) + fuzz (60 s) + kselftest-debug + kselftest-debug
 #   make install     module (+ depmod), lib, headers, tools, man pages, udev
 #                    rule; honours DESTDIR and PREFIX (default /usr/local)
 #   make uninstall   removes what `make install` put there
