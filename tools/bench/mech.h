@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fastipc-bench's mechanisms: one file per way of making a local
+ * procedure call (mech-*.c), all driven by fastipc-bench.c the same way.
+ *
+ * One round trip: the client writes a SIZE-byte request with bench_fill(),
+ * the server reads every byte with bench_sum() and answers with the 8-byte
+ * checksum (as a uint64_t), which the client compares with what
+ * bench_fill() returned: a mismatch is -EBADMSG. Payload written by the
+ * sender and read by the receiver, in every mechanism, so the work
+ * outside the mechanism is the same for all.
+ *
+ * One run of a mechanism at a SIZE with PAIRS client/server pairs:
+ *
+ *   parent:  prepare()                    (objects shared across fork)
+ *   fork -> server process, pinned to the server CPU when PAIRS == 1:
+ *            server_init()                (once; e.g. create the channel)
+ *            PAIRS threads: serve(pair)   (a thread-pool server)
+ *            bench_ready() once every thread can be talked to
+ *   fork -> PAIRS client processes (pinned to the client CPU when
+ *           PAIRS == 1): setup(pair), round() x N, teardown()
+ *   parent:  reaps the clients, then kills (SIGKILL) and reaps the
+ *            server, then cleanup().
+ *
+ * serve() loops until killed; it returns only on an error (< 0), which
+ * the server process reports. Everything a mechanism creates outside its
+ * processes (POSIX mq names, SysV ids, shm names) is removed by cleanup(),
+ * which must also work after a partial prepare().
+ */
+#ifndef _FASTIPC_BENCH_MECH_H
+#define _FASTIPC_BENCH_MECH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MECH_MAX_PAIRS	8
+
+/* What every process of one run shares (set up before any fork). */
+struct mech_ctx {
+	size_t size;			/* request bytes */
+	unsigned int pairs;		/* 1..MECH_MAX_PAIRS */
+	char name[64];			/* unique per run: channel, mq, shm name */
+	/*
+	 * MAP_SHARED | MAP_ANONYMOUS memory of mech->shared_size(size)
+	 * bytes per pair, zeroed, made by the framework before the forks
+	 * (NULL if shared_size is NULL): shared[pair] is that pair's.
+	 */
+	void *shared[MECH_MAX_PAIRS];
+	/* Free for prepare(): e.g. socketpair or pipe ends; -1 if unused. */
+	int fd[MECH_MAX_PAIRS][4];
+	/* Free for prepare(): e.g. SysV ids. */
+	long id[MECH_MAX_PAIRS];
+	/* Set by the server process in server_init() for serve(). */
+	void *srv;
+};
+
+struct mech {
+	const char *name;		/* for -m: "copy", "futex", ... */
+	const char *label;		/* for the table and the JSON */
+	/*
+	 * NULL, or 0 when @c can be run; else a positive reason to skip
+	 * (MECH_SKIP_*), e.g. /dev/binder missing or @c->size too large.
+	 */
+	int (*usable)(const struct mech_ctx *c);
+	/* NULL, or bytes of shared memory per pair for @size. */
+	size_t (*shared_size)(size_t size);
+	/* Parent, before the forks; NULL for nothing. 0 or -errno. */
+	int (*prepare)(struct mech_ctx *c);
+	/* Parent, after every process of the run is gone; NULL for none. */
+	void (*cleanup)(struct mech_ctx *c);
+	/* Server process, before its threads; NULL for none. */
+	int (*server_init)(struct mech_ctx *c);
+	/* A server thread for @pair: loops until killed; returns -errno. */
+	int (*serve)(struct mech_ctx *c, unsigned int pair);
+	/* Client process of @pair: connect, allocate; 0 or -errno. */
+	int (*setup)(struct mech_ctx *c, unsigned int pair, void **state);
+	/*
+	 * One round trip with the payload of @seed: 0, -EBADMSG on a
+	 * checksum mismatch, or another -errno.
+	 */
+	int (*round)(void *state, uint64_t seed);
+	/*
+	 * Check what the run did (e.g. the path fastipc took), write a note
+	 * for the table (or leave it empty), free @state; 0 or -errno.
+	 */
+	int (*teardown)(void *state, unsigned long rounds, char *note,
+			size_t cap);
+};
+
+enum {
+	MECH_SKIP_SIZE = 1,		/* the mechanism cannot carry the size */
+	MECH_SKIP_ABSENT,		/* e.g. no /dev/binder, no module */
+};
+
+/* Every mechanism, each defined in its own mech-*.c. */
+extern const struct mech mech_fastipc_copy;	/* mech-fastipc-copy.c */
+extern const struct mech mech_fastipc_shm;	/* mech-fastipc-shm.c */
+extern const struct mech mech_fastipc_stream_sleep, mech_fastipc_stream_spin;
+						/* mech-fastipc-stream.c */
+extern const struct mech mech_seqpacket, mech_stream;	/* mech-socket.c */
+extern const struct mech mech_pipe;		/* mech-pipe.c */
+extern const struct mech mech_posix_mq;		/* mech-posix-mq.c */
+extern const struct mech mech_sysv_msg;		/* mech-sysv-msg.c */
+extern const struct mech mech_eventfd_shm;	/* mech-eventfd.c */
+extern const struct mech mech_futex_shm;	/* mech-futex.c */
+extern const struct mech mech_spin_shm;		/* mech-spin.c */
+extern const struct mech mech_binder;		/* mech-binder.c */
+
+#endif /* _FASTIPC_BENCH_MECH_H */
