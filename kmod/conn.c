@@ -78,22 +78,27 @@ static struct fipc_msg *fipc_call_prepare(struct fipc_conn *conn,
 {
 	struct fipc_msg *msg;
 
+	int ret;
+
 	msg = fipc_msg_alloc(oneway ? FASTIPC_MSG_ONEWAY : FASTIPC_MSG_REQUEST,
 			     c->req_len);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
-	if (c->req_len && copy_from_user(msg->data, u64_to_user_ptr(c->req_ptr),
-					 c->req_len)) {
+	fipc_msg_set_sender(msg, task_tgid(current), current_euid(),
+			    current_egid());
+	ret = fipc_msg_charge(msg);
+	if (!ret && c->req_len &&
+	    copy_from_user(msg->data, u64_to_user_ptr(c->req_ptr), c->req_len))
+		ret = -EFAULT;
+	if (ret) {
 		fipc_msg_put(msg);
-		return ERR_PTR(-EFAULT);
+		return ERR_PTR(ret);
 	}
 	msg->op = c->op;
 	msg->reply_max = c->rep_cap;
 	msg->conn_id = conn->id;
 	msg->desc = c->req_desc;
 	msg->area_size = conn->region ? conn->region->area_size : 0;
-	fipc_msg_set_sender(msg, task_tgid(current), current_euid(),
-			    current_egid());
 	return msg;
 }
 

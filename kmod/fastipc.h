@@ -50,6 +50,7 @@ extern unsigned int fipc_region_max;
 extern unsigned long fipc_region_user_max;
 extern unsigned int fipc_user_chans_max;
 extern unsigned int fipc_user_conns_max;
+extern unsigned long fipc_user_queue_bytes_max;
 extern int fipc_access;
 extern unsigned int fipc_access_gid;
 
@@ -290,6 +291,7 @@ struct fipc_msg {
 	int state;
 	int result;
 	s32 status;
+	u32 charged;
 	void *reply;
 	u32 reply_len;
 	u32 area_size;
@@ -325,6 +327,7 @@ int fipc_deadline_init(struct fipc_deadline *dl, u32 flags, u64 timeout_ns,
 /* msg.c */
 struct fipc_msg *fipc_msg_alloc(u32 type, u32 len);
 void fipc_msg_put(struct fipc_msg *msg);
+int fipc_msg_charge(struct fipc_msg *msg);
 void fipc_msg_put_list(struct list_head *list);
 void fipc_msg_set_sender(struct fipc_msg *msg, struct pid *pid, kuid_t uid,
 			 kgid_t gid);
@@ -399,6 +402,7 @@ enum fipc_quota_kind {
 	FIPC_QUOTA_CHANS,
 	FIPC_QUOTA_CONNS,
 	FIPC_QUOTA_REGION,
+	FIPC_QUOTA_QUEUED,
 	FIPC_QUOTA_KINDS,
 };
 

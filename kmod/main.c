@@ -45,6 +45,10 @@ unsigned int fipc_user_conns_max = 4096;
 module_param_named(user_conns_max, fipc_user_conns_max, uint, 0644);
 MODULE_PARM_DESC(user_conns_max, "Connections one user may have (default 4096)");
 
+unsigned long fipc_user_queue_bytes_max = 256UL << 20;
+module_param_named(user_queue_bytes_max, fipc_user_queue_bytes_max, ulong, 0644);
+MODULE_PARM_DESC(user_queue_bytes_max, "Payload bytes of one user's queued messages, all channels (default 256 MiB)");
+
 int fipc_access;
 module_param_named(access, fipc_access, int, 0644);
 MODULE_PARM_DESC(access, "0: everyone may use fastipc, 1: only group access_gid and CAP_SYS_ADMIN, 2: nobody");

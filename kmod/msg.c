@@ -68,10 +68,34 @@ void fipc_msg_put(struct fipc_msg *msg)
 {
 	if (!msg || !refcount_dec_and_test(&msg->ref))
 		return;
+	if (msg->charged)
+		fipc_quota_uncharge(msg->uid, FIPC_QUOTA_QUEUED, msg->charged);
 	put_pid(msg->pid);
 	kvfree(msg->reply);
 	kvfree(msg);
 	atomic_dec(&fipc_nr_msgs);
+}
+
+/**
+ * fipc_msg_charge() - Charge a message's payload to its sender.
+ * @msg: a message whose sender is set (fipc_msg_set_sender()).
+ *
+ * The payload bytes count against user_queue_bytes_max of the sender's
+ * effective uid until the message is freed (fipc_msg_put()).
+ *
+ * Return: 0, -EAGAIN when the sender's queued bytes would pass
+ * user_queue_bytes_max, -ENOMEM.
+ */
+int fipc_msg_charge(struct fipc_msg *msg)
+{
+	int ret;
+
+	if (!msg->len)
+		return 0;
+	ret = fipc_quota_charge(msg->uid, FIPC_QUOTA_QUEUED, msg->len);
+	if (!ret)
+		msg->charged = msg->len;
+	return ret;
 }
 
 /**

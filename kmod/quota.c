@@ -3,9 +3,13 @@
  * fastipc per-user quotas.
  *
  * Channels and connections are charged to the effective uid that created
- * them, shared-memory region bytes to the uid that connected, for root and
- * non-root alike: user_chans_max and user_conns_max give -ENOSPC, like
- * msgget() at msgmni, and region_user_max gives -EDQUOT.
+ * them, shared-memory region bytes to the uid that connected, and the
+ * payload bytes of queued messages (requests and one-way messages, from
+ * send until the message is freed) to the effective uid that sent them,
+ * for root and non-root alike: user_chans_max and user_conns_max give
+ * -ENOSPC, like msgget() at msgmni, region_user_max gives -EDQUOT, and
+ * user_queue_bytes_max gives -EAGAIN (the sender may retry once its
+ * messages have been received; it does not wait for that).
  *
  * Locking: fipc_quota_lock (a spinlock) protects the table and every
  * entry's counters.
@@ -52,6 +56,8 @@ static u64 fipc_quota_limit(enum fipc_quota_kind kind)
 		return READ_ONCE(fipc_user_chans_max);
 	case FIPC_QUOTA_CONNS:
 		return READ_ONCE(fipc_user_conns_max);
+	case FIPC_QUOTA_QUEUED:
+		return READ_ONCE(fipc_user_queue_bytes_max);
 	default:
 		return READ_ONCE(fipc_region_user_max);
 	}
@@ -67,41 +73,81 @@ static bool fipc_quota_empty(const struct fipc_quota *q)
 	return true;
 }
 
+static int fipc_quota_error(enum fipc_quota_kind kind)
+{
+	switch (kind) {
+	case FIPC_QUOTA_REGION:
+		return -EDQUOT;
+	case FIPC_QUOTA_QUEUED:
+		return -EAGAIN;
+	default:
+		return -ENOSPC;
+	}
+}
+
+/*
+ * Charge the entry of @uid, adding @new as that entry if there is none;
+ * *@used tells whether @new was taken.
+ */
+static int fipc_quota_charge_locked(kuid_t uid, enum fipc_quota_kind kind,
+				    u64 amount, struct fipc_quota *new,
+				    bool *used)
+{
+	struct fipc_quota *q;
+
+	lockdep_assert_held(&fipc_quota_lock);
+	q = fipc_quota_find(uid);
+	if (!q) {
+		if (!new)
+			return -ENOENT;
+		q = new;
+		q->uid = uid;
+		hash_add(fipc_quota_table, &q->node, __kuid_val(uid));
+		*used = true;
+	}
+	if (q->used[kind] + amount > fipc_quota_limit(kind)) {
+		if (fipc_quota_empty(q)) {
+			hash_del(&q->node);
+			*used = false;
+		}
+		return fipc_quota_error(kind);
+	}
+	q->used[kind] += amount;
+	return 0;
+}
+
 /**
  * fipc_quota_charge() - Charge something to a user.
  * @uid: the user.
- * @kind: what (channels, connections, region bytes).
- * @amount: how much: 1, or the region's size in bytes.
+ * @kind: what (channels, connections, region bytes, queued bytes).
+ * @amount: how much: 1, or bytes.
+ *
+ * Allocates only for a user with no charge yet, so that charging queued
+ * bytes on the send path costs one spinlock round for active users.
  *
  * Return: 0, -ENOSPC beyond user_chans_max or user_conns_max, -EDQUOT
- * beyond region_user_max, -ENOMEM.
+ * beyond region_user_max, -EAGAIN beyond user_queue_bytes_max, -ENOMEM.
  */
 int fipc_quota_charge(kuid_t uid, enum fipc_quota_kind kind, u64 amount)
 {
-	struct fipc_quota *q, *new;
-	int ret = 0;
+	struct fipc_quota *new;
+	bool used = false;
+	int ret;
+
+	spin_lock(&fipc_quota_lock);
+	ret = fipc_quota_charge_locked(uid, kind, amount, NULL, &used);
+	spin_unlock(&fipc_quota_lock);
+	if (ret != -ENOENT)
+		return ret;
 
 	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return -ENOMEM;
 	spin_lock(&fipc_quota_lock);
-	q = fipc_quota_find(uid);
-	if (!q) {
-		q = new;
-		new = NULL;
-		q->uid = uid;
-		hash_add(fipc_quota_table, &q->node, __kuid_val(uid));
-	}
-	if (q->used[kind] + amount > fipc_quota_limit(kind))
-		ret = kind == FIPC_QUOTA_REGION ? -EDQUOT : -ENOSPC;
-	else
-		q->used[kind] += amount;
-	if (fipc_quota_empty(q)) {
-		hash_del(&q->node);
-		new = q;
-	}
+	ret = fipc_quota_charge_locked(uid, kind, amount, new, &used);
 	spin_unlock(&fipc_quota_lock);
-	kfree(new);
+	if (!used)
+		kfree(new);
 	return ret;
 }
 

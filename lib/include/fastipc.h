@@ -213,8 +213,8 @@ uint64_t fastipc_conn_id(const struct fastipc_conn *conn);
  * handler) once the call completed, or a negative errno when the call
  * failed: -ECONNRESET (server closed the channel), -EIDRM (channel
  * removed), -ETIMEDOUT, -EINTR (signal; the call is cancelled),
- * -EMSGSIZE (@req_len above msg_max), -EAGAIN (queue full, O_NONBLOCK fd),
- * -EFAULT, -EINVAL, -ENOMEM. Use fastipc_call_raw() when a server status
+ * -EMSGSIZE (@req_len above msg_max), -EAGAIN (queue full, O_NONBLOCK fd;
+ * or the caller's uid has the module's user_queue_bytes_max queued), -EFAULT, -EINVAL, -ENOMEM. Use fastipc_call_raw() when a server status
  * must be told apart from a transport error.
  */
 int fastipc_call(struct fastipc_conn *conn, uint32_t op,
@@ -238,7 +238,8 @@ int fastipc_call_raw(struct fastipc_conn *conn, struct fastipc_call *args);
  * (FASTIPC_TIMEOUT_INF: wait as long as needed).
  *
  * Return: 0, or -ECONNRESET, -EIDRM, -ETIMEDOUT, -EINTR, -EMSGSIZE,
- * -EAGAIN, -EFAULT, -EINVAL, -ENOMEM.
+ * -EAGAIN (queue full and non-blocking, or the caller's uid has the
+ * module's user_queue_bytes_max queued), -EFAULT, -EINVAL, -ENOMEM.
  */
 int fastipc_send(struct fastipc_conn *conn, uint32_t op,
 		 const void *req, size_t req_len, uint64_t timeout_ns);

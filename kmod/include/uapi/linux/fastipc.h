@@ -507,7 +507,9 @@ struct fastipc_chan_rmid {
  * reply, in one syscall. A call that ends with -ETIMEDOUT or -EINTR is
  * cancelled: removed if no server received it, else its late reply is
  * dropped and counted. Errors: -ECONNRESET (server closed the channel),
- * -EIDRM (channel removed), -EAGAIN, -ETIMEDOUT, -EINTR, -EMSGSIZE,
+ * -EIDRM (channel removed), -EAGAIN (full queue and non-blocking, or,
+ * blocking or not, the sender's uid already has user_queue_bytes_max
+ * payload bytes queued on all channels), -ETIMEDOUT, -EINTR, -EMSGSIZE,
  * -EFAULT, -EINVAL, -ENOMEM.
  */
 struct fastipc_call {
