@@ -15,13 +15,17 @@
 #   make debug-module  kmod/ built against it, in build/debug-kmod/
 #   make fuzz        the random-ioctl fuzzer in the guest (FUZZ_SECONDS=600,
 #                    FUZZ_SEED; make check runs it for 60 s)
+#   make fuzz-debug  the fuzzer in the debug-kernel guest with fail-nth
+#                    armed before 1 operation in FUZZ_FAULTS (16)
+#                    (FUZZ_SECONDS; make check runs it for 60 s)
 #   make kselftest-debug  debug-kernel + debug-module, then the kselftests
 #                    in a guest booting the debug kernel; fails on any
 #                    kernel report, or a kmemleak leak after the suite+rmmod
 #   make demo        deps + all + tools/demo/demo-guest.sh in the guest
 #   make check       deps + all (-Werror) + checkpatch + sparse + host ring
 #                    tests (ASan/UBSan) + install-check + kselftest (and
-#                    libfastipc's guest test) + fuzz (60 s) + kselftest-debug + kselftest-debug
+#                    libfastipc's guest test) + fuzz (60 s) + kselftest-debug
+#                    + fuzz-debug (60 s)
 #   make install     module (+ depmod), lib, headers, tools, man pages, udev
 #                    rule; honours DESTDIR and PREFIX (default /usr/local)
 #   make uninstall   removes what `make install` put there
@@ -191,10 +195,21 @@ demo: deps
 # check) with seed FUZZ_SEED (default: from the clock; printed first).
 FUZZ_SECONDS ?= 600
 FUZZ_SEED ?=
-.PHONY: fuzz
+.PHONY: fuzz fuzz-debug
 fuzz: module
 	$(MAKE) -C $(TOP)/tools/testing/fuzz
 	cd $(TOP) && $(RUN_GUEST) --timeout $$(( $(FUZZ_SECONDS) + 600 )) --out $(BUILD)/fuzz \
+		-- sh tools/testing/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_SEED)
+
+# The same under the debug kernel (KASAN, lockdep, kmemleak), with
+# allocations and user copies failed on purpose through fail-nth.
+FUZZ_FAULTS ?= 16
+fuzz-debug: debug-module
+	$(MAKE) -C $(TOP)/tools/testing/fuzz
+	cd $(TOP) && FASTIPC_KO=$(DEBUG_KMOD)/kmod/fastipc.ko \
+		FASTIPC_FUZZ_FAULTS=$(FUZZ_FAULTS) \
+		$(DEBUG_KERNEL) run --timeout $$(( $(FUZZ_SECONDS) * 4 + 900 )) \
+		--out $(BUILD)/fuzz-debug \
 		-- sh tools/testing/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_SEED)
 
 # Every step runs even if an earlier check failed (except a failed build,
@@ -211,6 +226,7 @@ check:
 	$(MAKE) -C $(TOP) kselftest || fail="$$fail kselftest"; \
 	$(MAKE) -C $(TOP) fuzz FUZZ_SECONDS=60 || fail="$$fail fuzz"; \
 	$(MAKE) -C $(TOP) kselftest-debug WERROR=1 || fail="$$fail kselftest-debug"; \
+	$(MAKE) -C $(TOP) fuzz-debug FUZZ_SECONDS=60 WERROR=1 || fail="$$fail fuzz-debug"; \
 	t=$$(( $$(date +%s) - start )); \
 	if [ -n "$$fail" ]; then echo "check: FAILED:$$fail ($${t}s)" >&2; exit 1; fi; \
 	echo "check: all passed ($${t}s)"

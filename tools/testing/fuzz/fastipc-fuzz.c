@@ -2,7 +2,8 @@
 /*
  * fastipc-fuzz: a seeded random-ioctl fuzzer for /dev/fastipc.
  *
- *   fastipc-fuzz [-s SEED] [-t SECONDS] [-n OPS] [-p PROCS] [-j THREADS] [-v]
+ *   fastipc-fuzz [-s SEED] [-t SECONDS] [-n OPS] [-p PROCS] [-j THREADS]
+ *                [-u UID] [-f N] [-v]
  *
  * Prints "seed N" first. PROCS worker processes (default 4) of THREADS
  * threads (default 3) run random operations with typed random arguments
@@ -13,6 +14,9 @@
  * went to the end, 1 if the fuzzer itself failed (a worker crashed, an
  * operation hung, a process could not be stopped), 2 on bad usage or
  * setup. Kernel splats are judged from the kernel log by the caller.
+ *
+ * -u UID runs the odd-numbered workers as UID (and its gid, no groups);
+ * -f N arms the thread's fail-nth before one operation in N (inject.c).
  *
  * Scheduling makes runs with the same seed differ in detail; the seed
  * fixes every random choice each thread makes.
@@ -47,7 +51,7 @@ static unsigned long respawns, kills;
 
 static void usage(const char *me)
 {
-	fprintf(stderr, "usage: %s [-s SEED] [-t SECONDS] [-n OPS] [-p PROCS] [-j THREADS] [-v]\n",
+	fprintf(stderr, "usage: %s [-s SEED] [-t SECONDS] [-n OPS] [-p PROCS] [-j THREADS] [-u UID] [-f N] [-v]\n",
 		me);
 	exit(2);
 }
@@ -212,6 +216,12 @@ static void summary(struct fz_shared *sh, double secs)
 	printf("# respawns %lu (kills %lu), fork children killed %" PRIu64
 	       ", watchdog kicks %" PRIu64 "\n", respawns, kills,
 	       sh->fork_kills, sh->kicks);
+	if (sh->drop_uid)
+		printf("# odd workers ran as uid %u\n", sh->drop_uid);
+	if (sh->fault_every)
+		printf("# fail-nth armed %" PRIu64 " times, its fault site "
+		       "reached %" PRIu64 " times, signal frames lost %" PRIu64
+		       "\n", sh->faults_armed, sh->faults_hit, sh->frames_lost);
 	printf("# messages received %" PRIu64 ", replies delivered %" PRIu64
 	       ", scribbles %" PRIu64 "\n", sh->received, sh->replied,
 	       sh->scribbles);
@@ -241,14 +251,17 @@ static struct fz_shared *setup(int argc, char **argv)
 	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 16);
 	uint64_t secs = 60, ops = 1ULL << 40;
 	int c, procs = 4, threads = 3, verbose = 0, fd;
+	uint32_t drop_uid = 0, fault_every = 0;
 
-	while ((c = getopt(argc, argv, "s:t:n:p:j:vh")) != -1) {
+	while ((c = getopt(argc, argv, "s:t:n:p:j:u:f:vh")) != -1) {
 		switch (c) {
 		case 's': seed = num(optarg, "seed", UINT64_MAX); break;
 		case 't': secs = num(optarg, "seconds", 1 << 24); break;
 		case 'n': ops = num(optarg, "op count", UINT64_MAX); break;
 		case 'p': procs = (int)num(optarg, "procs", FZ_MAX_PROCS); break;
 		case 'j': threads = (int)num(optarg, "threads", FZ_MAX_THREADS); break;
+		case 'u': drop_uid = (uint32_t)num(optarg, "uid", UINT32_MAX - 1); break;
+		case 'f': fault_every = (uint32_t)num(optarg, "fault rate", UINT32_MAX); break;
 		case 'v': verbose = 1; break;
 		default: usage(argv[0]);
 		}
@@ -274,6 +287,8 @@ static struct fz_shared *setup(int argc, char **argv)
 	sh->nprocs = procs;
 	sh->nthreads = threads;
 	sh->verbose = verbose;
+	sh->drop_uid = drop_uid;
+	sh->fault_every = fault_every;
 	sh->deadline_ns = fz_now_ns() + secs * 1000000000ULL;
 	alarm((unsigned int)secs + STOP_GRACE_S + KILL_GRACE_S + 300);
 	return sh;

@@ -70,6 +70,11 @@ struct fz_shared {
 	uint64_t replied;		/* replies delivered */
 	uint64_t scribbles;
 	uint64_t failures;		/* the fuzzer's own failures */
+	uint32_t drop_uid;		/* -u: odd workers run as this uid */
+	uint32_t fault_every;		/* -f: arm fail-nth before 1 op in N */
+	uint64_t faults_armed;		/* operations run with fail-nth armed */
+	uint64_t faults_hit;		/* ... whose armed fault site was reached */
+	uint64_t frames_lost;		/* signal frames lost to those faults */
 	char fail_msg[512];
 };
 
@@ -133,7 +138,15 @@ struct fz_thr {
 	char *argbuf;		/* FZ_ARGBUF bytes */
 	char *payload;		/* FZ_PAYLOAD bytes of random content */
 	char *rbuf;		/* FZ_PAYLOAD bytes for replies and receives */
+	int failnth_fd;		/* this thread's fail-nth, or -1 */
 };
+
+/* inject.c: fail-nth and unprivileged workers */
+void fz_inject_open(struct fz_thr *t);
+bool fz_inject_arm(struct fz_thr *t, int op);
+void fz_inject_disarm(struct fz_thr *t);
+bool fz_inject_armed(void);
+int fz_drop_privs(struct fz_shared *sh, int idx);
 
 /* args.c: random values */
 uint64_t fz_rand(struct fz_thr *t);

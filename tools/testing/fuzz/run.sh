@@ -13,8 +13,15 @@
 # non-zero if anything failed. The guest harness also fails the run on any
 # splat or hung task in the console log.
 #
+# Half the workers run as nobody (uid 65534). With FASTIPC_FUZZ_FAULTS=N
+# and a kernel with fault injection (the debug kernel: /proc/self/fail-nth),
+# failslab and fail_page_alloc are set to fail sleeping allocations too and
+# to stay quiet, and each fuzzer thread arms its fail-nth before one
+# operation in N.
+#
 # Environment: FASTIPC_KO (module path), FASTIPC_FUZZ_BIN (the fuzzer),
-# FASTIPC_FUZZ_ARGS (more fuzzer options, e.g. "-p 8 -j 4 -n 1000000").
+# FASTIPC_FUZZ_ARGS (more fuzzer options, e.g. "-p 8 -j 4 -n 1000000"),
+# FASTIPC_FUZZ_FAULTS (see above).
 
 set -u
 
@@ -65,6 +72,28 @@ while [ ! -c /dev/fastipc ] && [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 
+# Fault injection: fail-nth only ever fails the task that armed it, but
+# failslab and fail_page_alloc skip sleeping allocations by default, and
+# every injected fault logs a stack trace unless verbose is 0.
+faults=${FASTIPC_FUZZ_FAULTS:-}
+fault_args=
+if [ -n "$faults" ]; then
+	dbg=/sys/kernel/debug
+	[ -d $dbg/failslab ] || mount -t debugfs none $dbg 2>/dev/null
+	if [ -e /proc/self/fail-nth ] && [ -d $dbg/failslab ]; then
+		for f in failslab fail_page_alloc fail_usercopy; do
+			[ -d $dbg/$f ] || continue
+			echo 0 >$dbg/$f/verbose
+			[ -e $dbg/$f/ignore-gfp-wait ] &&
+				echo N >$dbg/$f/ignore-gfp-wait
+		done
+		fault_args="-f $faults"
+		ok "fault injection: fail-nth armed before 1 operation in $faults"
+	else
+		not_ok "FASTIPC_FUZZ_FAULTS=$faults but the kernel has no fail-nth or failslab"
+	fi
+fi
+
 log=$(mktemp "${TMPDIR:-/tmp}/fastipc-fuzz.XXXXXX") || exit 1
 dmesg_log=$(mktemp "${TMPDIR:-/tmp}/fastipc-fuzz-dmesg.XXXXXX") || exit 1
 trap 'rm -f "$log" "$dmesg_log"' EXIT
@@ -75,7 +104,7 @@ echo "fastipc-fuzz: start ${secs}s ${seed:+seed $seed}" >/dev/kmsg 2>/dev/null
 start=$(date +%s)
 # shellcheck disable=SC2086 # FASTIPC_FUZZ_ARGS is a list of options
 timeout -k 10 $((secs + 400)) "$bin" -t "$secs" ${seed:+-s "$seed"} \
-	${FASTIPC_FUZZ_ARGS:-} >"$log" 2>&1
+	-u 65534 $fault_args ${FASTIPC_FUZZ_ARGS:-} >"$log" 2>&1
 rc=$?
 end=$(date +%s)
 cat "$log"

@@ -82,13 +82,17 @@ void fz_run_one(struct fz_thr *t)
 {
 	struct fz_shared *sh = t->p->sh;
 	int op = pick_op(t), ret;
+	bool armed;
 
 	if (__atomic_fetch_add(&sh->ops_done, 1, __ATOMIC_RELAXED) >= sh->max_ops)
 		return;
 	t->op_cur = op;
 	t->kicked_at = 0;
 	__atomic_store_n(&t->op_start, fz_now_ns(), __ATOMIC_RELEASE);
+	armed = fz_inject_arm(t, op);
 	ret = fz_ops[op].fn(t);
+	if (armed)
+		fz_inject_disarm(t);
 	__atomic_store_n(&t->op_start, 0, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&sh->op_count[op], 1, __ATOMIC_RELAXED);
 	if (ret >= 0)
@@ -103,6 +107,7 @@ static void *thread_main(void *arg)
 	struct fz_thr *t = arg;
 
 	t->tid = (pid_t)syscall(SYS_gettid);
+	fz_inject_open(t);
 	while (!stopping(t->p->sh))
 		fz_run_one(t);
 	return NULL;
@@ -119,6 +124,11 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	int n;
 
 	(void)uc;
+	if (sig == SIGSEGV && si->si_code == SI_KERNEL && fz_inject_armed()) {
+		/* An injected fault cost a signal frame: planned. */
+		__atomic_fetch_add(&self->sh->frames_lost, 1, __ATOMIC_RELAXED);
+		_exit(FZ_EXIT_OP);
+	}
 	n = snprintf(msg, sizeof(msg),
 		     "fastipc-fuzz: worker %d: signal %d at address %p\n",
 		     self ? self->idx : -1, sig, si->si_addr);
@@ -269,6 +279,12 @@ int fz_worker(struct fz_shared *sh, int idx, int gen)
 	uint64_t now;
 	int i;
 
+	if (fz_drop_privs(sh, idx)) {
+		fz_fail(sh, "worker %d: dropping to uid %u: %s", idx,
+			sh->drop_uid, strerror(errno));
+		return 3;
+	}
+	/* After the uid change, which clears the parent-death signal. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	p->sh = sh;
 	p->idx = idx;
