@@ -115,10 +115,18 @@ static int cmp_u64(const void *a, const void *b)
 
 void bench_stats(uint64_t *ns, size_t n, struct bench_stats *st)
 {
+	uint64_t sum = 0;
+	size_t i;
+
 	qsort(ns, n, sizeof(*ns), cmp_u64);
+	for (i = 0; i < n; i++)
+		sum += ns[i];
 	st->median = ns[n / 2];
 	st->p99 = ns[n * 99 / 100];
+	st->p999 = ns[n * 999 / 1000];
 	st->min = ns[0];
+	st->max = ns[n - 1];
+	st->mean = sum / n;
 }
 
 int bench_write_all(int fd, const void *buf, size_t len)
@@ -153,6 +161,35 @@ int bench_read_all(int fd, void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int bench_fd_serve(int rfd, int wfd, void *buf, size_t size)
+{
+	uint64_t h;
+	int ret;
+
+	for (;;) {
+		ret = bench_read_all(rfd, buf, size);
+		if (ret < 0)
+			return ret;
+		h = bench_sum(buf, size);
+		ret = bench_write_all(wfd, &h, sizeof(h));
+		if (ret < 0)
+			return ret;
+	}
+}
+
+int bench_fd_round(int wfd, int rfd, void *buf, size_t size, uint64_t seed)
+{
+	uint64_t h = bench_fill(buf, size, seed), got;
+	int ret;
+
+	ret = bench_write_all(wfd, buf, size);
+	if (ret == 0)
+		ret = bench_read_all(rfd, &got, sizeof(got));
+	if (ret < 0)
+		return ret;
+	return got == h ? 0 : -EBADMSG;
 }
 
 void bench_ready(int fd)

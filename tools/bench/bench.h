@@ -19,7 +19,7 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* The program name, for messages ("fastipc-pingpong"). */
+/* The program name, for messages ("fastipc-bench"). */
 extern const char *bench_prog;
 
 /* Print "PROG: what: strerror(-err)" on stderr; return @err. */
@@ -43,14 +43,27 @@ uint64_t bench_sum(const void *buf, size_t len);
 
 struct bench_stats {
 	uint64_t median, p99, min;
+	uint64_t p999, max, mean;	/* p99.9, maximum, mean */
 };
 
-/* Sort @ns (@n > 0 samples) and take median, p99 and minimum. */
+/* Sort @ns (@n > 0 samples) and take their percentiles, min, max, mean. */
 void bench_stats(uint64_t *ns, size_t n, struct bench_stats *st);
 
 /* write()/read() all @len bytes (retrying short transfers and EINTR). */
 int bench_write_all(int fd, const void *buf, size_t len);
 int bench_read_all(int fd, void *buf, size_t len);
+
+/*
+ * A ping-pong over byte streams (pipes, SOCK_STREAM), requests of a size
+ * both sides know. bench_fd_serve() reads a @size-byte request from @rfd
+ * into @buf and writes its 8-byte checksum to @wfd, again and again; it
+ * returns only on an error (-errno, -ECONNRESET at the end of the file).
+ * bench_fd_round() writes @size bytes of the pattern of @seed (built in
+ * @buf) to @wfd, reads the checksum from @rfd and compares it: 0,
+ * -EBADMSG, or -errno.
+ */
+int bench_fd_serve(int rfd, int wfd, void *buf, size_t size);
+int bench_fd_round(int wfd, int rfd, void *buf, size_t size, uint64_t seed);
 
 /*
  * bench_spawn() - Fork a peer pinned to @cpu that runs @fn(@arg, fd) and
