@@ -259,7 +259,7 @@ int fastipc_send(struct fastipc_conn *conn, uint32_t op,
  * (112 vs 119 us), the two are even at 1 KiB (108 vs 102 us), shared
  * memory wins from 4 KiB (146 vs 106 us) and by 1.9x at 16 KiB. Measured
  * with, in the guest with the module loaded:
- *	tools/bench/fastipc-pingpong -T -s 512,1k,4k,16k -m copy,shm-call
+ *	tools/bench/fastipc-bench -m copy,shm -s 512,1k,4k,16k -p 1
  * On real hardware the kernel's copies are faster and the crossover is
  * likely higher: measure there before lowering it further.
  */

@@ -49,7 +49,7 @@ struct mech_ctx {
 	void *shared[MECH_MAX_PAIRS];
 	/* Free for prepare(): e.g. socketpair or pipe ends; -1 if unused. */
 	int fd[MECH_MAX_PAIRS][4];
-	/* Free for prepare(): e.g. SysV ids. */
+	/* Free for prepare(): e.g. SysV ids; -1 if unused. */
 	long id[MECH_MAX_PAIRS];
 	/* Set by the server process in server_init() for serve(). */
 	void *srv;
@@ -95,7 +95,8 @@ enum {
 
 /* Every mechanism, each defined in its own mech-*.c. */
 extern const struct mech mech_fastipc_copy;	/* mech-fastipc-copy.c */
-extern const struct mech mech_fastipc_shm;	/* mech-fastipc-shm.c */
+extern const struct mech mech_fastipc_shm, mech_fastipc_shm_zc;
+						/* mech-fastipc-shm.c */
 extern const struct mech mech_fastipc_stream_sleep, mech_fastipc_stream_spin;
 						/* mech-fastipc-stream.c */
 extern const struct mech mech_seqpacket, mech_stream;	/* mech-socket.c */

@@ -14,12 +14,13 @@
 #   FASTIPC_DEMO_FILES     how many files of /usr/bin to hash (default 300)
 #   FASTIPC_DEMO_MAX_KIB   skip files larger than this (default 4096)
 #   FASTIPC_DEMO_BENCH=1   also run the benchmarks before unloading:
-#                          tools/bench/fastipc-pingpong at 64 bytes and
-#                          at 1 MiB (shared memory vs copy vs
-#                          SOCK_SEQPACKET, or SOCK_STREAM where the
-#                          datagram is too large), and
-#                          tools/bench/fastipc-stream-bench (one-way
-#                          messages per second, spinning and not)
+#                          tools/bench/fastipc-bench with one pair at 64
+#                          bytes and at 1 MiB (fastipc by copy, through
+#                          shared memory and over its rings against
+#                          SOCK_SEQPACKET, SOCK_STREAM and a pipe pair),
+#                          and tools/bench/fastipc-stream-bench (one-way
+#                          messages per second, spinning and not); the
+#                          whole comparison is `make bench`
 # Besides those, a few files of edge sizes around the chunk sizes are made
 # in /tmp (empty, 1 byte, chunk-1, chunk, chunk+1, 2*chunk, 1 MiB, and
 # around the 1 MiB shared-memory chunk, 3 MiB). fastipc-hash asks for a
@@ -33,7 +34,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 KO=$TOP/kmod/fastipc.ko
 HASHD=$TOP/tools/fastipc-hash/fastipc-hashd
 HASH=$TOP/tools/fastipc-hash/fastipc-hash
-BENCH=$TOP/tools/bench/fastipc-pingpong
+BENCH=$TOP/tools/bench/fastipc-bench
 STAT=$TOP/tools/fastipc-stat/fastipc-stat
 CHANNEL=fastipc-hash
 STREAMBENCH=$TOP/tools/bench/fastipc-stream-bench
@@ -210,8 +211,7 @@ run_bench()
 bench()
 {
 	[ "${FASTIPC_DEMO_BENCH:-0}" = 1 ] || return 0
-	run_bench fastipc-pingpong "$BENCH"
-	run_bench "fastipc-pingpong -s 1m" "$BENCH" -s 1m -m shm,copy,sock
+	run_bench "fastipc-bench -s 64,1m -p 1" "$BENCH" -s 64,1m -p 1 -n 2000
 	run_bench fastipc-stream-bench "$STREAMBENCH"
 }
 
