@@ -70,6 +70,11 @@ static const struct mech *const all_mechs[] = {
 	&mech_seqpacket,
 	&mech_stream,
 	&mech_pipe,
+	&mech_posix_mq,
+	&mech_sysv_msg,
+	&mech_eventfd_shm,
+	&mech_futex_shm,
+	&mech_spin_shm,
 };
 
 #define MAX_MECHS	ARRAY_SIZE(all_mechs)
