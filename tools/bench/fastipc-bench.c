@@ -75,6 +75,7 @@ static const struct mech *const all_mechs[] = {
 	&mech_eventfd_shm,
 	&mech_futex_shm,
 	&mech_spin_shm,
+	&mech_binder,
 };
 
 #define MAX_MECHS	ARRAY_SIZE(all_mechs)
