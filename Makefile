@@ -22,6 +22,10 @@
 #                    in a guest booting the debug kernel; fails on any
 #                    kernel report, or a kmemleak leak after the suite+rmmod
 #   make demo        deps + all + tools/demo/demo-guest.sh in the guest
+#   make bench       deps + all + tools/bench/bench-guest.sh in the guest:
+#                    fastipc-bench against sockets, pipes, ... (BENCH_ARGS,
+#                    e.g. BENCH_ARGS=--quick); table, results.jsonl and
+#                    SVG plots left in build/bench/
 #   make check       deps + all (-Werror) + checkpatch + sparse + host ring
 #                    tests (ASan/UBSan) + install-check + kselftest (and
 #                    libfastipc's guest test) + fuzz (60 s) + kselftest-debug
@@ -74,6 +78,9 @@ KSFT_DEBUG_TEST_TIMEOUT ?= 600
 DEBUG_KERNEL := $(TOP)/tools/testing/debug-kernel.sh
 DEBUG_KMOD := $(BUILD)/debug-kmod
 DEMO_TIMEOUT ?= 1200
+BENCH_ARGS ?=
+BENCH_TIMEOUT ?= $(if $(filter --quick --check,$(BENCH_ARGS)),1800,7200)
+BENCH_OUT := $(BUILD)/bench
 
 KSFT_STAMP := $(BUILD)/ksft/.stamp
 CHECKPATCH := $(BUILD)/linux-scripts/checkpatch.pl
@@ -81,7 +88,7 @@ CHECKPATCH_FILES = $(filter-out %.mod.c,$(patsubst $(TOP)/%,%,$(wildcard \
 	$(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/include/uapi/linux/*.h)))
 
 .PHONY: all deps module ksft-headers subdirs checkpatch sparse kselftest \
-	demo check clean kdir-check debug-kernel debug-module kselftest-debug
+	demo bench check clean kdir-check debug-kernel debug-module kselftest-debug
 
 all: module ksft-headers subdirs
 
@@ -190,6 +197,21 @@ demo: deps
 		echo "error: tools/demo/demo-guest.sh missing or not executable" >&2; exit 1; fi
 	cd $(TOP) && $(RUN_GUEST) --timeout $(DEMO_TIMEOUT) --out $(BUILD)/demo \
 		-- tools/demo/demo-guest.sh
+
+# Old results go first; run-guest.sh adds its logs (output.log,
+# console.log, dmesg.txt) to the same directory.
+bench: deps
+	$(MAKE) -C $(TOP) all
+	@if [ ! -x $(TOP)/tools/bench/bench-guest.sh ]; then \
+		echo "error: tools/bench/bench-guest.sh missing or not executable" >&2; exit 1; fi
+	rm -f $(BENCH_OUT)/table.txt $(BENCH_OUT)/results.jsonl \
+		$(BENCH_OUT)/*.dat $(BENCH_OUT)/*.svg
+	cd $(TOP) && FASTIPC_BENCH_OUT=$(BENCH_OUT) \
+		FASTIPC_BENCH_GIT="$$(git describe --always --dirty 2>/dev/null || echo unknown)" \
+		FASTIPC_BENCH_HOST_KERNEL="$$(uname -r)" \
+		$(RUN_GUEST) --timeout $(BENCH_TIMEOUT) --out $(BENCH_OUT) \
+		-- tools/bench/bench-guest.sh $(BENCH_ARGS)
+	@echo "bench: results in $(BENCH_OUT): table.txt, results.jsonl, *.dat, *.svg"
 
 # The random-ioctl fuzzer in the guest: FUZZ_SECONDS (600 here, 60 in
 # check) with seed FUZZ_SEED (default: from the clock; printed first).

@@ -9,7 +9,7 @@ PKGS=(
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio
 	linux-source-6.1 libssl-dev sparse pkg-config make gcc xz-utils kmod
 	libnl-3-dev libnl-genl-3-dev perl python3 dkms
-	flex bison bc libelf-dev
+	flex bison bc libelf-dev gnuplot-nox
 )
 
 missing=()
