@@ -232,6 +232,7 @@ static void fipc_conn_free(struct fipc_conn *conn)
 {
 	fipc_region_kill(conn->region);
 	fipc_region_put(conn->region);
+	fipc_msg_put(conn->connect);
 	fipc_msg_put(conn->disconnect);
 	put_pid(conn->pid);
 	fipc_quota_uncharge(conn->uid, FIPC_QUOTA_CONNS, 1);
@@ -303,7 +304,7 @@ static struct fipc_conn *fipc_conn_alloc(struct fipc_chan *chan)
 }
 
 /* Join @chan and tell its server: queue CONNECT. */
-static int fipc_conn_attach(struct fipc_conn *conn, struct fipc_msg *connect)
+static int fipc_conn_attach(struct fipc_conn *conn)
 {
 	struct fipc_chan *chan = conn->chan;
 	int ret;
@@ -311,13 +312,11 @@ static int fipc_conn_attach(struct fipc_conn *conn, struct fipc_msg *connect)
 	spin_lock(&chan->lock);
 	ret = chan->dead;
 	if (!ret) {
-		conn->id = chan->next_conn_id++;
 		list_add_tail(&conn->node, &chan->conns);
 		conn->attached = true;
 		chan->nr_conns++;
-		connect->conn_id = conn->id;
-		conn->disconnect->conn_id = conn->id;
-		fipc_chan_enqueue_ctl_locked(chan, connect);
+		fipc_chan_enqueue_ctl_locked(chan, conn->connect);
+		conn->connect = NULL;
 	}
 	spin_unlock(&chan->lock);
 	return ret;
@@ -352,16 +351,17 @@ int fipc_conn_region_locked(struct fipc_chan *chan, u64 conn_id,
 }
 
 /**
- * fipc_conn_open() - Open a connection to a channel.
+ * fipc_conn_open() - Open a connection to a channel, not yet joined.
  * @chan: the channel; its reference is consumed, on failure too.
  * @reg: the connection's region or NULL; its reference is consumed too.
- * @conn_id: set to the new connection's id.
+ * @conn_id: set to the new connection's id, reserved now.
  *
- * The caller installs the returned file in an fd it reserved, or fput()s
- * it, which disconnects again.
+ * The server hears of the connection only when fipc_conn_publish() joins
+ * it, so the caller can first write the id back to userspace; fput() of
+ * the file before that undoes everything without a trace on the channel.
  *
  * Return: the connection's file, or an ERR_PTR(): -ENOSPC beyond the
- * user's connection quota, -ENOMEM, or the channel's error if it is dead.
+ * user's connection quota, -ENOMEM.
  */
 struct file *fipc_conn_open(struct fipc_chan *chan, struct fipc_region *reg,
 			    u64 *conn_id)
@@ -369,7 +369,6 @@ struct file *fipc_conn_open(struct fipc_chan *chan, struct fipc_region *reg,
 	struct fipc_msg *connect;
 	struct fipc_conn *conn;
 	struct file *file;
-	int ret;
 
 	connect = fipc_msg_alloc(FASTIPC_MSG_CONNECT, 0);
 	conn = connect ? fipc_conn_alloc(chan) : ERR_PTR(-ENOMEM);
@@ -380,21 +379,38 @@ struct file *fipc_conn_open(struct fipc_chan *chan, struct fipc_region *reg,
 		return ERR_CAST(conn);
 	}
 	conn->region = reg;
+	conn->connect = connect;
 	fipc_msg_set_sender(connect, conn->pid, conn->uid, conn->gid);
+	spin_lock(&chan->lock);
+	conn->id = chan->next_conn_id++;
+	spin_unlock(&chan->lock);
+	connect->conn_id = conn->id;
+	conn->disconnect->conn_id = conn->id;
 	file = anon_inode_getfile("[fastipc-conn]", &fipc_conn_fops, conn,
 				  O_RDWR);
 	if (IS_ERR(file)) {
-		fipc_msg_put(connect);
 		fipc_conn_free(conn);
 		return file;
 	}
-	ret = fipc_conn_attach(conn, connect);
-	if (ret) {
-		fipc_msg_put(connect);
-		fput(file);
-		return ERR_PTR(ret);
-	}
 	*conn_id = conn->id;
-	fipc_nl_conn_event(chan, FASTIPC_CMD_EVENT_CONNECT, conn->id, conn->pid);
 	return file;
+}
+
+/**
+ * fipc_conn_publish() - Join a connection from fipc_conn_open() to its
+ * channel and queue FASTIPC_MSG_CONNECT for the server.
+ * @file: the connection's file.
+ *
+ * Return: 0, or the channel's error if it is dead (the caller fput()s).
+ */
+int fipc_conn_publish(struct file *file)
+{
+	struct fipc_conn *conn = file->private_data;
+	int ret;
+
+	ret = fipc_conn_attach(conn);
+	if (!ret)
+		fipc_nl_conn_event(conn->chan, FASTIPC_CMD_EVENT_CONNECT,
+				   conn->id, conn->pid);
+	return ret;
 }

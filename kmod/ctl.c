@@ -168,6 +168,8 @@ static long fipc_ctl_connect(unsigned int cmd, unsigned long arg)
 	ret = PTR_ERR_OR_ZERO(file);
 	if (!ret)
 		ret = fipc_args_out(cmd, arg, &c, sizeof(c));
+	if (!ret)
+		ret = fipc_conn_publish(file);
 	if (ret) {
 		if (!IS_ERR(file))
 			fput(file);

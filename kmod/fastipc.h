@@ -207,12 +207,14 @@ struct fipc_conn_stats {
 /**
  * struct fipc_conn - A client's connection to a channel.
  * @chan: the channel (holds a reference).
- * @id: the connection id (invariant once attached).
+ * @id: the connection id (invariant once opened).
  * @node: entry on @chan->conns (chan lock).
  * @attached: whether it is on @chan->conns (chan lock).
  * @pid: the connecting thread group, for CONNECT/DISCONNECT headers.
  * @uid: the connecting task's euid.
  * @gid: the connecting task's egid.
+ * @connect: the CONNECT message until the connection joins its channel,
+ *	then NULL.
  * @disconnect: the DISCONNECT message, allocated at connect so that a
  *	close never fails to tell the server.
  * @region: the connection's shared memory, or NULL (invariant).
@@ -226,6 +228,7 @@ struct fipc_conn {
 	struct pid *pid;
 	kuid_t uid;
 	kgid_t gid;
+	struct fipc_msg *connect;
 	struct fipc_msg *disconnect;
 	struct fipc_region *region;
 	struct fipc_conn_stats stats;
@@ -377,6 +380,7 @@ long fipc_chan_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 /* conn.c */
 struct file *fipc_conn_open(struct fipc_chan *chan, struct fipc_region *reg,
 			    u64 *conn_id);
+int fipc_conn_publish(struct file *file);
 int fipc_conn_region_locked(struct fipc_chan *chan, u64 conn_id,
 			    struct fipc_region **regp);
 
