@@ -130,6 +130,12 @@ struct fipc_region *fipc_region_create(u64 want)
 	reg->shmem = shmem_file_setup("fastipc-region", reg->size, VM_NORESERVE);
 	if (IS_ERR(reg->shmem)) {
 		ret = PTR_ERR(reg->shmem);
+		/*
+		 * shmem reports a failed inode allocation as -ENOSPC, which
+		 * CONNECT documents as the connection quota: it is -ENOMEM.
+		 */
+		if (ret == -ENOSPC)
+			ret = -ENOMEM;
 		reg->shmem = NULL;
 		goto err;
 	}
