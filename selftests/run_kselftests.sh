@@ -8,8 +8,9 @@
 #
 # Loads kmod/fastipc.ko unless already loaded, runs each test program with a
 # timeout, prints their TAP output, checks that `rmmod fastipc` succeeds
-# afterwards, and ends with "N passed, N failed, N skipped". Exits non-zero
-# if anything failed.
+# afterwards, then runs the tests that load the module themselves
+# (fault_insmod.sh), and ends with "N passed, N failed, N skipped". Exits
+# non-zero if anything failed.
 #
 # Environment: FASTIPC_TEST_BIN (directory of the test programs, default
 # this directory), FASTIPC_KO (module path), FASTIPC_TEST_TIMEOUT (seconds
@@ -24,7 +25,9 @@ ko=${FASTIPC_KO:-$top/kmod/fastipc.ko}
 tmo=${FASTIPC_TEST_TIMEOUT:-120}
 all_tests="api_test chan_test call_test wait_test death_test perm_test abuse_test
 	region_test desc_test doorbell_test shm_call_test ns_test limits_test
-	tools_test.sh"
+	fault_test tools_test.sh fault_insmod.sh"
+# Tests that load the module themselves: run after the final rmmod.
+unloaded_tests="fault_insmod.sh"
 tests=${FASTIPC_TESTS:-$all_tests}
 
 log=$(mktemp "${TMPDIR:-/tmp}/fastipc-ksft.XXXXXX") || exit 1
@@ -56,7 +59,8 @@ while [ ! -c /dev/fastipc ] && [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 
-for t in $tests; do
+run_one() {
+	t=$1
 	echo "# ==== $t"
 	# Scripts (TEST_PROGS) live here; programs are built into $bin.
 	tbin=$bin
@@ -67,7 +71,7 @@ for t in $tests; do
 	if [ ! -x "$tbin/$t" ]; then
 		echo "not ok - $t: $tbin/$t not built"
 		failed=$((failed + 1))
-		continue
+		return
 	fi
 	# To a file, not a pipe: a stray child must not hang the runner.
 	(cd "$tbin" && FASTIPC_TEST_BIN=$bin FASTIPC_KO=$ko \
@@ -92,6 +96,11 @@ for t in $tests; do
 		fi ;;
 	esac
 	echo "# $t: exit $rc, $p passed, $f failed, $s skipped"
+}
+
+for t in $tests; do
+	case " $unloaded_tests " in *" $t "*) continue ;; esac
+	run_one "$t"
 done
 
 # libfastipc's own guest test (lib/tests/shm_smoke): calls through shared
@@ -123,4 +132,7 @@ else
 	echo "not ok - rmmod fastipc failed"
 	failed=$((failed + 1))
 fi
+for t in $tests; do
+	case " $unloaded_tests " in *" $t "*) is_loaded || run_one "$t" ;; esac
+done
 summary

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The module-wide object counts of fastipc (channels, connections,
+ * messages, regions), read through the generic netlink family's
+ * FASTIPC_CMD_GET_STATS: a test compares them before and after an
+ * operation to prove it left no object behind.
+ */
+#ifndef MODSTAT_H
+#define MODSTAT_H
+
+#include <linux/types.h>
+
+struct modstat {
+	__u32 chans, conns, msgs, regions;
+};
+
+/* Open a generic netlink socket bound to the "fastipc" family, or -errno. */
+int modstat_open(void);
+/* Fill @st. Return: 0 or -errno. */
+int modstat_get(int sock, struct modstat *st);
+void modstat_close(int sock);
+
+#endif /* MODSTAT_H */
