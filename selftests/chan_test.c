@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fastipc: channel creation and lookup by name and key, name rules,
- * uniqueness, O_CLOEXEC, and the CONNECT/DISCONNECT messages.
+ * uniqueness, O_CLOEXEC, the CONNECT/DISCONNECT messages, and the
+ * fd-making ioctls at RLIMIT_NOFILE.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "kselftest_harness.h"
 #include "fastipc_util.h"
+#include "region_util.h"
 
 FIXTURE(chan) {
 	int ctl;
@@ -429,6 +433,149 @@ TEST_F(chan, conn_ids_never_reused)
 		for (j = 0; j < i; j++)
 			EXPECT_NE(ids[j], ids[i]);
 	}
+	close(fd);
+}
+
+/* ---- the fd table full: RLIMIT_NOFILE (checklist case 44) ---- */
+
+#define FILLERS_MAX	64
+
+FIXTURE(emfile) {
+	int ctl, chan, conn;
+	__u64 conn_id;
+	char name[FASTIPC_NAME_MAX];
+	struct rlimit old;
+	int fill[FILLERS_MAX], nfill;
+};
+
+/* Use every fd below a lowered RLIMIT_NOFILE. */
+static int fill_fd_table(FIXTURE_DATA(emfile) *self)
+{
+	struct rlimit rl = self->old;
+	int fd;
+
+	rl.rlim_cur = fcntl(self->ctl, F_DUPFD_CLOEXEC, 0);
+	if ((int)rl.rlim_cur < 0)
+		return -errno;
+	close(rl.rlim_cur);
+	rl.rlim_cur += FILLERS_MAX / 2;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		return -errno;
+	while (self->nfill < FILLERS_MAX) {
+		fd = dup(self->ctl);
+		if (fd < 0)
+			return errno == EMFILE ? 0 : -errno;
+		self->fill[self->nfill++] = fd;
+	}
+	return -ENOSPC;
+}
+
+FIXTURE_SETUP(emfile)
+{
+	struct fastipc_connect c;
+	struct fastipc_msg_hdr h;
+
+	FIPC_REQUIRE_DEV();
+	self->nfill = 0;
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &self->old));
+	self->ctl = fipc_open();
+	ASSERT_LE(0, self->ctl);
+	fipc_unique_name(self->name, "emf");
+	self->chan = fipc_create(self->ctl, self->name, 0, 0600);
+	ASSERT_LE(0, self->chan);
+	self->conn = connect_rgn(self->ctl, self->name, 2 * PG, &c);
+	ASSERT_LE(0, self->conn);
+	self->conn_id = c.conn_id;
+	ASSERT_EQ(0, fipc_recv_type(self->chan, FASTIPC_MSG_CONNECT, NULL, 0,
+				    &h));
+	ASSERT_EQ(0, fill_fd_table(self));
+}
+
+FIXTURE_TEARDOWN(emfile)
+{
+	while (self->nfill > 0)
+		close(self->fill[--self->nfill]);
+	setrlimit(RLIMIT_NOFILE, &self->old);
+	close(self->conn);
+	close(self->chan);
+	close(self->ctl);
+}
+
+/* Free one fd slot. */
+static void free_slot(FIXTURE_DATA(emfile) *self)
+{
+	close(self->fill[--self->nfill]);
+}
+
+/* A module parameter's value, or @dflt. */
+static unsigned long param_or(const char *name, unsigned long dflt)
+{
+	char path[128], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/fastipc/parameters/%s",
+		 name);
+	f = fopen(path, "re");
+	if (!f)
+		return dflt;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return buf[0] ? strtoul(buf, NULL, 10) : dflt;
+}
+
+TEST_F(emfile, create_makes_nothing)
+{
+	unsigned long i, quota = param_or("user_chans_max", 1024);
+	char name[FASTIPC_NAME_MAX];
+	struct fastipc_chan_stat st;
+	__u64 key = fipc_unique_key();
+	int fd;
+
+	fipc_unique_name(name, "emfc");
+	/* More refusals than the quota: none may keep a channel's charge. */
+	for (i = 0; i <= quota; i++)
+		ASSERT_EQ(-EMFILE, fipc_create(self->ctl, name, key, 0600));
+	EXPECT_EQ(-ENOENT, fipc_stat(self->ctl, name, &st));
+	EXPECT_EQ(-ENOENT, fipc_connect_key(self->ctl, key, NULL));
+	free_slot(self);
+	fd = fipc_create(self->ctl, name, key, 0600);
+	EXPECT_LE(0, fd);
+	close(fd);
+}
+
+TEST_F(emfile, connect_makes_nothing)
+{
+	unsigned long i, quota = param_or("user_conns_max", 4096);
+	struct fastipc_chan_stat st;
+	struct fastipc_msg_hdr h;
+	__u64 id;
+	int fd;
+
+	for (i = 0; i <= quota; i++)
+		ASSERT_EQ(-EMFILE, fipc_connect(self->ctl, self->name, NULL));
+	ASSERT_EQ(0, fipc_stat(self->ctl, self->name, &st));
+	EXPECT_EQ(1U, st.nr_conns);
+	EXPECT_EQ(0U, st.queue_msgs);
+	free_slot(self);
+	fd = fipc_connect(self->ctl, self->name, &id);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, fipc_recv_type(self->chan, FASTIPC_MSG_CONNECT, NULL, 0,
+				    &h));
+	EXPECT_EQ(id, h.conn_id);
+	close(fd);
+}
+
+TEST_F(emfile, conn_region_makes_nothing)
+{
+	struct fastipc_region_layout l;
+	int i, fd;
+
+	for (i = 0; i < 100; i++)
+		ASSERT_EQ(-EMFILE, conn_region(self->chan, self->conn_id, &l));
+	free_slot(self);
+	fd = conn_region(self->chan, self->conn_id, &l);
+	EXPECT_LE(0, fd);
 	close(fd);
 }
 

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fastipc: peer death in both directions at every stage of a call, RMID
- * while blocked, and poll() on channel and connection fds.
+ * while blocked, poll() on channel and connection fds, and exits with
+ * thousands of messages pending.
  */
 #define _GNU_SOURCE
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "kselftest_harness.h"
 #include "fastipc_util.h"
@@ -370,6 +373,154 @@ TEST_F(death, poll_channel)
 TEST_F(death, poll_connection)
 {
 	EXPECT_EQ(POLLOUT, revents(self->conn, POLLOUT, 0));
+}
+
+/*
+ * Exit with thousands of messages and connections pending (checklist case
+ * 29): teardown is quick and everything goes. PENDING one-way messages
+ * and CONNS connections, from a client that exits, then from a server.
+ */
+#define PENDING		4096
+#define CONNS		512
+#define TEARDOWN_MS	20000
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 +
+	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* In a child: CONNS connections to @name, PENDING messages on one. */
+static int flood_and_stay(const char *name, int ready_fd)
+{
+	struct rlimit rl = { CONNS + 64, CONNS + 64 };
+	int ctl, conn = -1, i;
+
+	CHILD_CHECK(setrlimit(RLIMIT_NOFILE, &rl) == 0);
+	ctl = fipc_open();
+	CHILD_CHECK(ctl >= 0);
+	for (i = 0; i < CONNS; i++) {
+		conn = fipc_connect(ctl, name, NULL);
+		CHILD_CHECK(conn >= 0);
+	}
+	for (i = 0; i < PENDING; i++)
+		CHILD_CHECK(fipc_send(conn, i, &i, sizeof(i), 0) == 0);
+	CHILD_CHECK(write(ready_fd, "r", 1) == 1);
+	pause();
+	return 0;
+}
+
+/* Start flood_and_stay() in a child; its pid once it is ready. */
+static pid_t flooder_start(const char *name)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (!pid)
+		_exit(flood_and_stay(name, p[1]));
+	close(p[1]);
+	if (pid > 0 && read(p[0], &c, 1) != 1) {
+		kill(pid, SIGKILL);
+		fipc_wait(pid);
+		pid = -1;
+	}
+	close(p[0]);
+	return pid;
+}
+
+TEST_F_TIMEOUT(death, client_exit_with_thousands_pending, 300)
+{
+	char name[FASTIPC_NAME_MAX];
+	struct fastipc_chan_stat st;
+	struct fastipc_serve s;
+	struct timespec t0;
+	int chan, n[5] = { 0 }, ret, v;
+	pid_t pid;
+
+	fipc_unique_name(name, "pend");
+	chan = fipc_create_lim(self->ctl, name, 0, 2 * PENDING + 2 * CONNS, 0);
+	ASSERT_LE(0, chan);
+	pid = flooder_start(name);
+	ASSERT_LT(0, pid);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	kill(pid, SIGKILL);
+	EXPECT_EQ(128 + SIGKILL, fipc_wait(pid));
+	EXPECT_GT(TEARDOWN_MS, ms_since(&t0));
+	/* Every message it sent is still delivered, then every goodbye. */
+	while ((ret = fipc_recv(chan, &v, sizeof(v), FASTIPC_F_NONBLOCK, 0,
+				&s)) >= 0) {
+		ASSERT_GT(5U, s.hdr.type);
+		n[s.hdr.type]++;
+	}
+	EXPECT_EQ(-EAGAIN, ret);
+	EXPECT_EQ(CONNS, n[FASTIPC_MSG_CONNECT]);
+	EXPECT_EQ(PENDING, n[FASTIPC_MSG_ONEWAY]);
+	EXPECT_EQ(CONNS, n[FASTIPC_MSG_DISCONNECT]);
+	ASSERT_EQ(0, fipc_stat(self->ctl, name, &st));
+	EXPECT_EQ(0U, st.nr_conns);
+	EXPECT_EQ(0U, st.queue_msgs);
+	close(chan);
+}
+
+static int serve_and_stay(void *p)
+{
+	const char *name = p;
+	int ctl = fipc_open();
+
+	CHILD_CHECK(ctl >= 0);
+	CHILD_CHECK(fipc_create_lim(ctl, name, 0, 2 * PENDING, 0) >= 0);
+	pause();
+	return 0;
+}
+
+TEST_F_TIMEOUT(death, server_exit_with_thousands_pending, 300)
+{
+	struct rlimit rl = { CONNS + 64, CONNS + 64 }, old;
+	int conns[CONNS], i, ok = 0;
+	struct fastipc_call c;
+	struct timespec t0;
+	struct fipc_bg bg;
+	char name[FASTIPC_NAME_MAX];
+	pid_t pid;
+
+	fipc_unique_name(name, "spend");
+	pid = fipc_fork(serve_and_stay, name);
+	ASSERT_LT(0, pid);
+	for (i = 0; i < 500 && fipc_connect(self->ctl, name, NULL) == -ENOENT;
+	     i++)
+		usleep(10 * 1000);
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	for (i = 0; i < CONNS; i++) {
+		conns[i] = fipc_connect(self->ctl, name, NULL);
+		ASSERT_LE(0, conns[i]);
+	}
+	for (i = 0; i < PENDING; i++)
+		ASSERT_EQ(0, fipc_send(conns[i % CONNS], 1, &i, sizeof(i), 0));
+	/* One caller asleep, too. */
+	fipc_call_init(&c, 2, "x", 1, NULL, 0);
+	ASSERT_EQ(0, fipc_bg_start(&bg, conns[0], FASTIPC_IOC_CALL, &c));
+	ASSERT_EQ(0, fipc_bg_blocked(&bg));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	kill(pid, SIGKILL);
+	EXPECT_EQ(128 + SIGKILL, fipc_wait(pid));
+	EXPECT_EQ(-ECONNRESET, fipc_bg_join(&bg));
+	EXPECT_GT(TEARDOWN_MS, ms_since(&t0));
+	for (i = 0; i < CONNS; i++) {
+		ok += fipc_send(conns[i], 1, NULL, 0, 0) == -ECONNRESET;
+		close(conns[i]);
+	}
+	EXPECT_EQ(CONNS, ok);
+	EXPECT_EQ(-ENOENT, fipc_connect(self->ctl, name, NULL));
+	setrlimit(RLIMIT_NOFILE, &old);
 }
 
 TEST_HARNESS_MAIN

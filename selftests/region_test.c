@@ -502,4 +502,28 @@ TEST_F(region, close_fd_while_mapped)
 	close(fd);
 }
 
+/*
+ * A second mapping of the same half (checklist case 14) is allowed and
+ * shows the same memory; dropping it leaves the first one working.
+ */
+TEST_F(region, second_map_same_half_shared)
+{
+	struct rgn *r = &self->r;
+	size_t h = r->l.half_size;
+	unsigned char *again, *peer;
+
+	again = map(r->conn, r->l.client_off, h, PROT_READ | PROT_WRITE);
+	ASSERT_NE(NULL, again);
+	peer = map(r->rfd, r->l.client_off, h, PROT_READ);
+	ASSERT_NE(NULL, peer);
+	fipc_fill(again + r->l.area_off, 4096, 9);
+	EXPECT_EQ(-1, fipc_mismatch(AREA(r, cmine), 4096, 9));
+	EXPECT_EQ(-1, fipc_mismatch(AREA(r, speer), 4096, 9));
+	EXPECT_EQ(-1, fipc_mismatch(peer + r->l.area_off, 4096, 9));
+	unmap(&again, h);
+	unmap(&peer, h);
+	fipc_fill(AREA(r, cmine), 4096, 10);
+	EXPECT_EQ(-1, fipc_mismatch(AREA(r, speer), 4096, 10));
+}
+
 TEST_HARNESS_MAIN

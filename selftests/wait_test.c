@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fastipc: timeouts, non-blocking mode, -EINTR, full queues, cancellation
- * of calls whose caller gave up, and dropped late replies.
+ * fastipc: timeouts (their edges included), non-blocking mode, -EINTR,
+ * full queues, cancellation of calls whose caller gave up, and dropped
+ * late replies.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -380,6 +382,130 @@ TEST_F(full, queue)
 	EXPECT_EQ(-EAGAIN, fipc_recv(self->chan, NULL, 0, FASTIPC_F_NONBLOCK,
 				     0, NULL));
 	EXPECT_TRUE(poll_revents(self->conn, POLLOUT) & POLLOUT);
+}
+
+/*
+ * Timeout edges (checklist case 25): timeouts so large that adding them
+ * to the clock would overflow wait like no timeout at all, and a reply
+ * racing the caller's timeout ends the call exactly one way.
+ */
+static const __u64 huge_tmo[] = { (__u64)INT64_MAX, (__u64)INT64_MAX + 1,
+				  ~0ULL };
+
+TEST_F(wait, huge_call_timeouts_wait_for_reply)
+{
+	struct fastipc_msg_hdr h;
+	struct fastipc_call c;
+	struct fipc_bg b;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(huge_tmo); i++) {
+		fipc_call_init(&c, 1, NULL, 0, NULL, 0);
+		c.timeout_ns = huge_tmo[i];
+		ASSERT_EQ(0, fipc_bg_start(&b, self->conn, FASTIPC_IOC_CALL,
+					   &c));
+		ASSERT_EQ(0, fipc_recv_type(self->chan, FASTIPC_MSG_REQUEST,
+					    NULL, 0, &h));
+		usleep(50 * 1000);
+		EXPECT_EQ(-EINPROGRESS, b.ret)
+			TH_LOG("timeout %llu ns", (unsigned long long)huge_tmo[i]);
+		EXPECT_EQ(0, fipc_reply(self->chan, h.msg_id, NULL, 0, i, NULL));
+		EXPECT_EQ(0, fipc_bg_join(&b));
+		EXPECT_EQ((int)i, c.status);
+	}
+}
+
+TEST_F(wait, huge_recv_timeouts_wait_for_message)
+{
+	struct fastipc_serve s;
+	struct fipc_bg b;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(huge_tmo); i++) {
+		memset(&s, 0, sizeof(s));
+		s.flags = FASTIPC_F_TIMEOUT;
+		s.timeout_ns = huge_tmo[i];
+		ASSERT_EQ(0, fipc_bg_start(&b, self->chan, FASTIPC_IOC_RECV,
+					   &s));
+		ASSERT_EQ(0, fipc_bg_blocked(&b));
+		EXPECT_EQ(-EINPROGRESS, b.ret)
+			TH_LOG("timeout %llu ns", (unsigned long long)huge_tmo[i]);
+		ASSERT_EQ(0, fipc_send(self->conn, i, NULL, 0, 0));
+		EXPECT_EQ(0, fipc_bg_join(&b));
+		EXPECT_EQ(i, s.hdr.op);
+	}
+}
+
+#define RACES	200
+
+/* Replies to each request after about the caller's timeout. */
+struct racer {
+	int chan;
+	int stop;	/* set once, read with acquire */
+	int seen, replied, dropped, gone;
+};
+
+static void *late_replier(void *p)
+{
+	struct racer *r = p;
+	struct fastipc_serve s;
+	__u32 out;
+	int ret;
+
+	for (;;) {
+		ret = fipc_recv(r->chan, NULL, 0, FASTIPC_F_TIMEOUT,
+				100 * FIPC_MS, &s);
+		if (ret == -ETIMEDOUT &&
+		    !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE))
+			continue;
+		if (ret)
+			return NULL;
+		r->seen++;
+		/* Around the caller's timeout: op microseconds. */
+		usleep(s.hdr.op);
+		out = 0;
+		ret = fipc_reply(r->chan, s.hdr.msg_id, NULL, 0, 0, &out);
+		if (ret == -ENOENT)
+			r->gone++;
+		else if (out & FASTIPC_SERVE_REPLY_DROPPED)
+			r->dropped++;
+		else if (!ret && (out & FASTIPC_SERVE_REPLIED))
+			r->replied++;
+	}
+	return NULL;
+}
+
+TEST_F(wait, timeout_racing_reply_exactly_one)
+{
+	struct racer r = { .chan = self->chan };
+	struct fastipc_chan_stat st;
+	int i, ret, ok = 0, timedout = 0;
+	pthread_t th;
+
+	ASSERT_EQ(0, pthread_create(&th, NULL, late_replier, &r));
+	for (i = 0; i < RACES; i++) {
+		/* The reply comes 0..2 ms after the request; timeout 1 ms. */
+		ret = fipc_call_timeout(self->conn, (i * 37) % 2000, NULL, 0,
+					FIPC_MS, NULL);
+		if (!ret)
+			ok++;
+		else if (ret == -ETIMEDOUT)
+			timedout++;
+		else
+			EXPECT_EQ(0, ret);
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	TH_LOG("%d replied, %d timed out (%d dropped, %d gone, %d unseen)",
+	       ok, timedout, r.dropped, r.gone, RACES - r.seen);
+	/* Each call ended one way, and the server saw the same way. */
+	EXPECT_EQ(RACES, ok + timedout);
+	EXPECT_EQ(ok, r.replied);
+	EXPECT_EQ(timedout, r.dropped + r.gone + RACES - r.seen);
+	ASSERT_EQ(0, fipc_stat(self->ctl, self->name, &st));
+	EXPECT_EQ((__u64)ok, st.counters.replies);
+	EXPECT_EQ((__u64)timedout, st.counters.timeouts);
+	EXPECT_EQ(0U, st.queue_msgs);
 }
 
 TEST_HARNESS_MAIN
