@@ -510,7 +510,11 @@ struct fastipc_chan_rmid {
  * -EIDRM (channel removed), -EAGAIN (full queue and non-blocking, or,
  * blocking or not, the sender's uid already has user_queue_bytes_max
  * payload bytes queued on all channels), -ETIMEDOUT, -EINTR, -EMSGSIZE,
- * -EFAULT, -EINVAL, -ENOMEM.
+ * -EFAULT, -EINVAL, -ENOMEM. The struct is probed for writing before
+ * anything is queued, so -EFAULT normally means nothing was sent; but if
+ * the final write-back fails after all (another thread unmapped or
+ * write-protected it meanwhile), the request was already delivered and,
+ * for CALL, the reply consumed: -EFAULT then reports the lost results.
  */
 struct fastipc_call {
 	__u64 req_ptr;
@@ -597,7 +601,10 @@ struct fastipc_msg_hdr {
  * small; hdr.len says the size, the message stays queued), -EFAULT (the
  * message stays queued). The struct is written back on success and on
  * error, so out_flags and hdr always tell what happened; if it cannot be
- * written (-EFAULT), nothing is done. Fields marked for other ioctls must
+ * written when probed on entry (-EFAULT), nothing is done. If only the
+ * final write-back fails (another thread unmapped the struct meanwhile),
+ * a reply may already have been delivered: REPLY for that id then gives
+ * -ENOENT. Fields marked for other ioctls must
  * be 0 (-EINVAL). Return: 0; the payload length is hdr.len.
  */
 struct fastipc_serve {
