@@ -108,7 +108,7 @@ static void fipc_msg_complete_locked(struct fipc_chan *chan,
 {
 	lockdep_assert_held(&chan->lock);
 	msg->result = result;
-	msg->state = FIPC_MSG_DONE;
+	WRITE_ONCE(msg->state, FIPC_MSG_DONE);
 	wake_up_interruptible(&msg->wq);
 }
 
@@ -137,7 +137,7 @@ void fipc_chan_shutdown(struct fipc_chan *chan, int err)
 		spin_unlock(&chan->lock);
 		return;
 	}
-	chan->dead = err;
+	WRITE_ONCE(chan->dead, err);
 	list_for_each_entry_safe(msg, tmp, &chan->queue, node) {
 		list_move_tail(&msg->node, &drop);
 		if (msg->type == FASTIPC_MSG_REQUEST)
@@ -165,7 +165,7 @@ static void fipc_chan_queue_locked(struct fipc_chan *chan, struct fipc_msg *msg,
 {
 	lockdep_assert_held(&chan->lock);
 	msg->id = chan->next_msg_id++;
-	msg->state = FIPC_MSG_QUEUED;
+	WRITE_ONCE(msg->state, FIPC_MSG_QUEUED);
 	list_add_tail(&msg->node, &chan->queue);
 	chan->nr_queued++;
 	chan->bytes_queued += msg->len;

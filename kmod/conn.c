@@ -2,9 +2,11 @@
 /*
  * fastipc client side: connections, CALL and SEND.
  *
- * CALL queues a request and sleeps until the reply in one syscall. A caller
- * that gives up (timeout, signal) cancels under the channel lock, which is
- * also where a reply completes a request, so exactly one of the two wins:
+ * CALL queues a request and waits for the reply in one syscall: it first
+ * busy-waits a bounded time while a server is on its way to the answer
+ * (fipc_spin()), then sleeps. A caller that gives up (timeout, signal)
+ * cancels under the channel lock, which is also where a reply completes a
+ * request, so exactly one of the two wins:
  * a queued request is removed; one a server already holds is abandoned and
  * its reply will be dropped and counted.
  *
@@ -34,7 +36,28 @@ static bool fipc_msg_done(void *arg)
 {
 	const struct fipc_msg *msg = arg;
 
-	return msg->state == FIPC_MSG_DONE;
+	return READ_ONCE(msg->state) == FIPC_MSG_DONE;
+}
+
+/*
+ * Whether a caller should go on busy-waiting: while its request is queued
+ * (a server is being woken or about to take it), or while the server that
+ * took it is running on a CPU, as a mutex waiter spins on its owner.
+ */
+static bool fipc_call_spin_worth(void *arg)
+{
+	const struct fipc_msg *msg = arg;
+	struct task_struct *server;
+
+	switch (READ_ONCE(msg->state)) {
+	case FIPC_MSG_QUEUED:
+		return true;
+	case FIPC_MSG_INFLIGHT:
+		server = READ_ONCE(msg->server);
+		return server && fipc_task_on_cpu(server);
+	default:
+		return false;
+	}
 }
 
 static void fipc_call_cancel_locked(struct fipc_chan *chan,
@@ -45,13 +68,13 @@ static void fipc_call_cancel_locked(struct fipc_chan *chan,
 		list_del_init(&msg->node);
 		chan->nr_queued--;
 		chan->bytes_queued -= msg->len;
-		msg->state = FIPC_MSG_CANCELLED;
+		WRITE_ONCE(msg->state, FIPC_MSG_CANCELLED);
 		refcount_dec(&msg->ref);	/* the queue's; ours remains */
 		wake_up_interruptible_poll(&chan->space_wq,
 					   EPOLLOUT | EPOLLWRNORM);
 	} else {
 		/* In progress: the table keeps it until the reply comes. */
-		msg->state = FIPC_MSG_ABANDONED;
+		WRITE_ONCE(msg->state, FIPC_MSG_ABANDONED);
 	}
 	chan->stats.cancelled++;
 }
@@ -61,6 +84,8 @@ static int fipc_call_wait(struct fipc_chan *chan, struct fipc_msg *msg,
 {
 	int ret;
 
+	/* The message holds its server's task, and we hold the message. */
+	fipc_spin(fipc_msg_done, fipc_call_spin_worth, msg, dl);
 	spin_lock(&chan->lock);
 	ret = fipc_wait_locked(&msg->wq, &chan->lock, fipc_msg_done, msg, dl,
 			       false, false);
@@ -76,12 +101,12 @@ static struct fipc_msg *fipc_call_prepare(struct fipc_conn *conn,
 					  const struct fastipc_call *c,
 					  bool oneway)
 {
+	u32 room = min_t(u32, c->rep_cap, FIPC_REPLY_INLINE);
 	struct fipc_msg *msg;
-
 	int ret;
 
 	msg = fipc_msg_alloc(oneway ? FASTIPC_MSG_ONEWAY : FASTIPC_MSG_REQUEST,
-			     c->req_len);
+			     c->req_len, room);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
 	fipc_msg_set_sender(msg, task_tgid(current), current_euid(),
@@ -287,7 +312,7 @@ static struct fipc_conn *fipc_conn_alloc(struct fipc_chan *chan)
 		return ERR_PTR(ret);
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL_ACCOUNT);
 	if (conn)
-		conn->disconnect = fipc_msg_alloc(FASTIPC_MSG_DISCONNECT, 0);
+		conn->disconnect = fipc_msg_alloc(FASTIPC_MSG_DISCONNECT, 0, 0);
 	if (!conn || !conn->disconnect) {
 		kfree(conn);
 		fipc_quota_uncharge(current_euid(), FIPC_QUOTA_CONNS, 1);
@@ -370,7 +395,7 @@ struct file *fipc_conn_open(struct fipc_chan *chan, struct fipc_region *reg,
 	struct fipc_conn *conn;
 	struct file *file;
 
-	connect = fipc_msg_alloc(FASTIPC_MSG_CONNECT, 0);
+	connect = fipc_msg_alloc(FASTIPC_MSG_CONNECT, 0, 0);
 	conn = connect ? fipc_conn_alloc(chan) : ERR_PTR(-ENOMEM);
 	if (IS_ERR(conn)) {
 		fipc_msg_put(connect);

@@ -19,6 +19,13 @@
  * No fastipc lock is held across copy_{to,from}_user() or an allocation,
  * and the last reference to a message is never dropped under a spinlock
  * (it may be vmalloc memory).
+ *
+ * Busy-waiting (wait.h, fipc_spin()): before sleeping, a CALL polls its
+ * message's state and a REPLY_RECV the channel's queue, without any lock,
+ * for at most the spin_ns module parameter; what they see is only a hint,
+ * rechecked under fipc_chan.lock. Fields read that way are written with
+ * WRITE_ONCE() (and read with READ_ONCE()): fipc_msg.state,
+ * fipc_msg.server, fipc_chan.dead.
  */
 #ifndef _FASTIPC_INTERNAL_H
 #define _FASTIPC_INTERNAL_H
@@ -39,6 +46,7 @@
 #include <uapi/linux/fastipc.h>
 
 struct file;
+struct task_struct;
 struct user_namespace;
 struct vm_area_struct;
 
@@ -51,6 +59,7 @@ extern unsigned long fipc_region_user_max;
 extern unsigned int fipc_user_chans_max;
 extern unsigned int fipc_user_conns_max;
 extern unsigned long fipc_user_queue_bytes_max;
+extern unsigned int fipc_spin_ns;
 extern int fipc_access;
 extern unsigned int fipc_access_gid;
 
@@ -270,8 +279,15 @@ enum fipc_msg_state {
  * @state: enum fipc_msg_state (chan lock).
  * @result: for a DONE request: 0, or the error the caller gets.
  * @status: the server's reply status.
- * @reply: reply payload (kvmalloc'd), owned by the message.
+ * @reply: reply payload: the message's own inline room (@reply_room bytes
+ *	after the request payload in @data), or a kvmalloc'd buffer owned by
+ *	the message if @reply_kv.
  * @reply_len: reply length in bytes.
+ * @reply_room: bytes of inline reply room, min(@reply_max,
+ *	FIPC_REPLY_INLINE), so that small replies need no allocation.
+ * @reply_kv: whether @reply was kvmalloc'd.
+ * @server: for a request, the first thread that received it (holds a
+ *	task reference): its caller busy-waits only while it is on a CPU.
  * @area_size: the sending connection's area size, 0 without a region.
  * @desc: the payload descriptor the sender gave.
  * @reply_desc: the reply descriptor the server gave.
@@ -297,12 +313,21 @@ struct fipc_msg {
 	u32 charged;
 	void *reply;
 	u32 reply_len;
+	u32 reply_room;
+	bool reply_kv;
+	struct task_struct *server;
 	u32 area_size;
 	struct fastipc_desc desc;
 	struct fastipc_desc reply_desc;
 	wait_queue_head_t wq;
 	u8 data[];
 };
+
+/*
+ * Replies up to this many bytes travel in the request's own allocation and
+ * are staged on the replying thread's stack: no allocation per reply.
+ */
+#define FIPC_REPLY_INLINE	256
 
 /**
  * struct fipc_deadline - How long a blocking ioctl may wait.
@@ -328,7 +353,7 @@ int fipc_deadline_init(struct fipc_deadline *dl, u32 flags, u64 timeout_ns,
 		       const struct file *file);
 
 /* msg.c */
-struct fipc_msg *fipc_msg_alloc(u32 type, u32 len);
+struct fipc_msg *fipc_msg_alloc(u32 type, u32 len, u32 reply_room);
 void fipc_msg_put(struct fipc_msg *msg);
 int fipc_msg_charge(struct fipc_msg *msg);
 void fipc_msg_put_list(struct list_head *list);

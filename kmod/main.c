@@ -49,6 +49,10 @@ unsigned long fipc_user_queue_bytes_max = 256UL << 20;
 module_param_named(user_queue_bytes_max, fipc_user_queue_bytes_max, ulong, 0644);
 MODULE_PARM_DESC(user_queue_bytes_max, "Payload bytes of one user's queued messages, all channels (default 256 MiB)");
 
+unsigned int fipc_spin_ns = 50000;
+module_param_named(spin_ns, fipc_spin_ns, uint, 0644);
+MODULE_PARM_DESC(spin_ns, "Longest busy-wait of a CALL for its reply and of a REPLY_RECV for the next request, ns (default 50000, 0 disables)");
+
 int fipc_access;
 module_param_named(access, fipc_access, int, 0644);
 MODULE_PARM_DESC(access, "0: everyone may use fastipc, 1: only group access_gid and CAP_SYS_ADMIN, 2: nobody");

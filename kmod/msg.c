@@ -2,14 +2,16 @@
 /*
  * fastipc messages: allocation, references and the received header.
  *
- * A message and its payload are one allocation. Its last reference must be
- * dropped outside any spinlock: the memory may come from vmalloc.
+ * A message, its payload and its inline reply room are one allocation. Its
+ * last reference must be dropped outside any spinlock: the memory may come
+ * from vmalloc.
  */
 #include <linux/cred.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/pid.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/user_namespace.h>
@@ -20,17 +22,20 @@
  * fipc_msg_alloc() - Allocate a message with room for its payload.
  * @type: enum fastipc_msg_type.
  * @len: payload length in bytes (already checked against the channel).
+ * @reply_room: bytes of inline room for the reply, at most
+ *	FIPC_REPLY_INLINE; 0 for a message that expects no reply.
  *
  * The allocation is charged to the caller's memory cgroup. The sender is
  * not set: see fipc_msg_set_sender().
  *
  * Return: the message with one reference, or NULL.
  */
-struct fipc_msg *fipc_msg_alloc(u32 type, u32 len)
+struct fipc_msg *fipc_msg_alloc(u32 type, u32 len, u32 reply_room)
 {
 	struct fipc_msg *msg;
 
-	msg = kvmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+	msg = kvmalloc(struct_size(msg, data, size_add(len, reply_room)),
+		       GFP_KERNEL_ACCOUNT);
 	if (!msg)
 		return NULL;
 	memset(msg, 0, sizeof(*msg));
@@ -40,6 +45,9 @@ struct fipc_msg *fipc_msg_alloc(u32 type, u32 len)
 	init_waitqueue_head(&msg->wq);
 	msg->type = type;
 	msg->len = len;
+	msg->reply_room = reply_room;
+	if (reply_room)
+		msg->reply = msg->data + len;
 	msg->state = FIPC_MSG_NEW;
 	atomic_inc(&fipc_nr_msgs);
 	return msg;
@@ -71,7 +79,10 @@ void fipc_msg_put(struct fipc_msg *msg)
 	if (msg->charged)
 		fipc_quota_uncharge(msg->uid, FIPC_QUOTA_QUEUED, msg->charged);
 	put_pid(msg->pid);
-	kvfree(msg->reply);
+	if (msg->server)
+		put_task_struct(msg->server);
+	if (msg->reply_kv)
+		kvfree(msg->reply);
 	kvfree(msg);
 	atomic_dec(&fipc_nr_msgs);
 }

@@ -17,6 +17,7 @@
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/poll.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -43,7 +44,7 @@ static bool fipc_chan_readable(void *arg)
 {
 	const struct fipc_chan *chan = arg;
 
-	return chan->dead || !list_empty(&chan->queue);
+	return READ_ONCE(chan->dead) || !list_empty(&chan->queue);
 }
 
 /*
@@ -58,7 +59,9 @@ static void fipc_dequeue_locked(struct fipc_chan *chan, struct fipc_msg *msg)
 	chan->nr_queued--;
 	chan->bytes_queued -= msg->len;
 	if (msg->type == FASTIPC_MSG_REQUEST) {
-		msg->state = FIPC_MSG_INFLIGHT;
+		if (!msg->server)
+			WRITE_ONCE(msg->server, get_task_struct(current));
+		WRITE_ONCE(msg->state, FIPC_MSG_INFLIGHT);
 		hash_add(chan->inflight, &msg->hnode, msg->id);
 		refcount_inc(&msg->ref);
 	}
@@ -89,7 +92,7 @@ static void fipc_requeue(struct fipc_chan *chan, struct fipc_msg *msg)
 			goto unlock;
 		refcount_inc(&msg->ref);		/* the queue's */
 	}
-	msg->state = FIPC_MSG_QUEUED;
+	WRITE_ONCE(msg->state, FIPC_MSG_QUEUED);
 	list_add(&msg->node, &chan->queue);
 	chan->nr_queued++;
 	chan->bytes_queued += msg->len;
@@ -100,15 +103,19 @@ unlock:
 
 /*
  * Receive one message into @s. On success *@msgp keeps a reference to it,
- * so that the caller can put it back if @s cannot be written back.
+ * so that the caller can put it back if @s cannot be written back. With
+ * @spin (a REPLY_RECV, whose caller is likely to call again soon), first
+ * busy-wait a bounded time for a message, unless non-blocking.
  */
 static int fipc_serve_recv(struct fipc_chan *chan, struct fastipc_serve *s,
-			   const struct fipc_deadline *dl,
+			   const struct fipc_deadline *dl, bool spin,
 			   struct fipc_msg **msgp)
 {
 	struct fipc_msg *msg;
 	int ret;
 
+	if (spin && !dl->nonblock)
+		fipc_spin(fipc_chan_readable, NULL, chan, dl);
 	spin_lock(&chan->lock);
 	ret = fipc_wait_locked(&chan->recv_wq, &chan->lock, fipc_chan_readable,
 			       chan, dl, true, true);
@@ -139,12 +146,23 @@ static int fipc_serve_recv(struct fipc_chan *chan, struct fastipc_serve *s,
 	return 0;
 }
 
-static void *fipc_reply_copy_in(const struct fastipc_serve *s)
+/*
+ * Copy the reply payload in: a small one into @stage, on the caller's
+ * stack, from where it goes into the request's inline room; a larger one
+ * into a new buffer the request will own.
+ */
+static void *fipc_reply_copy_in(const struct fastipc_serve *s, void *stage)
 {
 	void *buf;
 
 	if (!s->reply_len)
 		return NULL;
+	if (s->reply_len <= FIPC_REPLY_INLINE) {
+		if (copy_from_user(stage, u64_to_user_ptr(s->reply_ptr),
+				   s->reply_len))
+			return ERR_PTR(-EFAULT);
+		return stage;
+	}
 	buf = kvmalloc(s->reply_len, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
@@ -156,6 +174,24 @@ static void *fipc_reply_copy_in(const struct fastipc_serve *s)
 }
 
 /*
+ * Give @msg its reply payload @buf from fipc_reply_copy_in(): a staged one
+ * is copied into the inline room, which fits it (@len is at most
+ * msg->reply_max and FIPC_REPLY_INLINE); a buffer is handed over.
+ * Called under the channel lock, which protects the message.
+ */
+static void fipc_reply_set(struct fipc_msg *msg, void *buf, u32 len)
+{
+	msg->reply_len = len;
+	if (len <= FIPC_REPLY_INLINE) {
+		if (len)
+			memcpy(msg->reply, buf, len);
+		return;
+	}
+	msg->reply = buf;
+	msg->reply_kv = true;
+}
+
+/*
  * Deliver a reply. The request leaves the in-progress table only when the
  * reply is taken or dropped: on -EMSGSIZE, -ENOBUFS or -EFAULT the server
  * may answer it again.
@@ -164,12 +200,13 @@ static int fipc_serve_reply(struct fipc_chan *chan, struct fastipc_serve *s,
 			    bool sync)
 {
 	struct fipc_msg *msg, *done = NULL;
+	u8 stage[FIPC_REPLY_INLINE];
 	void *buf;
 	int ret = 0;
 
 	if (s->reply_len > chan->msg_max)
 		return -EMSGSIZE;
-	buf = fipc_reply_copy_in(s);
+	buf = fipc_reply_copy_in(s, stage);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
@@ -191,14 +228,13 @@ static int fipc_serve_reply(struct fipc_chan *chan, struct fastipc_serve *s,
 		ret = -EINVAL;
 	} else {
 		hash_del(&msg->hnode);
-		msg->reply = buf;
-		msg->reply_len = s->reply_len;
+		fipc_reply_set(msg, buf, s->reply_len);
+		buf = NULL;
 		msg->status = s->reply_status;
 		msg->reply_desc = s->reply_desc;
 		chan->stats.bytes_shm += s->reply_desc.len;
 		msg->result = 0;
-		msg->state = FIPC_MSG_DONE;
-		buf = NULL;
+		WRITE_ONCE(msg->state, FIPC_MSG_DONE);
 		chan->stats.replies++;
 		chan->stats.bytes_copied += s->reply_len;
 		if (sync)
@@ -209,7 +245,8 @@ static int fipc_serve_reply(struct fipc_chan *chan, struct fastipc_serve *s,
 		done = msg;
 	}
 	spin_unlock(&chan->lock);
-	kvfree(buf);
+	if (buf != stage)
+		kvfree(buf);
 	fipc_msg_put(done);
 	return ret;
 }
@@ -255,7 +292,7 @@ static long fipc_serve(struct file *file, unsigned int cmd, unsigned long arg,
 	if (reply)
 		ret = fipc_serve_reply(chan, &s, recv);
 	if (!ret && recv)
-		ret = fipc_serve_recv(chan, &s, &dl, &msg);
+		ret = fipc_serve_recv(chan, &s, &dl, reply, &msg);
 	out = fipc_args_out(cmd, arg, &s, sizeof(s));
 	if (msg) {
 		if (out)

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * fastipc wait loop, shared by the blocking ioctls.
+ * fastipc wait loop, shared by the blocking ioctls, and the bounded
+ * busy-wait that CALL and REPLY_RECV try first.
  *
  * Locking: fipc_wait_locked() is called and returns with the caller's
- * spinlock held, and drops it only while asleep.
+ * spinlock held, and drops it only while asleep. fipc_spin() is called
+ * without it: its condition is a lockless hint (READ_ONCE()), and the
+ * caller rechecks it under the lock, through fipc_wait_locked().
  */
 #ifndef _FASTIPC_WAIT_H
 #define _FASTIPC_WAIT_H
@@ -12,12 +15,71 @@
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
+#include <linux/processor.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/stat.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 
 #include "fastipc.h"
+
+/*
+ * fipc_task_on_cpu() - Whether a task is running on a CPU that is itself
+ * running (not a preempted vCPU), as mutex spinning checks its owner.
+ * @t: the task; the caller holds a reference.
+ *
+ * Return: true if @t is on a running CPU.
+ */
+static inline bool fipc_task_on_cpu(struct task_struct *t)
+{
+#ifdef CONFIG_SMP
+	return READ_ONCE(t->on_cpu) && !vcpu_is_preempted(task_cpu(t));
+#else
+	return false;
+#endif
+}
+
+/*
+ * fipc_spin() - Busy-wait a bounded time for a condition to become true.
+ * @cond: the condition, read without the lock.
+ * @worth: whether spinning on may still pay, read without the lock, or
+ *	NULL for always (until the time cap).
+ * @arg: the argument of both.
+ * @dl: the deadline; the spin ends by it too.
+ *
+ * Sleeping and being woken costs a context switch on each side and, for an
+ * idle CPU, an IPI and the way out of the idle state: when the peer answers
+ * within microseconds, polling is cheaper, as for optimistic spinning on a
+ * mutex or busy polling of a socket. The spin is bounded by the spin_ns
+ * module parameter (0 disables it) and ends as soon as this CPU is wanted
+ * (need_resched(), or another task runnable here: the peer itself may
+ * have been woken onto this CPU), a signal is pending or @worth says the
+ * answer is not coming soon.
+ *
+ * Return: true if @cond became true; false means sleep as usual.
+ */
+static inline bool fipc_spin(bool (*cond)(void *arg),
+			     bool (*worth)(void *arg), void *arg,
+			     const struct fipc_deadline *dl)
+{
+	u32 ns = READ_ONCE(fipc_spin_ns);
+	ktime_t end;
+
+	if (!ns)
+		return false;
+	end = ktime_add_ns(ktime_get(), ns);
+	if (ktime_after(end, dl->expires))
+		end = dl->expires;
+	while (!cond(arg)) {
+		if (need_resched() || !single_task_running() ||
+		    signal_pending(current) || (worth && !worth(arg)) ||
+		    ktime_after(ktime_get(), end))
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
 
 /*
  * fipc_wait_locked() - Sleep until a condition holds.
