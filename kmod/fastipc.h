@@ -329,6 +329,15 @@ struct fipc_msg {
  */
 #define FIPC_REPLY_INLINE	256
 
+/*
+ * Payload buffers are sized by user space: charge them to its memory
+ * cgroup, and let a cgroup at memory.max get -ENOMEM instead of the OOM
+ * killer (kvmalloc's vmalloc fallback charges page by page and would
+ * otherwise kill the sender), without a warning per failure.
+ */
+#define FIPC_GFP_PAYLOAD	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | \
+				 __GFP_NOWARN)
+
 /**
  * struct fipc_deadline - How long a blocking ioctl may wait.
  * @expires: absolute CLOCK_MONOTONIC time, or KTIME_MAX for no limit.

@@ -25,7 +25,8 @@
  * @reply_room: bytes of inline room for the reply, at most
  *	FIPC_REPLY_INLINE; 0 for a message that expects no reply.
  *
- * The allocation is charged to the caller's memory cgroup. The sender is
+ * The allocation is charged to the caller's memory cgroup and fails with
+ * NULL rather than invoke the OOM killer (FIPC_GFP_PAYLOAD). The sender is
  * not set: see fipc_msg_set_sender().
  *
  * Return: the message with one reference, or NULL.
@@ -35,7 +36,7 @@ struct fipc_msg *fipc_msg_alloc(u32 type, u32 len, u32 reply_room)
 	struct fipc_msg *msg;
 
 	msg = kvmalloc(struct_size(msg, data, size_add(len, reply_room)),
-		       GFP_KERNEL_ACCOUNT);
+		       FIPC_GFP_PAYLOAD);
 	if (!msg)
 		return NULL;
 	memset(msg, 0, sizeof(*msg));

@@ -163,7 +163,7 @@ static void *fipc_reply_copy_in(const struct fastipc_serve *s, void *stage)
 			return ERR_PTR(-EFAULT);
 		return stage;
 	}
-	buf = kvmalloc(s->reply_len, GFP_KERNEL_ACCOUNT);
+	buf = kvmalloc(s->reply_len, FIPC_GFP_PAYLOAD);
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
 	if (copy_from_user(buf, u64_to_user_ptr(s->reply_ptr), s->reply_len)) {
