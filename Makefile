@@ -17,7 +17,7 @@
 #                    FUZZ_SEED; make check runs it for 60 s)
 #   make fuzz-debug  the fuzzer in the debug-kernel guest with fail-nth
 #                    armed before 1 operation in FUZZ_FAULTS (16)
-#                    (FUZZ_SECONDS; make check runs it for 60 s)
+#                    (FUZZ_SECONDS; make check runs it for 30 s)
 #   make kselftest-debug  debug-kernel + debug-module, then the kselftests
 #                    in a guest booting the debug kernel; fails on any
 #                    kernel report, or a kmemleak leak after the suite+rmmod
@@ -29,7 +29,7 @@
 #   make check       deps + all (-Werror) + checkpatch + sparse + host ring
 #                    tests (ASan/UBSan) + install-check + kselftest (and
 #                    libfastipc's guest test) + fuzz (60 s) + kselftest-debug
-#                    + fuzz-debug (60 s)
+#                    + fuzz-debug (30 s)
 #   make install     module (+ depmod), lib, headers, tools, man pages, udev
 #                    rule; honours DESTDIR and PREFIX (default /usr/local)
 #   make uninstall   removes what `make install` put there
@@ -188,6 +188,7 @@ kselftest-debug: debug-module
 		echo "error: selftests/run_kselftests.sh missing or not executable" >&2; exit 1; fi
 	cd $(TOP) && FASTIPC_KO=$(DEBUG_KMOD)/kmod/fastipc.ko \
 		FASTIPC_TEST_TIMEOUT=$${FASTIPC_TEST_TIMEOUT:-$(KSFT_DEBUG_TEST_TIMEOUT)} \
+		FASTIPC_MODLOAD_ROUNDS=$${FASTIPC_MODLOAD_ROUNDS:-2} \
 		$(DEBUG_KERNEL) run --timeout $(KSFT_DEBUG_TIMEOUT) \
 		--out $(BUILD)/kselftest-debug -- selftests/run_kselftests.sh
 
@@ -248,7 +249,7 @@ check:
 	$(MAKE) -C $(TOP) kselftest || fail="$$fail kselftest"; \
 	$(MAKE) -C $(TOP) fuzz FUZZ_SECONDS=60 || fail="$$fail fuzz"; \
 	$(MAKE) -C $(TOP) kselftest-debug WERROR=1 || fail="$$fail kselftest-debug"; \
-	$(MAKE) -C $(TOP) fuzz-debug FUZZ_SECONDS=60 WERROR=1 || fail="$$fail fuzz-debug"; \
+	$(MAKE) -C $(TOP) fuzz-debug FUZZ_SECONDS=30 WERROR=1 || fail="$$fail fuzz-debug"; \
 	t=$$(( $$(date +%s) - start )); \
 	if [ -n "$$fail" ]; then echo "check: FAILED:$$fail ($${t}s)" >&2; exit 1; fi; \
 	echo "check: all passed ($${t}s)"
