@@ -21,19 +21,6 @@ static int copy_setup(struct mech_ctx *c, unsigned int pair, void **state)
 	return fipc_connect(c, false, state);
 }
 
-static int copy_round(void *state, uint64_t seed)
-{
-	struct fipc_client *fc = state;
-	uint64_t h, rep;
-	size_t len = 0;
-	int ret;
-
-	h = bench_fill(fc->buf, fc->size, seed);
-	ret = fastipc_call(fc->conn, FIPC_OP_SUM, fc->buf, fc->size, &rep,
-			   sizeof(rep), &len, FASTIPC_TIMEOUT_INF);
-	return fipc_check_sum(ret, len, &rep, h);
-}
-
 const struct mech mech_fastipc_copy = {
 	.name = "copy",
 	.label = "fastipc CALL, copy",
@@ -41,6 +28,6 @@ const struct mech mech_fastipc_copy = {
 	.server_init = fipc_server_init,
 	.serve = fipc_serve,
 	.setup = copy_setup,
-	.round = copy_round,
+	.round = fipc_call_round,
 	.teardown = fipc_teardown,
 };

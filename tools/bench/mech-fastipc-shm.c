@@ -26,19 +26,6 @@ static int shm_setup(struct mech_ctx *c, unsigned int pair, void **state)
 	return fipc_connect(c, true, state);
 }
 
-static int shm_round(void *state, uint64_t seed)
-{
-	struct fipc_client *fc = state;
-	uint64_t h, rep;
-	size_t len = 0;
-	int ret;
-
-	h = bench_fill(fc->buf, fc->size, seed);
-	ret = fastipc_call(fc->conn, FIPC_OP_SUM, fc->buf, fc->size, &rep,
-			   sizeof(rep), &len, FASTIPC_TIMEOUT_INF);
-	return fipc_check_sum(ret, len, &rep, h);
-}
-
 static int zc_round(void *state, uint64_t seed)
 {
 	struct fipc_client *fc = state;
@@ -67,7 +54,7 @@ const struct mech mech_fastipc_shm = {
 	.server_init = fipc_server_init,
 	.serve = fipc_serve,
 	.setup = shm_setup,
-	.round = shm_round,
+	.round = fipc_call_round,
 	.teardown = fipc_teardown,
 };
 

@@ -196,6 +196,20 @@ int fipc_check_sum(int status, size_t len, const void *rep, uint64_t h)
 	return got == h ? 0 : -EBADMSG;
 }
 
+/* One round trip through fastipc_call(): copy or shm, as connected. */
+int fipc_call_round(void *state, uint64_t seed)
+{
+	struct fipc_client *fc = state;
+	uint64_t h, rep;
+	size_t len = 0;
+	int ret;
+
+	h = bench_fill(fc->buf, fc->size, seed);
+	ret = fastipc_call(fc->conn, FIPC_OP_SUM, fc->buf, fc->size, &rep,
+			   sizeof(rep), &len, FASTIPC_TIMEOUT_INF);
+	return fipc_check_sum(ret, len, &rep, h);
+}
+
 int fipc_teardown(void *state, unsigned long rounds, char *note, size_t cap)
 {
 	struct fipc_client *fc = state;

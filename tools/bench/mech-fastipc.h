@@ -60,6 +60,8 @@ int fipc_check_sum(int status, size_t len, const void *rep, uint64_t h);
  * (-EXDEV if not) and that the region saw no protocol error; the note has
  * the connection's counters.
  */
+/* One round trip with fastipc_call() (the copy and shm mechanisms). */
+int fipc_call_round(void *state, uint64_t seed);
 int fipc_teardown(void *state, unsigned long rounds, char *note, size_t cap);
 
 #endif /* _FASTIPC_BENCH_MECH_FASTIPC_H */
