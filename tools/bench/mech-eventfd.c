@@ -33,6 +33,7 @@
 
 #include "bench.h"
 #include "mech.h"
+#include "watchdog.h"
 
 #define EFD_LINE	128
 #define EFD_TIMEOUT_S	10
@@ -54,13 +55,7 @@ struct efd_client {
 	size_t size;
 	unsigned int pair;
 	int req_fd, rep_fd;
-	/* Odd while in a round; only the client writes it. */
-	_Atomic unsigned long rounds;
-	/* The watchdog. */
-	pthread_t wd;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool stop;
+	struct bench_watchdog wd;
 };
 
 static size_t efd_shared_size(size_t size)
@@ -147,59 +142,12 @@ static int efd_serve(struct mech_ctx *c, unsigned int pair)
 	}
 }
 
-/* Every 10 s: a round still in progress since the last look is stuck. */
-static void *efd_watchdog(void *arg)
+/* The watchdog: a round stuck for EFD_TIMEOUT_S gets a poisoned reply. */
+static void efd_fire(void *arg)
 {
 	struct efd_client *ec = arg;
-	unsigned long seen = 0, now;
-	struct timespec at;
 
-	pthread_mutex_lock(&ec->lock);
-	while (!ec->stop) {
-		clock_gettime(CLOCK_MONOTONIC, &at);
-		at.tv_sec += EFD_TIMEOUT_S;
-		while (!ec->stop &&
-		       pthread_cond_timedwait(&ec->cond, &ec->lock, &at) == 0)
-			;
-		if (ec->stop)
-			break;
-		now = atomic_load_explicit(&ec->rounds, memory_order_relaxed);
-		if ((now & 1) && now == seen) {
-			efd_ring(ec->rep_fd, EFD_POISON);
-			break;
-		}
-		seen = now;
-	}
-	pthread_mutex_unlock(&ec->lock);
-	return NULL;
-}
-
-static int efd_start_watchdog(struct efd_client *ec)
-{
-	pthread_condattr_t attr;
-	int ret;
-
-	pthread_mutex_init(&ec->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&ec->cond, &attr);
-	pthread_condattr_destroy(&attr);
-	ret = pthread_create(&ec->wd, NULL, efd_watchdog, ec);
-	if (ret)
-		return bench_err(-ret, "eventfd pair %u: watchdog thread",
-				 ec->pair);
-	return 0;
-}
-
-static void efd_stop_watchdog(struct efd_client *ec)
-{
-	pthread_mutex_lock(&ec->lock);
-	ec->stop = true;
-	pthread_cond_signal(&ec->cond);
-	pthread_mutex_unlock(&ec->lock);
-	pthread_join(ec->wd, NULL);
-	pthread_cond_destroy(&ec->cond);
-	pthread_mutex_destroy(&ec->lock);
+	efd_ring(ec->rep_fd, EFD_POISON);
 }
 
 static int efd_setup(struct mech_ctx *c, unsigned int pair, void **state)
@@ -214,22 +162,14 @@ static int efd_setup(struct mech_ctx *c, unsigned int pair, void **state)
 	ec->pair = pair;
 	ec->req_fd = c->fd[pair][EFD_REQ];
 	ec->rep_fd = c->fd[pair][EFD_REP];
-	ret = efd_start_watchdog(ec);
+	ret = bench_watchdog_start(&ec->wd, EFD_TIMEOUT_S, efd_fire, ec,
+				   "eventfd client");
 	if (ret < 0) {
 		free(ec);
 		return ret;
 	}
 	*state = ec;
 	return 0;
-}
-
-/* Mark the start or the end of a round for the watchdog. */
-static void efd_tick(struct efd_client *ec)
-{
-	unsigned long n = atomic_load_explicit(&ec->rounds,
-					       memory_order_relaxed);
-
-	atomic_store_explicit(&ec->rounds, n + 1, memory_order_relaxed);
 }
 
 static int efd_exchange(struct efd_client *ec, uint64_t seed)
@@ -263,9 +203,9 @@ static int efd_round(void *state, uint64_t seed)
 	struct efd_client *ec = state;
 	int ret;
 
-	efd_tick(ec);
+	bench_watchdog_tick(&ec->wd);
 	ret = efd_exchange(ec, seed);
-	efd_tick(ec);
+	bench_watchdog_tick(&ec->wd);
 	return ret;
 }
 
@@ -275,7 +215,7 @@ static int efd_teardown(void *state, unsigned long rounds, char *note,
 	struct efd_client *ec = state;
 
 	(void)rounds;
-	efd_stop_watchdog(ec);
+	bench_watchdog_stop(&ec->wd);
 	if (cap)
 		note[0] = '\0';
 	free(ec);

@@ -33,6 +33,7 @@
 
 #include "bench.h"
 #include "mech.h"
+#include "watchdog.h"
 
 #define SYSV_TIMEOUT_S		10
 #define SYSV_MSGMAX_PATH	"/proc/sys/kernel/msgmax"
@@ -51,13 +52,8 @@ struct sysv_client {
 	size_t size, chunk;
 	unsigned int pair;
 	unsigned char *buf;	/* [type word][request] */
-	/* Odd while in a round; only the client writes it. */
-	_Atomic unsigned long rounds;
 	/* The watchdog; it sets @removed when it removes the queue. */
-	pthread_t wd;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool stop;
+	struct bench_watchdog wd;
 	_Atomic bool removed;
 };
 
@@ -175,60 +171,13 @@ static int sysv_serve(struct mech_ctx *c, unsigned int pair)
 	return ret;
 }
 
-/* Every 10 s: a round still in progress since the last look is stuck. */
-static void *sysv_watchdog(void *arg)
+/* The watchdog: a round stuck for SYSV_TIMEOUT_S loses its queue. */
+static void sysv_fire(void *arg)
 {
 	struct sysv_client *sc = arg;
-	unsigned long seen = 0, now;
-	struct timespec at;
 
-	pthread_mutex_lock(&sc->lock);
-	while (!sc->stop) {
-		clock_gettime(CLOCK_MONOTONIC, &at);
-		at.tv_sec += SYSV_TIMEOUT_S;
-		while (!sc->stop &&
-		       pthread_cond_timedwait(&sc->cond, &sc->lock, &at) == 0)
-			;
-		if (sc->stop)
-			break;
-		now = atomic_load_explicit(&sc->rounds, memory_order_relaxed);
-		if ((now & 1) && now == seen) {
-			atomic_store(&sc->removed, true);
-			msgctl(sc->id, IPC_RMID, NULL);
-			break;
-		}
-		seen = now;
-	}
-	pthread_mutex_unlock(&sc->lock);
-	return NULL;
-}
-
-static int sysv_start_watchdog(struct sysv_client *sc)
-{
-	pthread_condattr_t attr;
-	int ret;
-
-	pthread_mutex_init(&sc->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&sc->cond, &attr);
-	pthread_condattr_destroy(&attr);
-	ret = pthread_create(&sc->wd, NULL, sysv_watchdog, sc);
-	if (ret)
-		return bench_err(-ret, "sysv-msg pair %u: watchdog thread",
-				 sc->pair);
-	return 0;
-}
-
-static void sysv_stop_watchdog(struct sysv_client *sc)
-{
-	pthread_mutex_lock(&sc->lock);
-	sc->stop = true;
-	pthread_cond_signal(&sc->cond);
-	pthread_mutex_unlock(&sc->lock);
-	pthread_join(sc->wd, NULL);
-	pthread_cond_destroy(&sc->cond);
-	pthread_mutex_destroy(&sc->lock);
+	atomic_store(&sc->removed, true);
+	msgctl(sc->id, IPC_RMID, NULL);
 }
 
 static int sysv_setup(struct mech_ctx *c, unsigned int pair, void **state)
@@ -248,7 +197,8 @@ static int sysv_setup(struct mech_ctx *c, unsigned int pair, void **state)
 		ret = chunk < 0 ? (int)chunk :
 		      bench_err(-ENOMEM, "sysv-msg pair %u: client buffer", pair);
 	else
-		ret = sysv_start_watchdog(sc);
+		ret = bench_watchdog_start(&sc->wd, SYSV_TIMEOUT_S, sysv_fire,
+					   sc, "sysv-msg client");
 	if (ret < 0) {
 		free(sc->buf);
 		free(sc);
@@ -311,23 +261,14 @@ static int sysv_exchange(struct sysv_client *sc, uint64_t seed)
 	return 0;
 }
 
-/* Mark the start or the end of a round for the watchdog. */
-static void sysv_tick(struct sysv_client *sc)
-{
-	unsigned long n = atomic_load_explicit(&sc->rounds,
-					       memory_order_relaxed);
-
-	atomic_store_explicit(&sc->rounds, n + 1, memory_order_relaxed);
-}
-
 static int sysv_round(void *state, uint64_t seed)
 {
 	struct sysv_client *sc = state;
 	int ret;
 
-	sysv_tick(sc);
+	bench_watchdog_tick(&sc->wd);
 	ret = sysv_exchange(sc, seed);
-	sysv_tick(sc);
+	bench_watchdog_tick(&sc->wd);
 	return ret;
 }
 
@@ -338,7 +279,7 @@ static int sysv_teardown(void *state, unsigned long rounds, char *note,
 	size_t chunks = (sc->size + sc->chunk - 1) / sc->chunk;
 
 	(void)rounds;
-	sysv_stop_watchdog(sc);
+	bench_watchdog_stop(&sc->wd);
 	if (cap)
 		snprintf(note, cap, "%zu x %zu B messages", chunks ? chunks : 1,
 			 sc->size < sc->chunk ? sc->size : sc->chunk);
