@@ -71,9 +71,15 @@ bool fz_inject_arm(struct fz_thr *t, int op)
 	    fz_below(t, t->p->sh->fault_every))
 		return false;
 	n = snprintf(buf, sizeof(buf), "%u", 1 + (unsigned int)fz_below(t, 8));
-	if (pwrite(t->failnth_fd, buf, (size_t)n, 0) != n)
-		return false;
+	/*
+	 * Armed from before the write: a signal delivered on the way back
+	 * from it may already lose its frame to the count.
+	 */
 	armed_now = 1;
+	if (pwrite(t->failnth_fd, buf, (size_t)n, 0) != n) {
+		armed_now = 0;
+		return false;
+	}
 	__atomic_fetch_add(&t->p->sh->faults_armed, 1, __ATOMIC_RELAXED);
 	return true;
 }

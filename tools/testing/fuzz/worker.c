@@ -130,8 +130,9 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 		_exit(FZ_EXIT_OP);
 	}
 	n = snprintf(msg, sizeof(msg),
-		     "fastipc-fuzz: worker %d: signal %d at address %p\n",
-		     self ? self->idx : -1, sig, si->si_addr);
+		     "fastipc-fuzz: worker %d: signal %d (code %d) at address %p%s\n",
+		     self ? self->idx : -1, sig, si->si_code, si->si_addr,
+		     fz_inject_armed() ? ", fail-nth armed" : "");
 	if (write(2, msg, (size_t)n) < 0)
 		n = 0;
 	signal(sig, SIG_DFL);
