@@ -68,7 +68,6 @@ TEST_F(chan, create_and_stat)
 	EXPECT_EQ(getegid(), st.perm.cgid);
 	EXPECT_EQ(0640U, st.perm.mode);
 	EXPECT_EQ(0ULL, st.perm.key);
-	EXPECT_NE(0U, st.perm.seq);
 	EXPECT_EQ(getpid(), st.cpid);
 	EXPECT_EQ(0U, st.nr_conns);
 	EXPECT_EQ(0U, st.queue_msgs);

@@ -264,7 +264,6 @@ TEST_F(owner, stat_fields)
 	EXPECT_EQ((__u32)CREATOR, st.perm.cgid);
 	EXPECT_EQ(0600U, st.perm.mode);
 	EXPECT_EQ(self->ch.key, st.perm.key);
-	EXPECT_NE(0U, st.perm.seq);
 	EXPECT_EQ(self->ch.creator, st.cpid);
 }
 
