@@ -24,22 +24,6 @@ static const unsigned long conn_cmds[] = {
 	FASTIPC_IOC_CALL, FASTIPC_IOC_SEND,
 };
 
-static long read_param(const char *name)
-{
-	char path[128], buf[32];
-	FILE *f;
-	long v = -1;
-
-	snprintf(path, sizeof(path), "/sys/module/fastipc/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fgets(buf, sizeof(buf), f))
-		v = strtol(buf, NULL, 0);
-	fclose(f);
-	return v;
-}
-
 TEST(handshake_current)
 {
 	struct fastipc_api api;
@@ -70,7 +54,7 @@ TEST(handshake_current)
 TEST(handshake_limits)
 {
 	struct fastipc_api api;
-	long cap;
+	unsigned long long cap;
 	int fd;
 
 	fd = open(FIPC_DEV, O_RDWR | O_CLOEXEC);
@@ -80,15 +64,12 @@ TEST(handshake_limits)
 	EXPECT_LE(api.msg_max_default, api.msg_max_cap);
 	EXPECT_LE((__u32)FASTIPC_QUEUE_MSGS_DEFAULT, api.queue_msgs_cap);
 	EXPECT_LE((__u32)FASTIPC_QUEUE_BYTES_DEFAULT, api.queue_bytes_cap);
-	cap = read_param("msg_max_cap");
-	if (cap >= 0)
-		EXPECT_EQ((__u32)cap, api.msg_max_cap);
-	cap = read_param("queue_msgs_cap");
-	if (cap >= 0)
-		EXPECT_EQ((__u32)cap, api.queue_msgs_cap);
-	cap = read_param("queue_bytes_cap");
-	if (cap >= 0)
-		EXPECT_EQ((__u32)cap, api.queue_bytes_cap);
+	ASSERT_EQ(0, read_param("msg_max_cap", &cap));
+	EXPECT_EQ(cap, api.msg_max_cap);
+	ASSERT_EQ(0, read_param("queue_msgs_cap", &cap));
+	EXPECT_EQ(cap, api.queue_msgs_cap);
+	ASSERT_EQ(0, read_param("queue_bytes_cap", &cap));
+	EXPECT_EQ(cap, api.queue_bytes_cap);
 	close(fd);
 }
 

@@ -445,6 +445,8 @@ FIXTURE(emfile) {
 	char name[FASTIPC_NAME_MAX];
 	struct rlimit old;
 	int fill[FILLERS_MAX], nfill;
+	/* user_chans_max, user_conns_max: read while fds are left */
+	unsigned long long chans_max, conns_max;
 };
 
 /* Use every fd below a lowered RLIMIT_NOFILE. */
@@ -476,6 +478,8 @@ FIXTURE_SETUP(emfile)
 
 	FIPC_REQUIRE_DEV();
 	self->nfill = 0;
+	ASSERT_EQ(0, read_param("user_chans_max", &self->chans_max));
+	ASSERT_EQ(0, read_param("user_conns_max", &self->conns_max));
 	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &self->old));
 	self->ctl = fipc_open();
 	ASSERT_LE(0, self->ctl);
@@ -506,26 +510,9 @@ static void free_slot(FIXTURE_DATA(emfile) *self)
 	close(self->fill[--self->nfill]);
 }
 
-/* A module parameter's value, or @dflt. */
-static unsigned long param_or(const char *name, unsigned long dflt)
-{
-	char path[128], buf[32] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/fastipc/parameters/%s",
-		 name);
-	f = fopen(path, "re");
-	if (!f)
-		return dflt;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return buf[0] ? strtoul(buf, NULL, 10) : dflt;
-}
-
 TEST_F(emfile, create_makes_nothing)
 {
-	unsigned long i, quota = param_or("user_chans_max", 1024);
+	unsigned long long i;
 	char name[FASTIPC_NAME_MAX];
 	struct fastipc_chan_stat st;
 	__u64 key = fipc_unique_key();
@@ -533,7 +520,7 @@ TEST_F(emfile, create_makes_nothing)
 
 	fipc_unique_name(name, "emfc");
 	/* More refusals than the quota: none may keep a channel's charge. */
-	for (i = 0; i <= quota; i++)
+	for (i = 0; i <= self->chans_max; i++)
 		ASSERT_EQ(-EMFILE, fipc_create(self->ctl, name, key, 0600));
 	EXPECT_EQ(-ENOENT, fipc_stat(self->ctl, name, &st));
 	EXPECT_EQ(-ENOENT, fipc_connect_key(self->ctl, key, NULL));
@@ -545,13 +532,13 @@ TEST_F(emfile, create_makes_nothing)
 
 TEST_F(emfile, connect_makes_nothing)
 {
-	unsigned long i, quota = param_or("user_conns_max", 4096);
+	unsigned long long i;
 	struct fastipc_chan_stat st;
 	struct fastipc_msg_hdr h;
 	__u64 id;
 	int fd;
 
-	for (i = 0; i <= quota; i++)
+	for (i = 0; i <= self->conns_max; i++)
 		ASSERT_EQ(-EMFILE, fipc_connect(self->ctl, self->name, NULL));
 	ASSERT_EQ(0, fipc_stat(self->ctl, self->name, &st));
 	EXPECT_EQ(1U, st.nr_conns);

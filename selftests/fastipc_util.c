@@ -18,6 +18,8 @@
 
 #include "fastipc_util.h"
 
+#define PARAM_DIR	"/sys/module/fastipc/parameters/"
+
 int fipc_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	int ret = ioctl(fd, cmd, arg);
@@ -422,7 +424,7 @@ pid_t fipc_gettid(void)
 	return (pid_t)syscall(SYS_gettid);
 }
 
-static int read_small(const char *path, char *buf, size_t len)
+int fipc_file_read(const char *path, char *buf, size_t len)
 {
 	ssize_t n;
 	int fd;
@@ -438,19 +440,33 @@ static int read_small(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+int fipc_file_write(const char *path, const char *s)
+{
+	ssize_t len = strlen(s);
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, len) != len)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 /* Is thread @tid of @pid asleep inside ioctl(2)? */
 static int in_ioctl_sleep(pid_t pid, pid_t tid)
 {
 	char path[64], buf[512], *p;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
-	if (read_small(path, buf, sizeof(buf)))
+	if (fipc_file_read(path, buf, sizeof(buf)))
 		return -ESRCH;
 	p = strrchr(buf, ')');
 	if (!p || p[1] != ' ' || p[2] != 'S')
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", pid, tid);
-	if (read_small(path, buf, sizeof(buf)))
+	if (fipc_file_read(path, buf, sizeof(buf)))
 		return -ESRCH;
 	return atoi(buf) == SYS_ioctl;
 }
@@ -549,4 +565,37 @@ void fipc_trio_close(int fd[3])
 	for (i = 2; i >= 0; i--)
 		if (fd[i] >= 0)
 			close(fd[i]);
+}
+
+int read_param(const char *name, unsigned long long *val)
+{
+	char path[128], buf[32];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	ok = fgets(buf, sizeof(buf), f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -EIO;
+	*val = strtoull(buf, NULL, 0);
+	return 0;
+}
+
+int write_param(const char *name, unsigned long long val)
+{
+	char path[128];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	ret = fprintf(f, "%llu\n", val) < 0;
+	ret |= fclose(f) != 0;
+	return ret ? -EIO : 0;
 }

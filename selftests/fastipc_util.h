@@ -127,4 +127,12 @@ int fipc_become(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
 		int keep_cap);
 int fipc_fds_open(void);
 
+/* Small files (sysfs, procfs, cgroupfs): 0 or -errno; reads NUL-end. */
+int fipc_file_read(const char *path, char *buf, size_t len);
+int fipc_file_write(const char *path, const char *s);
+
+/* Module parameters: /sys/module/fastipc/parameters/@name. */
+int read_param(const char *name, unsigned long long *val);
+int write_param(const char *name, unsigned long long val);
+
 #endif /* FASTIPC_UTIL_H */

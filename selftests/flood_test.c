@@ -6,10 +6,10 @@
  *  - Per channel: user A fills its own channel's queue to the cap (and
  *    leaves a sender blocked for room); user B's channel on the same
  *    device still accepts and completes calls.
- *  - Per user (the user_queue_bytes_max module parameter; skipped when the
- *    module has none): a user whose queued payload bytes reach the cap
- *    gets -EAGAIN from a non-blocking SEND and CALL on any of its
- *    channels, another user is unaffected, and receiving frees room.
+ *  - Per user (the user_queue_bytes_max module parameter): a user whose
+ *    queued payload bytes reach the cap gets -EAGAIN from a non-blocking
+ *    SEND and CALL on any of its channels, another user is unaffected,
+ *    and receiving frees room.
  *
  * Needs root: each user is a forked child that drops to its uid.
  */
@@ -32,7 +32,6 @@
 #define B_CALLS		50
 #define MSG		4096
 #define QUOTA		(16 * MSG)	/* user_queue_bytes_max under test */
-#define QUOTA_PARAM	"/sys/module/fastipc/parameters/user_queue_bytes_max"
 
 /* Parent and child synchronise over two pipes: one byte each way. */
 struct sync {
@@ -214,60 +213,24 @@ TEST(flood_own_queue_other_user_calls)
 
 /* ---- per user: user_queue_bytes_max ---- */
 
-static int quota_get(char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(QUOTA_PARAM, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-static int quota_set(const char *val)
-{
-	ssize_t len = strlen(val);
-	int fd, ret = 0;
-
-	fd = open(QUOTA_PARAM, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, len) != len)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 FIXTURE(uquota) {
-	char saved[32];
+	unsigned long long saved;
 	int have;
 };
 
 FIXTURE_SETUP(uquota)
 {
-	char val[32];
-
 	if (geteuid())
 		SKIP(return, "needs root (setresuid, module parameters)");
-	if (access(QUOTA_PARAM, F_OK))
-		SKIP(return, "module has no user_queue_bytes_max parameter");
-	ASSERT_EQ(0, quota_get(self->saved, sizeof(self->saved)));
+	ASSERT_EQ(0, read_param("user_queue_bytes_max", &self->saved));
 	self->have = 1;
-	snprintf(val, sizeof(val), "%d", QUOTA);
-	ASSERT_EQ(0, quota_set(val));
+	ASSERT_EQ(0, write_param("user_queue_bytes_max", QUOTA));
 }
 
 FIXTURE_TEARDOWN(uquota)
 {
-	if (self->have && quota_set(self->saved))
-		fprintf(stderr, "# restoring user_queue_bytes_max=%s failed\n",
+	if (self->have && write_param("user_queue_bytes_max", self->saved))
+		fprintf(stderr, "# restoring user_queue_bytes_max=%llu failed\n",
 			self->saved);
 }
 

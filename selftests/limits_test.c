@@ -26,7 +26,6 @@
 /* The 6.1 harness runs the test body even when its setup skipped. */
 #define SETUP_SKIPPED()	(_metadata->skip)
 
-#define PARAM_DIR	"/sys/module/fastipc/parameters/"
 #define USER		1000
 #define OTHER		1001
 #define GROUP		4242	/* access_gid in the access tests */
@@ -39,52 +38,9 @@ static const char *const params[] = {
 
 #define NPARAMS		(sizeof(params) / sizeof(params[0]))
 
-static int param_get(const char *name, char *buf, size_t len)
-{
-	char path[128];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0)
-		return n ? -errno : -EIO;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-static int param_set(const char *name, const char *val)
-{
-	char path[128];
-	ssize_t len = strlen(val);
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, len) != len)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static int param_set_u(const char *name, unsigned long v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%lu", v);
-	return param_set(name, buf);
-}
-
 /* The saved values of params[], restored by params_restore(). */
 struct saved {
-	char val[NPARAMS][32];
+	unsigned long long val[NPARAMS];
 	int ok;
 };
 
@@ -94,7 +50,7 @@ static int params_save(struct saved *s)
 	int ret;
 
 	for (i = 0; i < NPARAMS; i++) {
-		ret = param_get(params[i], s->val[i], sizeof(s->val[i]));
+		ret = read_param(params[i], &s->val[i]);
 		if (ret)
 			return ret;
 	}
@@ -110,8 +66,8 @@ static int params_restore(struct saved *s)
 	if (!s->ok)
 		return 0;
 	for (i = NPARAMS - 1; i >= 0; i--) {
-		if (param_set(params[i], s->val[i])) {
-			fprintf(stderr, "# restoring %s=%s: %s\n", params[i],
+		if (write_param(params[i], s->val[i])) {
+			fprintf(stderr, "# restoring %s=%llu: %s\n", params[i],
 				s->val[i], strerror(errno));
 			ret = -EIO;
 		}
@@ -135,7 +91,7 @@ static int run_child(int (*fn)(void *), void *arg)
 	if (geteuid())							\
 		SKIP(return, "needs root (module parameters, setresuid)"); \
 	if (params_save(s))						\
-		SKIP(return, "%suser_chans_max..access_gid missing", PARAM_DIR); \
+		SKIP(return, "module parameters user_chans_max..access_gid missing"); \
 } while (0)
 
 /* ---- quotas ---- */
@@ -152,8 +108,8 @@ FIXTURE_SETUP(quota)
 {
 	FIPC_REQUIRE_DEV();
 	FIPC_REQUIRE_PARAMS(&self->saved);
-	ASSERT_EQ(0, param_set_u("user_chans_max", LIMIT));
-	ASSERT_EQ(0, param_set_u("user_conns_max", LIMIT));
+	ASSERT_EQ(0, write_param("user_chans_max", LIMIT));
+	ASSERT_EQ(0, write_param("user_conns_max", LIMIT));
 	self->ctl = fipc_open();
 	ASSERT_LE(0, self->ctl);
 }
@@ -332,7 +288,7 @@ TEST_F(quota, chans_limit_ignores_connections)
 
 	if (SETUP_SKIPPED())
 		return;
-	ASSERT_EQ(0, param_set_u("user_chans_max", 1));
+	ASSERT_EQ(0, write_param("user_chans_max", 1));
 	make_target(_metadata, self);
 	/* The one channel allowed exists; connecting is still allowed. */
 	fd = fipc_connect(self->ctl, self->name, NULL);
@@ -411,8 +367,8 @@ FIXTURE_SETUP(gate)
 	FIPC_REQUIRE_DEV();
 	self->fd[0] = self->fd[1] = self->fd[2] = -1;
 	FIPC_REQUIRE_PARAMS(&self->saved);
-	ASSERT_EQ(0, param_set("access", "0"));
-	ASSERT_EQ(0, param_set_u("access_gid", GROUP));
+	ASSERT_EQ(0, write_param("access", 0));
+	ASSERT_EQ(0, write_param("access_gid", GROUP));
 }
 
 FIXTURE_TEARDOWN(gate)
@@ -422,7 +378,7 @@ FIXTURE_TEARDOWN(gate)
 	if (!self->saved.ok)
 		return;
 	/* Open the gate before anything else. */
-	EXPECT_EQ(0, param_set("access", "0"));
+	EXPECT_EQ(0, write_param("access", 0));
 	for (i = 0; i < 3; i++)
 		if (self->fd[i] >= 0)
 			close(self->fd[i]);
@@ -469,7 +425,7 @@ TEST_F(gate, disabled_open_eperm_root)
 
 	if (SETUP_SKIPPED())
 		return;
-	ASSERT_EQ(0, param_set("access", "2"));
+	ASSERT_EQ(0, write_param("access", 2));
 	fd = fipc_open();
 	EXPECT_EQ(-EPERM, fd);
 	if (fd >= 0)
@@ -482,7 +438,7 @@ TEST_F(gate, disabled_open_eperm_user)
 
 	if (SETUP_SKIPPED())
 		return;
-	ASSERT_EQ(0, param_set("access", "2"));
+	ASSERT_EQ(0, write_param("access", 2));
 	EXPECT_EQ(EPERM, run_child(who_child, &w));
 }
 
@@ -492,7 +448,7 @@ TEST_F(gate, group_only_nonmember_open_eperm)
 
 	if (SETUP_SKIPPED())
 		return;
-	ASSERT_EQ(0, param_set("access", "1"));
+	ASSERT_EQ(0, write_param("access", 1));
 	EXPECT_EQ(EPERM, run_child(who_child, &w));
 }
 
@@ -503,7 +459,7 @@ TEST_F(gate, group_only_supplementary_member_allowed)
 
 	if (SETUP_SKIPPED())
 		return;
-	ASSERT_EQ(0, param_set("access", "1"));
+	ASSERT_EQ(0, write_param("access", 1));
 	EXPECT_EQ(0, run_child(who_child, &w));
 }
 
@@ -513,7 +469,7 @@ TEST_F(gate, group_only_primary_member_allowed)
 
 	if (SETUP_SKIPPED())
 		return;
-	ASSERT_EQ(0, param_set("access", "1"));
+	ASSERT_EQ(0, write_param("access", 1));
 	EXPECT_EQ(0, run_child(who_child, &w));
 }
 
@@ -524,7 +480,7 @@ TEST_F(gate, group_only_cap_sys_admin_allowed)
 
 	if (SETUP_SKIPPED())
 		return;
-	ASSERT_EQ(0, param_set("access", "1"));
+	ASSERT_EQ(0, write_param("access", 1));
 	EXPECT_EQ(0, run_child(who_child, &w));
 }
 
@@ -534,7 +490,7 @@ TEST_F(gate, group_only_root_allowed)
 
 	if (SETUP_SKIPPED())
 		return;
-	ASSERT_EQ(0, param_set("access", "1"));
+	ASSERT_EQ(0, write_param("access", 1));
 	EXPECT_EQ(0, run_child(who_child, &w));
 }
 
@@ -545,7 +501,7 @@ TEST_F(gate, group_only_other_group_eperm)
 
 	if (SETUP_SKIPPED())
 		return;
-	ASSERT_EQ(0, param_set("access", "1"));
+	ASSERT_EQ(0, write_param("access", 1));
 	EXPECT_EQ(EPERM, run_child(who_child, &w));
 }
 
@@ -557,7 +513,7 @@ TEST_F(gate, group_only_dropped_privilege_create_eperm)
 	struct who w = { .uid = USER, .gid = USER, .cap = -1, .create = 1,
 			 .drop_after_open = 1 };
 
-	ASSERT_EQ(0, param_set("access", "1"));
+	ASSERT_EQ(0, write_param("access", 1));
 	EXPECT_EQ(EPERM, run_child(who_child, &w));
 }
 
@@ -569,7 +525,7 @@ TEST_F(gate, flipped_create_on_open_fd_eperm)
 		return;
 	self->fd[0] = fipc_open();
 	ASSERT_LE(0, self->fd[0]);
-	ASSERT_EQ(0, param_set("access", "2"));
+	ASSERT_EQ(0, write_param("access", 2));
 	fipc_unique_name(name, "flip");
 	self->fd[1] = fipc_create(self->fd[0], name, 0, 0600);
 	EXPECT_EQ(-EPERM, self->fd[1]);
@@ -584,7 +540,7 @@ TEST_F(gate, flipped_connect_on_open_fd_eperm)
 	fipc_unique_name(self->name, "flip");
 	self->fd[1] = fipc_create(self->fd[0], self->name, 0, 0600);
 	ASSERT_LE(0, self->fd[1]);
-	ASSERT_EQ(0, param_set("access", "2"));
+	ASSERT_EQ(0, write_param("access", 2));
 	self->fd[2] = fipc_connect(self->fd[0], self->name, NULL);
 	EXPECT_EQ(-EPERM, self->fd[2]);
 }
@@ -599,7 +555,7 @@ TEST_F(gate, flipped_existing_connection_calls)
 	if (SETUP_SKIPPED())
 		return;
 	ASSERT_EQ(0, fipc_setup(self->fd, NULL, self->name, "flip", 0, 0, 0));
-	ASSERT_EQ(0, param_set("access", "2"));
+	ASSERT_EQ(0, write_param("access", 2));
 	fipc_call_init(&c, 9, req, sizeof(req), rep, sizeof(rep));
 	ASSERT_EQ(0, fipc_bg_start(&bg, self->fd[2], FASTIPC_IOC_CALL, &c));
 	ASSERT_EQ((int)sizeof(req), fipc_recv_type(self->fd[1],
@@ -620,8 +576,8 @@ TEST_F(gate, flipped_back_create_allowed)
 		return;
 	self->fd[0] = fipc_open();
 	ASSERT_LE(0, self->fd[0]);
-	ASSERT_EQ(0, param_set("access", "2"));
-	ASSERT_EQ(0, param_set("access", "0"));
+	ASSERT_EQ(0, write_param("access", 2));
+	ASSERT_EQ(0, write_param("access", 0));
 	fipc_unique_name(name, "flip");
 	self->fd[1] = fipc_create(self->fd[0], name, 0, 0600);
 	EXPECT_LE(0, self->fd[1]);

@@ -51,35 +51,17 @@ FIXTURE(memcg) {
 static int write_str(const char *dir, const char *file, const char *s)
 {
 	char path[384];
-	ssize_t len = strlen(s);
-	int fd, ret = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, len) != len)
-		ret = -errno;
-	close(fd);
-	return ret;
+	return fipc_file_write(path, s);
 }
 
 static int read_str(const char *dir, const char *file, char *buf, size_t len)
 {
 	char path[384];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
+	return fipc_file_read(path, buf, len);
 }
 
 /* The value of "@key N" in a flat-keyed file such as memory.events. */

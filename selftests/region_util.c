@@ -19,7 +19,6 @@
 #include "fastipc_util.h"
 #include "region_util.h"
 
-#define PARAM_DIR	"/sys/module/fastipc/parameters/"
 
 int connect_rgn(int ctl, const char *name, __u64 size,
 		struct fastipc_connect *c)
@@ -211,39 +210,6 @@ __u64 mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (__u64)ts.tv_sec * FIPC_SEC + ts.tv_nsec;
-}
-
-int read_param(const char *name, unsigned long long *val)
-{
-	char path[128], buf[32];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -EIO;
-	*val = strtoull(buf, NULL, 0);
-	return 0;
-}
-
-int write_param(const char *name, unsigned long long val)
-{
-	char path[128];
-	FILE *f;
-	int ret;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	ret = fprintf(f, "%llu\n", val) < 0;
-	ret |= fclose(f) != 0;
-	return ret ? -EIO : 0;
 }
 
 __u32 expect_area(__u64 want)

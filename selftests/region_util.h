@@ -77,9 +77,6 @@ short poll1(int fd, short events, int tmo_ms);
 
 __u64 mono_ns(void);
 
-/* /sys/module/fastipc/parameters/@name. */
-int read_param(const char *name, unsigned long long *val);
-int write_param(const char *name, unsigned long long val);
 
 /* The area size CONNECT should give a region_size of @want. */
 __u32 expect_area(__u64 want);

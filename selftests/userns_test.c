@@ -28,21 +28,6 @@
 #include "ns_util.h"
 
 #define USER		1000	/* the uid a user-namespace child starts as */
-#define CHANS_PARAM	"/sys/module/fastipc/parameters/user_chans_max"
-
-static int write_file(const char *path, const char *s)
-{
-	ssize_t len = strlen(s);
-	int fd, ret = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, len) != len)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
 
 static __u32 read_u32(const char *path)
 {
@@ -119,11 +104,11 @@ static int enter_userns(uid_t uid, int map)
 	if (ret || !map)
 		return ret;
 	snprintf(line, sizeof(line), "0 %u 1", (unsigned int)uid);
-	ret = write_file("/proc/self/setgroups", "deny");
+	ret = fipc_file_write("/proc/self/setgroups", "deny");
 	if (!ret)
-		ret = write_file("/proc/self/uid_map", line);
+		ret = fipc_file_write("/proc/self/uid_map", line);
 	if (!ret)
-		ret = write_file("/proc/self/gid_map", line);
+		ret = fipc_file_write("/proc/self/gid_map", line);
 	return ret;
 }
 
@@ -153,7 +138,8 @@ FIXTURE(userns) {
 	int chan;
 	char name[FASTIPC_NAME_MAX];
 	__u32 overflowuid, overflowgid;
-	char chans_saved[32];	/* user_chans_max to restore, if set */
+	unsigned long long chans_saved;	/* user_chans_max to restore */
+	int chans_set;
 };
 
 FIXTURE_SETUP(userns)
@@ -173,9 +159,9 @@ FIXTURE_SETUP(userns)
 
 FIXTURE_TEARDOWN(userns)
 {
-	if (self->chans_saved[0] &&
-	    write_file(CHANS_PARAM, self->chans_saved))
-		fprintf(stderr, "# restoring user_chans_max=%s failed\n",
+	if (self->chans_set &&
+	    write_param("user_chans_max", self->chans_saved))
+		fprintf(stderr, "# restoring user_chans_max=%llu failed\n",
 			self->chans_saved);
 	if (self->chan > 0)
 		close(self->chan);
@@ -494,22 +480,17 @@ TEST_F(userns, dead_userns_channel_and_charge_live_on)
 	struct fastipc_chan_stat st;
 	struct fastipc_msg_hdr h;
 	char buf[8];
-	int fds[2], f;
+	int fds[2];
 	pid_t pid;
 
 	if (SETUP_SKIPPED())
 		return;
-	f = open(CHANS_PARAM, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		SKIP(return, "no user_chans_max parameter");
-	ASSERT_LT(0, read(f, self->chans_saved,
-			  sizeof(self->chans_saved) - 1));
-	close(f);
-	self->chans_saved[strcspn(self->chans_saved, "\n")] = '\0';
+	ASSERT_EQ(0, read_param("user_chans_max", &self->chans_saved));
+	self->chans_set = 1;
 	ASSERT_EQ(0, pipe(a.up));
 	ASSERT_EQ(0, pipe(a.down));
 	fipc_unique_name(a.name, "usd");
-	ASSERT_EQ(0, write_file(CHANS_PARAM, "1"));
+	ASSERT_EQ(0, write_param("user_chans_max", 1));
 	pid = fipc_fork(dead_ns_child, &a);
 	ASSERT_LE(0, pid);
 	ASSERT_EQ(sizeof(fds), read(a.up[0], fds, sizeof(fds)));
