@@ -32,6 +32,7 @@
 #include <fastipc.h>
 
 #include "bench.h"
+#include "mech-fastipc.h"
 
 #define MAX_LIST	16
 #define SEQ		sizeof(uint64_t)
@@ -55,27 +56,6 @@ struct result {
 };
 
 /* ---- consumer (child) --------------------------------------------------- */
-
-static int wait_connect(int chan, uint64_t *conn_id)
-{
-	struct fastipc_serve sv;
-	uint64_t buf[8];
-
-	for (;;) {
-		memset(&sv, 0, sizeof(sv));
-		sv.buf_ptr = (uintptr_t)buf;
-		sv.buf_cap = sizeof(buf);
-		if (ioctl(chan, FASTIPC_IOC_RECV, &sv) < 0) {
-			if (errno == EINTR)
-				continue;
-			return bench_err(-errno, "consumer: RECV");
-		}
-		if (sv.hdr.type == FASTIPC_MSG_CONNECT) {
-			*conn_id = sv.hdr.conn_id;
-			return 0;
-		}
-	}
-}
 
 static long vol_switches(void)
 {
@@ -144,7 +124,7 @@ static int consumer(void *arg, int ready_fd)
 		return bench_err(chan, "consumer: create channel %s", r->chan);
 	}
 	bench_ready(ready_fd);
-	ret = wait_connect(chan, &conn_id);
+	ret = fipc_next_connect(chan, &conn_id, "consumer");
 	if (ret == 0) {
 		ret = fastipc_stream_accept(chan, conn_id, FASTIPC_STREAM_C2S,
 					    &so, &st);

@@ -79,28 +79,6 @@ static int spin_server_init(struct mech_ctx *c)
 	return ring_server_init(c, RING_SPIN);
 }
 
-/* The id of the next connection to @chan. */
-static int next_connect(int chan, uint64_t *id)
-{
-	struct fastipc_serve sv;
-	uint64_t buf[8];
-
-	for (;;) {
-		memset(&sv, 0, sizeof(sv));
-		sv.buf_ptr = (uintptr_t)buf;
-		sv.buf_cap = sizeof(buf);
-		if (ioctl(chan, FASTIPC_IOC_RECV, &sv) < 0) {
-			if (errno == EINTR)
-				continue;
-			return bench_err(-errno, "ring server: RECV");
-		}
-		if (sv.hdr.type == FASTIPC_MSG_CONNECT) {
-			*id = sv.hdr.conn_id;
-			return 0;
-		}
-	}
-}
-
 static int ring_accept(int chan, uint32_t spin, struct fastipc_stream **req,
 		       struct fastipc_stream **rep)
 {
@@ -108,9 +86,9 @@ static int ring_accept(int chan, uint32_t spin, struct fastipc_stream **req,
 	uint64_t a, b;
 	int ret;
 
-	ret = next_connect(chan, &a);
+	ret = fipc_next_connect(chan, &a, "ring server");
 	if (ret == 0)
-		ret = next_connect(chan, &b);
+		ret = fipc_next_connect(chan, &b, "ring server");
 	if (ret == 0)
 		ret = fastipc_stream_accept(chan, a, FASTIPC_STREAM_C2S, &so,
 					    req);

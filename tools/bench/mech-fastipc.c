@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <fastipc.h>
@@ -237,4 +238,25 @@ int fipc_teardown(void *state, unsigned long rounds, char *note, size_t cap)
 	free(fc->buf);
 	free(fc);
 	return ret;
+}
+
+int fipc_next_connect(int chan, uint64_t *id, const char *who)
+{
+	struct fastipc_serve sv;
+	uint64_t buf[8];
+
+	for (;;) {
+		memset(&sv, 0, sizeof(sv));
+		sv.buf_ptr = (uintptr_t)buf;
+		sv.buf_cap = sizeof(buf);
+		if (ioctl(chan, FASTIPC_IOC_RECV, &sv) < 0) {
+			if (errno == EINTR)
+				continue;
+			return bench_err(-errno, "%s: RECV", who);
+		}
+		if (sv.hdr.type == FASTIPC_MSG_CONNECT) {
+			*id = sv.hdr.conn_id;
+			return 0;
+		}
+	}
 }

@@ -64,4 +64,10 @@ int fipc_check_sum(int status, size_t len, const void *rep, uint64_t h);
 int fipc_call_round(void *state, uint64_t seed);
 int fipc_teardown(void *state, unsigned long rounds, char *note, size_t cap);
 
+/*
+ * Receive on channel fd @chan until a CONNECT arrives (other messages are
+ * dropped); its connection id in *@id. 0 or -errno, reported as @who's.
+ */
+int fipc_next_connect(int chan, uint64_t *id, const char *who);
+
 #endif /* _FASTIPC_BENCH_MECH_FASTIPC_H */
