@@ -25,6 +25,8 @@
 #define FZ_RECENT	32
 #define FZ_POOL		64
 #define FZ_CHILDREN	16
+/* Lowest fd number kept for the harness's own files (inject.c). */
+#define FZ_PRIVATE_FD	900
 
 /* Payload buffer size; reply/receive buffer size. */
 #define FZ_PAYLOAD	(128 << 10)

@@ -3,7 +3,7 @@
  * fastipc-fuzz: fault injection and unprivileged workers.
  *
  * With -f N, a thread arms its fail-nth file (Documentation/fault-injection
- * in the kernel: /proc/self/task/<tid>/fail-nth, present when the kernel
+ * in the kernel: /proc/thread-self/fail-nth, present when the kernel
  * has CONFIG_FAULT_INJECTION) before one operation in N, so that the 1st
  * to 8th fault site that operation reaches fails (an allocation, with
  * failslab set up by run.sh, or a user copy), and disarms it after. Only
@@ -37,15 +37,28 @@ bool fz_inject_armed(void)
 	return armed_now;
 }
 
+/*
+ * The fd is moved to a number at or above FZ_PRIVATE_FD, out of reach of
+ * the fd operations: they pick numbers from the table, the stale list and
+ * other workers' tables (fz_slot_pick()), all given out lowest first, and
+ * one of them, dup3()'d over this fd, would make disarming write to a
+ * fastipc file (ESPIPE) instead. A forked child calls this again: the
+ * inherited fd names its parent's thread, which it would arm.
+ */
 void fz_inject_open(struct fz_thr *t)
 {
-	char path[64];
+	int fd;
 
+	if (t->failnth_fd >= 0)
+		close(t->failnth_fd);
 	t->failnth_fd = -1;
 	if (!t->p->sh->fault_every)
 		return;
-	snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", (int)t->tid);
-	t->failnth_fd = open(path, O_RDWR | O_CLOEXEC);
+	fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	t->failnth_fd = fcntl(fd, F_DUPFD_CLOEXEC, FZ_PRIVATE_FD);
+	close(fd);
 }
 
 static bool fz_injectable(int op)

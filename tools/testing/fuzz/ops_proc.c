@@ -64,6 +64,8 @@ static void child_main(struct fz_thr *t)
 	alarm(10);	/* backstop: every call is bounded anyway */
 	t->p->in_child = true;
 	t->rng ^= (uint64_t)getpid() << 20;
+	t->tid = getpid();
+	fz_inject_open(t);
 	for (i = 0; i < n; i++)
 		fz_run_one(t);
 	_exit(0);

@@ -107,6 +107,7 @@ static void *thread_main(void *arg)
 	struct fz_thr *t = arg;
 
 	t->tid = (pid_t)syscall(SYS_gettid);
+	t->failnth_fd = -1;
 	fz_inject_open(t);
 	while (!stopping(t->p->sh))
 		fz_run_one(t);
