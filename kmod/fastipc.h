@@ -292,7 +292,9 @@ enum fipc_msg_state {
  * @desc: the payload descriptor the sender gave.
  * @reply_desc: the reply descriptor the server gave.
  * @wq: the caller waits here for the reply.
- * @data: payload.
+ * @data: payload: in @room, or its own kvmalloc() if @data_apart.
+ * @data_apart: whether @data was kvmalloc'd apart from the message.
+ * @room: the payload, unless apart, then the inline reply room.
  */
 struct fipc_msg {
 	struct list_head node;
@@ -320,7 +322,9 @@ struct fipc_msg {
 	struct fastipc_desc desc;
 	struct fastipc_desc reply_desc;
 	wait_queue_head_t wq;
-	u8 data[];
+	u8 *data;
+	bool data_apart;
+	u8 room[];
 };
 
 /*
@@ -446,6 +450,8 @@ enum fipc_quota_kind {
 
 int fipc_quota_charge(kuid_t uid, enum fipc_quota_kind kind, u64 amount);
 void fipc_quota_uncharge(kuid_t uid, enum fipc_quota_kind kind, u64 amount);
+int fipc_quota_walk(int (*fn)(kuid_t uid, const u64 *used, void *arg),
+		    void *arg, unsigned long *pos);
 
 /* ns.c */
 struct vfsmount *fipc_ns_current(void);

@@ -2,9 +2,11 @@
 /*
  * fastipc messages: allocation, references and the received header.
  *
- * A message, its payload and its inline reply room are one allocation. Its
- * last reference must be dropped outside any spinlock: the memory may come
- * from vmalloc.
+ * A message, a small payload and its inline reply room are one allocation;
+ * a payload that would take the allocation past a page gets its own, so
+ * that neither is rounded up to the next power of two by the other (a
+ * 64 KiB payload with its header would take 128 KiB). The last reference
+ * must be dropped outside any spinlock: a payload may come from vmalloc.
  */
 #include <linux/cred.h>
 #include <linux/list.h>
@@ -33,12 +35,22 @@
  */
 struct fipc_msg *fipc_msg_alloc(u32 type, u32 len, u32 reply_room)
 {
+	size_t size = struct_size_t(struct fipc_msg, room,
+				    size_add(len, reply_room));
 	struct fipc_msg *msg;
+	u8 *apart = NULL;
 
-	msg = kvmalloc(struct_size(msg, data, size_add(len, reply_room)),
-		       FIPC_GFP_PAYLOAD);
-	if (!msg)
+	if (size > PAGE_SIZE) {
+		apart = kvmalloc(len, FIPC_GFP_PAYLOAD);
+		if (!apart)
+			return NULL;
+		size = struct_size_t(struct fipc_msg, room, reply_room);
+	}
+	msg = kmalloc(size, FIPC_GFP_PAYLOAD);
+	if (!msg) {
+		kvfree(apart);
 		return NULL;
+	}
 	memset(msg, 0, sizeof(*msg));
 	INIT_LIST_HEAD(&msg->node);
 	INIT_HLIST_NODE(&msg->hnode);
@@ -46,9 +58,11 @@ struct fipc_msg *fipc_msg_alloc(u32 type, u32 len, u32 reply_room)
 	init_waitqueue_head(&msg->wq);
 	msg->type = type;
 	msg->len = len;
+	msg->data = apart ?: msg->room;
+	msg->data_apart = apart;
 	msg->reply_room = reply_room;
 	if (reply_room)
-		msg->reply = msg->data + len;
+		msg->reply = apart ? msg->room : msg->room + len;
 	msg->state = FIPC_MSG_NEW;
 	atomic_inc(&fipc_nr_msgs);
 	return msg;
@@ -84,7 +98,9 @@ void fipc_msg_put(struct fipc_msg *msg)
 		put_task_struct(msg->server);
 	if (msg->reply_kv)
 		kvfree(msg->reply);
-	kvfree(msg);
+	if (msg->data_apart)
+		kvfree(msg->data);
+	kfree(msg);
 	atomic_dec(&fipc_nr_msgs);
 }
 

@@ -3,8 +3,8 @@
  * fastipc: memory cgroups (reliability checklist cases 18 and 43).
  *
  *  - Queued messages and touched regions are charged to the memory cgroup
- *    of the process that made them (memory.current grows by their size
- *    and shrinks when they go).
+ *    of the process that made them (memory.current grows by their size,
+ *    not by twice it, and shrinks when they go).
  *  - A process in a cgroup v2 with a small memory.max floods a queue with
  *    large messages: SEND fails with -ENOMEM once the cgroup is full,
  *    without waking the OOM killer (whose report the guest harness counts
@@ -196,6 +196,13 @@ static int flood_messages(int ctl)
 		if (ret)
 			break;
 	}
+	/*
+	 * Free the messages before touching any new page: the cgroup is now
+	 * full to within less than one message, and a page fault (even
+	 * libc's copy-on-write in fprintf) would meet its OOM killer.
+	 */
+	close(conn);
+	close(chan);
 	fprintf(stderr, "# memcg flood: %d messages of %u bytes, then %s\n",
 		i, BIG_MSG, ret ? strerror(-ret) : "no error");
 	/*
@@ -203,8 +210,6 @@ static int flood_messages(int ctl)
 	 * the messages to this cgroup stops the flood first.
 	 */
 	CHILD_CHECK(ret == -ENOMEM);
-	close(conn);
-	close(chan);
 	return 0;
 }
 
@@ -351,6 +356,12 @@ static void charge_check(struct __test_metadata *_metadata,
 	TH_LOG("memory.current: %ld during, %ld after (%ld before)", during,
 	       after, before);
 	EXPECT_LE((long)CHARGE, during - before);
+	/*
+	 * Not much more either: a 64 KiB payload with its header in one
+	 * allocation took 128 KiB (msg_charge_not_rounded_to_double).
+	 */
+	if (!regions)
+		EXPECT_GT((long)CHARGE + CHARGE / 4, during - before);
 	EXPECT_GT((long)CHARGE / 2, after - before);
 	close(a.up[0]);
 	close(a.up[1]);
