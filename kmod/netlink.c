@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fastipc generic netlink family: channel, connection and module
+ * fastipc generic netlink family: channel, connection, per-user and module
  * statistics, and an event group. Specified in
  * Documentation/netlink/specs/fastipc.yaml.
  *
@@ -12,13 +12,16 @@
  * the group has listeners.
  *
  * Locking: dumps walk the registry under its mutex (registry.c) and read a
- * channel under its chan->lock; nothing here takes other locks.
+ * channel under its chan->lock; the users' dump fills the message under
+ * fipc_quota_lock (quota.c). Nothing here takes other locks.
  */
 #include <linux/atomic.h>
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/pid.h>
 #include <linux/skbuff.h>
 #include <linux/string.h>
+#include <linux/uidgid.h>
 #include <linux/user_namespace.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
@@ -326,7 +329,15 @@ static int fipc_nl_put_stats(struct sk_buff *skb)
 			READ_ONCE(fipc_region_max)) ||
 	    nla_put_u64_64bit(skb, FASTIPC_A_STATS_REGION_USER_MAX,
 			      READ_ONCE(fipc_region_user_max),
-			      FASTIPC_A_STATS_PAD))
+			      FASTIPC_A_STATS_PAD) ||
+	    nla_put_u32(skb, FASTIPC_A_STATS_USER_CHANS_MAX,
+			READ_ONCE(fipc_user_chans_max)) ||
+	    nla_put_u32(skb, FASTIPC_A_STATS_USER_CONNS_MAX,
+			READ_ONCE(fipc_user_conns_max)) ||
+	    nla_put_u64_64bit(skb, FASTIPC_A_STATS_USER_QUEUE_BYTES_MAX,
+			      READ_ONCE(fipc_user_queue_bytes_max),
+			      FASTIPC_A_STATS_PAD) ||
+	    nla_put_u32(skb, FASTIPC_A_STATS_SPIN_NS, READ_ONCE(fipc_spin_ns)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -350,6 +361,70 @@ static int fipc_nl_get_stats(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* A GET_USER dump in progress: where to, and whom the reader may see. */
+struct fipc_nl_users {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct user_namespace *ns;
+	kuid_t self;
+	bool all;
+};
+
+static int fipc_nl_put_user(kuid_t uid, const u64 *used, void *arg)
+{
+	struct fipc_nl_users *d = arg;
+	struct sk_buff *skb = d->skb;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!d->all && !uid_eq(uid, d->self))
+		return 0;
+	hdr = genlmsg_put(skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &fipc_nl_family, NLM_F_MULTI,
+			  FASTIPC_CMD_GET_USER);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, FASTIPC_A_USER);
+	if (!nest ||
+	    nla_put_u32(skb, FASTIPC_A_USER_UID,
+			from_kuid_munged(d->ns, uid)) ||
+	    nla_put_u32(skb, FASTIPC_A_USER_CHANS, used[FIPC_QUOTA_CHANS]) ||
+	    nla_put_u32(skb, FASTIPC_A_USER_CONNS, used[FIPC_QUOTA_CONNS]) ||
+	    nla_put_u64_64bit(skb, FASTIPC_A_USER_REGION_BYTES,
+			      used[FIPC_QUOTA_REGION], FASTIPC_A_USER_PAD) ||
+	    nla_put_u64_64bit(skb, FASTIPC_A_USER_QUEUED_BYTES,
+			      used[FIPC_QUOTA_QUEUED], FASTIPC_A_USER_PAD)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
+ * Users' charges: all of them for CAP_SYS_ADMIN, else the reader's own;
+ * uids are global (kuid_t), shown in the reader's user namespace.
+ */
+static int fipc_nl_dump_user(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct fipc_nl_users d = {
+		.skb = skb,
+		.cb = cb,
+		.ns = current_user_ns(),
+		.self = current_euid(),
+		.all = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN),
+	};
+	unsigned long pos = cb->args[0];
+	int ret;
+
+	ret = fipc_quota_walk(fipc_nl_put_user, &d, &pos);
+	cb->args[0] = pos;
+	if (ret == -EMSGSIZE && skb->len)
+		ret = 0;
+	return ret ?: skb->len;
+}
+
 static const struct genl_ops fipc_nl_ops[] = {
 	{
 		.cmd	= FASTIPC_CMD_GET_CHAN,
@@ -365,6 +440,10 @@ static const struct genl_ops fipc_nl_ops[] = {
 	{
 		.cmd	= FASTIPC_CMD_GET_STATS,
 		.doit	= fipc_nl_get_stats,
+	},
+	{
+		.cmd	= FASTIPC_CMD_GET_USER,
+		.dumpit	= fipc_nl_dump_user,
 	},
 };
 

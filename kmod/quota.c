@@ -173,3 +173,37 @@ void fipc_quota_uncharge(kuid_t uid, enum fipc_quota_kind kind, u64 amount)
 	spin_unlock(&fipc_quota_lock);
 	kfree(free);
 }
+
+/**
+ * fipc_quota_walk() - Report each user's charges, from the @pos-th on.
+ * @fn: called for each user with fipc_quota_lock held, so it must not
+ *	sleep; a negative return stops the walk at that user.
+ * @arg: the argument of @fn.
+ * @pos: in, users to skip; out, users done: where a resumed walk (the
+ *	next part of a netlink dump) starts.
+ *
+ * Users come in table order, which changes only as users come and go; a
+ * walk resumed after such a change may skip or repeat one, as any dump
+ * that spans several reads.
+ *
+ * Return: 0 once every user was reported, or what @fn returned.
+ */
+int fipc_quota_walk(int (*fn)(kuid_t uid, const u64 *used, void *arg),
+		    void *arg, unsigned long *pos)
+{
+	struct fipc_quota *q;
+	unsigned long i = 0;
+	int bkt, ret = 0;
+
+	spin_lock(&fipc_quota_lock);
+	hash_for_each(fipc_quota_table, bkt, q, node) {
+		if (i++ < *pos)
+			continue;
+		ret = fn(q->uid, q->used, arg);
+		if (ret < 0)
+			break;
+		(*pos)++;
+	}
+	spin_unlock(&fipc_quota_lock);
+	return ret < 0 ? ret : 0;
+}

@@ -699,9 +699,12 @@ struct fastipc_wait {
  * FASTIPC_A_CHAN_NAME or FASTIPC_A_CHAN_KEY, answers for one.
  * FASTIPC_CMD_GET_CONN dumps the connections of one channel, named the same
  * way. FASTIPC_CMD_GET_STATS answers with module-wide counts and limits
- * (FASTIPC_A_STATS_*). Event notifications on the "events" group carry
- * the channel's name, key and id, and the connection or error involved;
- * they are built only while someone listens.
+ * (FASTIPC_A_STATS_*). FASTIPC_CMD_GET_USER dumps what each user has
+ * charged against the per-user quotas (FASTIPC_A_USER, all namespaces):
+ * every user's entry for a caller with CAP_SYS_ADMIN, else only the entry
+ * of the caller's effective uid. Event notifications on the "events" group
+ * carry the channel's name, key and id, and the connection or error
+ * involved; they are built only while someone listens.
  */
 #define FASTIPC_GENL_NAME		"fastipc"
 #define FASTIPC_GENL_VERSION		1
@@ -717,6 +720,7 @@ enum fastipc_cmd {
 	FASTIPC_CMD_EVENT_CONNECT,
 	FASTIPC_CMD_EVENT_DISCONNECT,
 	FASTIPC_CMD_EVENT_CALL_FAILED,
+	FASTIPC_CMD_GET_USER,
 
 	__FASTIPC_CMD_MAX,	/* non-ABI */
 };
@@ -753,6 +757,7 @@ enum fastipc_attr {
 	FASTIPC_A_CONN_COUNTERS,	/* nest: FASTIPC_A_CNT_* */
 	FASTIPC_A_EVENT_ERROR,		/* u32: the errno, positive */
 	FASTIPC_A_STATS,		/* nest: FASTIPC_A_STATS_* */
+	FASTIPC_A_USER,			/* nest: FASTIPC_A_USER_* */
 
 	__FASTIPC_A_MAX,	/* non-ABI */
 };
@@ -790,10 +795,35 @@ enum fastipc_stats_attr {
 	FASTIPC_A_STATS_QUEUE_BYTES_CAP, /* u32, bytes */
 	FASTIPC_A_STATS_REGION_MAX,	/* u32, bytes */
 	FASTIPC_A_STATS_REGION_USER_MAX, /* u64, bytes */
+	FASTIPC_A_STATS_USER_CHANS_MAX,	/* u32 */
+	FASTIPC_A_STATS_USER_CONNS_MAX,	/* u32 */
+	FASTIPC_A_STATS_USER_QUEUE_BYTES_MAX, /* u64, bytes */
+	FASTIPC_A_STATS_SPIN_NS,	/* u32, nanoseconds; 0: no busy-wait */
 
 	__FASTIPC_A_STATS_MAX,	/* non-ABI */
 };
 
 #define FASTIPC_A_STATS_MAX (__FASTIPC_A_STATS_MAX - 1)
+
+/*
+ * One user's charges (FASTIPC_CMD_GET_USER), against user_chans_max,
+ * user_conns_max, region_user_max and user_queue_bytes_max. A user with
+ * nothing charged has no entry.
+ */
+enum fastipc_user_attr {
+	FASTIPC_A_USER_UNSPEC,
+	FASTIPC_A_USER_PAD,
+	FASTIPC_A_USER_UID,		/* u32, in the reader's user namespace */
+	FASTIPC_A_USER_CHANS,		/* u32: channels it created, live */
+	FASTIPC_A_USER_CONNS,		/* u32: connections it opened, live */
+	FASTIPC_A_USER_REGION_BYTES,	/* u64, bytes of its regions */
+	FASTIPC_A_USER_QUEUED_BYTES,	/* u64, payload bytes it sent, not
+					 * yet freed
+					 */
+
+	__FASTIPC_A_USER_MAX,	/* non-ABI */
+};
+
+#define FASTIPC_A_USER_MAX (__FASTIPC_A_USER_MAX - 1)
 
 #endif /* _UAPI_LINUX_FASTIPC_H */
