@@ -11,6 +11,10 @@
  *	one-way messages, make FAILS calls with a zero timeout (each ends
  *	ETIMEDOUT), print "calls C oneway O failed F conn ID pid PID", then
  *	keep the connection open HOLD seconds (default 0).
+ *   fipc_helper many PREFIX COUNT [UID]
+ *	Create channels PREFIX-0 .. PREFIX-(COUNT-1), print "ready" and
+ *	hold them until SIGTERM. With UID (as root), PREFIX-i is created
+ *	with effective uid UID+i: COUNT users hold one channel each.
  *
  * Exit status: 0, or 1 with a message naming what failed.
  */
@@ -220,23 +224,32 @@ static int call(int argc, char **argv)
 	return 0;
 }
 
-/* many PREFIX COUNT: COUNT channels PREFIX-0.., held until SIGTERM. */
+/*
+ * many PREFIX COUNT [UID]: COUNT channels PREFIX-0.., held until SIGTERM;
+ * with UID, PREFIX-i is created as effective uid UID+i.
+ */
 static int many(int argc, char **argv)
 {
 	char name[FASTIPC_NAME_MAX];
 	struct fastipc_dev *dev;
-	unsigned long i, count;
+	unsigned long i, count, uid = 0;
 	int ret;
 
-	if (argc != 3)
+	if (argc != 3 && argc != 4)
 		return 2;
 	count = num(argv[2], "count");
+	if (argc == 4)
+		uid = num(argv[3], "uid");
 	ret = fastipc_open(&dev);
 	if (ret < 0)
 		return die("fastipc_open", ret);
 	for (i = 0; i < count; i++) {
 		snprintf(name, sizeof(name), "%s-%lu", argv[1], i);
+		if (argc == 4 && seteuid((uid_t)(uid + i)))
+			return die("seteuid", -errno);
 		ret = fastipc_chan_create(dev, name, 0, 0644, NULL);
+		if (argc == 4 && seteuid(0))
+			return die("seteuid back to 0", -errno);
 		if (ret < 0)
 			return die("fastipc_chan_create", ret);
 	}
@@ -253,6 +266,6 @@ int main(int argc, char **argv)
 		return many(argc - 1, argv + 1);
 	fprintf(stderr, "usage: " PROG " serve NAME [-k KEY] [-m MODE] [-H]\n"
 		"       " PROG " call NAME COUNT [-s SIZE] [-o ONEWAY] [-f FAILS] [-t HOLD]\n"
-		"       " PROG " many PREFIX COUNT\n");
+		"       " PROG " many PREFIX COUNT [UID]\n");
 	return 2;
 }

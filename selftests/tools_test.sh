@@ -6,7 +6,8 @@
 # from fipc_helper (serve / call); the tools' output is checked against
 # what the helper did: counts in the table, the JSON and the detail view,
 # rates of -w, the events of -e, --limits, fastipcctl chmod/chown/chgrp/rm
-# seen through stat, EPERM and the r filter as uid 1000 (setpriv), errors
+# seen through stat, EPERM and the r filter as uid 1000 (setpriv), --users
+# with 200 users (a dump over several messages) and as one of them, errors
 # for unknown channels, and, last, the message and exit status 2 of
 # fastipc-stat with the module unloaded (it is loaded again afterwards).
 #
@@ -20,7 +21,7 @@ HELPER=${FASTIPC_TEST_BIN:-$here}/fipc_helper
 STAT=${FASTIPC_STAT:-$top/tools/fastipc-stat/fastipc-stat}
 CTL=${FASTIPC_CTL:-$top/tools/fastipcctl/fastipcctl}
 KO=${FASTIPC_KO:-$top/kmod/fastipc.ko}
-NTESTS=43
+NTESTS=51
 KSFT_SKIP=4
 
 n=0
@@ -207,6 +208,52 @@ check "limits: version $(cat "$top/VERSION")" grep -q "^version  *$(cat "$top/VE
 "$STAT" --limits -j >"$WORK/limits.json" 2>&1
 check "limits -j: caps match the module parameters" [ "$(js "$WORK/limits.json" "(d['msg_max_cap'], d['queue_msgs_cap'], d['nr_chans'] >= 1)")" = \
 	"($(cat /sys/module/fastipc/parameters/msg_max_cap), $(cat /sys/module/fastipc/parameters/queue_msgs_cap), True)" ]
+P=/sys/module/fastipc/parameters
+check "limits -j: per-user quotas and spin_ns match the module parameters" [ "$(js "$WORK/limits.json" \
+	"(d['user_chans_max'], d['user_conns_max'], d['user_queue_bytes_max'], d['spin_ns'])")" = \
+	"($(cat $P/user_chans_max), $(cat $P/user_conns_max), $(cat $P/user_queue_bytes_max), $(cat $P/spin_ns))" ]
+
+# ---- --users: one entry per user, across several dump messages ----
+# 200 users (uid 70000 on) with one channel each: about 50 bytes per entry,
+# so the dump spans several messages and resumes where it stopped.
+U=tt-$$-u
+"$HELPER" many "$U" 200 70000 >"$WORK/users-many" 2>&1 &
+UPID=$!
+PIDS="$PIDS $UPID"
+check "200 users with a channel each" wait_for "$WORK/users-many" '^ready' || diag "$WORK/users-many"
+"$STAT" --users -j >"$WORK/users.json" 2>&1
+check "users -j: uids 70000-70199 once each, 1 channel, 0 connections and bytes" [ "$(js "$WORK/users.json" \
+	"sorted((u['uid'], u['chans'], u['conns'], u['region_bytes'], u['queued_bytes']) for u in d['users'] if 70000 <= u['uid'] < 70200) == [(i, 1, 0, 0, 0) for i in range(70000, 70200)]")" = True ] ||
+	diag "$WORK/users.json"
+check "users -j: root's entry counts the channels it serves, limits match" [ "$(js "$WORK/users.json" \
+	"([u['chans'] >= 1 for u in d['users'] if u['uid'] == 0], d['limits']['user_chans_max'])")" = "([True], $(cat $P/user_chans_max))" ]
+"$STAT" --users >"$WORK/users" 2>&1
+check "users: text row 'UID USER CHANNELS/MAX' for uid 70007" [ "$(awk '$1 == 70007 { print $3 }' "$WORK/users")" = "1/$(cat $P/user_chans_max)" ] ||
+	diag "$WORK/users"
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=70005 --regid=70005 --clear-groups "$STAT" --users -j >"$WORK/users-70005.json" 2>&1
+	check "users as uid 70005 (no CAP_SYS_ADMIN): only its own entry" [ "$(js "$WORK/users-70005.json" "[u['uid'] for u in d['users']]")" = "[70005]" ] ||
+		diag "$WORK/users-70005.json"
+else
+	skip "users as uid 70005: only its own entry" "no setpriv"
+fi
+kill -TERM "$UPID" 2>/dev/null
+wait "$UPID" 2>/dev/null
+# no_users_from UID: no entry at or above UID (closing is not instant).
+no_users_from()
+{
+	i=0
+	while :; do
+		"$STAT" --users -j >"$WORK/users-after.json" 2>&1
+		[ "$(js "$WORK/users-after.json" "[u['uid'] for u in d['users'] if u['uid'] >= $1]")" = "[]" ] && return 0
+		i=$((i + 1))
+		[ $i -le 50 ] || return 1
+		sleep 0.1
+	done
+}
+check "users: the entries go with the channels" no_users_from 70000 || diag "$WORK/users-after.json"
+"$STAT" --users -c "$A" >/dev/null 2>"$WORK/err"
+check "users -c: usage error, exit 1" sh -c "[ $? -eq 1 ] && grep -q -- '--users takes no channel' '$WORK/err'"
 
 # ---- errors ----
 "$STAT" -c "nosuch-$$" >/dev/null 2>"$WORK/err"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * fastipc-stat: shared types. Each view (table, detail, watch, events,
- * limits) lives in a file of its own and registers itself with FS_VIEW();
+ * limits, users) lives in a file of its own and registers itself with FS_VIEW();
  * netlink.c holds every libnl call and parses replies into the structs
  * below.
  */
@@ -62,6 +62,16 @@ struct fs_stats {
 	uint32_t msg_max_cap, queue_msgs_cap, queue_bytes_cap, region_max;
 	uint64_t region_user_max;
 	bool has_region_user_max;
+	/* per-user quotas and busy-waiting (absent from older modules) */
+	uint32_t user_chans_max, user_conns_max, spin_ns;
+	uint64_t user_queue_bytes_max;
+	bool has_user_limits;
+};
+
+/* struct fs_user - One GET_USER reply: a user's charges. */
+struct fs_user {
+	uint32_t uid, chans, conns;
+	uint64_t region_bytes, queued_bytes;
 };
 
 /* struct fs_event - One notification of the "events" group. */
@@ -86,6 +96,11 @@ struct fs_chans {
 
 struct fs_conns {
 	struct fs_conn *v;
+	size_t n, cap;
+};
+
+struct fs_users {
+	struct fs_user *v;
 	size_t n, cap;
 };
 

@@ -8,6 +8,7 @@
  *   fastipc-stat [-j] -w SECS [-n COUNT]  per-second rates, repeated
  *   fastipc-stat [-j] -e [-n COUNT]       follow the "events" group
  *   fastipc-stat [-j] --limits            module version, counts, caps
+ *   fastipc-stat [-j] --users             per-user quota use
  *
  * Option parsing and dispatch only; each view is a file of its own that
  * registers itself with FS_VIEW().
@@ -54,9 +55,11 @@ static void usage(FILE *f)
 		"       " PROG " [-j] -w SECONDS [-n COUNT] [-c NAME | -k KEY]\n"
 		"       " PROG " [-j] -e [-n COUNT] [-c NAME | -k KEY]\n"
 		"       " PROG " [-j] --limits\n"
+		"       " PROG " [-j] --users\n"
 		"Show fastipc channels (the table by default), one channel with its\n"
-		"connections (-c/-k), per-second rates (-w), events (-e) or the\n"
-		"module's limits (--limits), read over generic netlink.\n"
+		"connections (-c/-k), per-second rates (-w), events (-e), the\n"
+		"module's limits (--limits) or what each user holds against the\n"
+		"per-user quotas (--users), read over generic netlink.\n"
 		"  -j, --json            JSON output (JSON Lines with -w and -e)\n"
 		"  -c, --channel NAME    one channel, by name\n"
 		"  -k, --key KEY         one channel, by key (decimal or 0x hex)\n"
@@ -64,6 +67,9 @@ static void usage(FILE *f)
 		"  -n, --count COUNT     stop after COUNT reports or events\n"
 		"  -e, --events          print one line per event\n"
 		"      --limits          module version, object counts and caps\n"
+		"      --users           per-user channels, connections, region and\n"
+		"                        queued bytes against their quotas (all users\n"
+		"                        with CAP_SYS_ADMIN, else the caller's own)\n"
 		"  -h, --help            this help\n");
 }
 
@@ -96,7 +102,7 @@ static int parse_interval(const char *s, double *v)
 	return 0;
 }
 
-enum { OPT_LIMITS = 0x100 };
+enum { OPT_LIMITS = 0x100, OPT_USERS };
 
 static const struct option fs_longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -106,6 +112,7 @@ static const struct option fs_longopts[] = {
 	{ "count", required_argument, NULL, 'n' },
 	{ "events", no_argument, NULL, 'e' },
 	{ "limits", no_argument, NULL, OPT_LIMITS },
+	{ "users", no_argument, NULL, OPT_USERS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -144,6 +151,9 @@ static int parse_opt(int c, struct fs_opts *o)
 	case OPT_LIMITS:
 		o->view = o->view ? "conflict" : "limits";
 		return 0;
+	case OPT_USERS:
+		o->view = o->view ? "conflict" : "users";
+		return 0;
 	case 'h':
 		usage(stdout);
 		exit(0);
@@ -161,11 +171,16 @@ static int check_opts(struct fs_opts *o, int argc, char **argv)
 		return usage_err("unexpected argument", argv[optind]);
 	if (o->chan_name && o->chan_key)
 		return usage_err("give a channel name or a key, not both", NULL);
+	bool global = o->view && (!strcmp(o->view, "limits") ||
+				  !strcmp(o->view, "users"));
+
 	if (o->view && !strcmp(o->view, "conflict"))
-		return usage_err("-w, -e and --limits exclude each other", NULL);
-	if (o->view && !strcmp(o->view, "limits") && ref)
-		return usage_err("--limits takes no channel", NULL);
-	if (o->count && (!o->view || !strcmp(o->view, "limits")))
+		return usage_err("-w, -e, --limits and --users exclude each other",
+				 NULL);
+	if (global && ref)
+		return usage_err(o->view[0] == 'l' ? "--limits takes no channel" :
+				 "--users takes no channel", NULL);
+	if (o->count && (!o->view || global))
 		return usage_err("-n goes with -w or -e", NULL);
 	if (!o->view)
 		o->view = ref ? "detail" : "table";

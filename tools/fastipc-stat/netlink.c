@@ -205,15 +205,26 @@ static int fs_grow(void **v, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
+/* Room for one more element of @size bytes at the end of a dump's array. */
+static void *fs_room(struct fs_nl *nl, void **v, size_t *cap, size_t n,
+		     size_t size)
+{
+	if (fs_grow(v, cap, n, size) < 0) {
+		snprintf(nl->errmsg, sizeof(nl->errmsg), "out of memory");
+		return NULL;
+	}
+	return (char *)*v + n * size;
+}
+
 static int fs_add_chan(struct fs_nl *nl, struct nlmsghdr *nlh, void *arg)
 {
 	struct fs_chans *l = arg;
+	struct fs_chan *c = fs_room(nl, (void **)&l->v, &l->cap, l->n,
+				    sizeof(*c));
 
-	if (fs_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)) < 0) {
-		snprintf(nl->errmsg, sizeof(nl->errmsg), "out of memory");
+	if (!c)
 		return -ENOMEM;
-	}
-	if (fs_parse_chan(nl, nlh, &l->v[l->n]) < 0)
+	if (fs_parse_chan(nl, nlh, c) < 0)
 		return -EPROTO;
 	l->n++;
 	return 0;
@@ -222,12 +233,26 @@ static int fs_add_chan(struct fs_nl *nl, struct nlmsghdr *nlh, void *arg)
 static int fs_add_conn(struct fs_nl *nl, struct nlmsghdr *nlh, void *arg)
 {
 	struct fs_conns *l = arg;
+	struct fs_conn *c = fs_room(nl, (void **)&l->v, &l->cap, l->n,
+				    sizeof(*c));
 
-	if (fs_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v)) < 0) {
-		snprintf(nl->errmsg, sizeof(nl->errmsg), "out of memory");
+	if (!c)
 		return -ENOMEM;
-	}
-	if (fs_parse_conn(nl, nlh, &l->v[l->n]) < 0)
+	if (fs_parse_conn(nl, nlh, c) < 0)
+		return -EPROTO;
+	l->n++;
+	return 0;
+}
+
+static int fs_add_user(struct fs_nl *nl, struct nlmsghdr *nlh, void *arg)
+{
+	struct fs_users *l = arg;
+	struct fs_user *u = fs_room(nl, (void **)&l->v, &l->cap, l->n,
+				    sizeof(*u));
+
+	if (!u)
+		return -ENOMEM;
+	if (fs_parse_user(nl, nlh, u) < 0)
 		return -EPROTO;
 	l->n++;
 	return 0;
@@ -287,6 +312,12 @@ int fs_nl_dump_conns(struct fs_nl *nl, const struct fs_ref *ref,
 {
 	return fs_request(nl, FASTIPC_CMD_GET_CONN, NLM_F_DUMP, ref,
 			  fs_add_conn, out);
+}
+
+int fs_nl_dump_users(struct fs_nl *nl, struct fs_users *out)
+{
+	return fs_request(nl, FASTIPC_CMD_GET_USER, NLM_F_DUMP, NULL,
+			  fs_add_user, out);
 }
 
 int fs_nl_get_stats(struct fs_nl *nl, struct fs_stats *out)

@@ -42,6 +42,7 @@ int fs_nl_get_chan(struct fs_nl *nl, const struct fs_ref *ref,
 int fs_nl_dump_conns(struct fs_nl *nl, const struct fs_ref *ref,
 		     struct fs_conns *out);
 int fs_nl_get_stats(struct fs_nl *nl, struct fs_stats *out);
+int fs_nl_dump_users(struct fs_nl *nl, struct fs_users *out);
 
 /* Called for each event; return non-zero to stop listening. */
 typedef int (*fs_event_fn)(const struct fs_event *ev, void *arg);
@@ -61,6 +62,7 @@ int fs_parse_chan(struct fs_nl *nl, struct nlmsghdr *nlh, struct fs_chan *c);
 int fs_parse_conn(struct fs_nl *nl, struct nlmsghdr *nlh, struct fs_conn *c);
 int fs_parse_stats(struct fs_nl *nl, struct nlmsghdr *nlh,
 		   struct fs_stats *s);
+int fs_parse_user(struct fs_nl *nl, struct nlmsghdr *nlh, struct fs_user *u);
 int fs_parse_event(struct fs_nl *nl, struct nlmsghdr *nlh,
 		   struct fs_event *ev);
 

@@ -18,16 +18,22 @@
 #define ATTR_NAME(x)	[FASTIPC_A_ ## x] = #x
 #define CNT_NAME(x)	[FASTIPC_A_CNT_ ## x] = "CNT_" #x
 #define STATS_NAME(x)	[FASTIPC_A_STATS_ ## x] = "STATS_" #x
+#define USER_NAME(x)	[FASTIPC_A_USER_ ## x] = "USER_" #x
 
 static const char *const fs_attr_names[FASTIPC_A_MAX + 1] = {
 	ATTR_NAME(CHAN_ID), ATTR_NAME(CHAN_NAME), ATTR_NAME(CHAN_UID),
 	ATTR_NAME(CHAN_GID), ATTR_NAME(CHAN_MODE), ATTR_NAME(CHAN_NR_CONNS),
 	ATTR_NAME(CHAN_COUNTERS), ATTR_NAME(CONN_ID), ATTR_NAME(CONN_COUNTERS),
-	ATTR_NAME(STATS),
+	ATTR_NAME(STATS), ATTR_NAME(USER),
 };
 
 static const char *const fs_stats_names[FASTIPC_A_STATS_MAX + 1] = {
 	STATS_NAME(VERSION), STATS_NAME(NR_CHANS), STATS_NAME(NR_CONNS),
+};
+
+static const char *const fs_user_names[FASTIPC_A_USER_MAX + 1] = {
+	USER_NAME(UID), USER_NAME(CHANS), USER_NAME(CONNS),
+	USER_NAME(REGION_BYTES), USER_NAME(QUEUED_BYTES),
 };
 
 static const char *const fs_cnt_names[FASTIPC_A_CNT_MAX + 1] = {
@@ -64,6 +70,7 @@ static const struct nla_policy fs_policy[FASTIPC_A_MAX + 1] = {
 	[FASTIPC_A_CONN_COUNTERS]	= { .type = NLA_NESTED },
 	[FASTIPC_A_EVENT_ERROR]		= { .type = NLA_U32 },
 	[FASTIPC_A_STATS]		= { .type = NLA_NESTED },
+	[FASTIPC_A_USER]		= { .type = NLA_NESTED },
 };
 
 static const struct nla_policy fs_cnt_policy[FASTIPC_A_CNT_MAX + 1] = {
@@ -89,6 +96,18 @@ static const struct nla_policy fs_stats_policy[FASTIPC_A_STATS_MAX + 1] = {
 	[FASTIPC_A_STATS_QUEUE_BYTES_CAP] = { .type = NLA_U32 },
 	[FASTIPC_A_STATS_REGION_MAX]	= { .type = NLA_U32 },
 	[FASTIPC_A_STATS_REGION_USER_MAX] = { .type = NLA_U64 },
+	[FASTIPC_A_STATS_USER_CHANS_MAX] = { .type = NLA_U32 },
+	[FASTIPC_A_STATS_USER_CONNS_MAX] = { .type = NLA_U32 },
+	[FASTIPC_A_STATS_USER_QUEUE_BYTES_MAX] = { .type = NLA_U64 },
+	[FASTIPC_A_STATS_SPIN_NS]	= { .type = NLA_U32 },
+};
+
+static const struct nla_policy fs_user_policy[FASTIPC_A_USER_MAX + 1] = {
+	[FASTIPC_A_USER_UID]		= { .type = NLA_U32 },
+	[FASTIPC_A_USER_CHANS]		= { .type = NLA_U32 },
+	[FASTIPC_A_USER_CONNS]		= { .type = NLA_U32 },
+	[FASTIPC_A_USER_REGION_BYTES]	= { .type = NLA_U64 },
+	[FASTIPC_A_USER_QUEUED_BYTES]	= { .type = NLA_U64 },
 };
 
 /* Attributes every reply of a kind must carry. */
@@ -100,10 +119,13 @@ static const int fs_chan_mandatory[] = {
 static const int fs_conn_mandatory[] = {
 	FASTIPC_A_CONN_ID, FASTIPC_A_CONN_COUNTERS,
 };
-static const int fs_stats_mandatory[] = { FASTIPC_A_STATS };
 static const int fs_stats_nest_mandatory[] = {
 	FASTIPC_A_STATS_VERSION, FASTIPC_A_STATS_NR_CHANS,
 	FASTIPC_A_STATS_NR_CONNS,
+};
+static const int fs_user_nest_mandatory[] = {
+	FASTIPC_A_USER_UID, FASTIPC_A_USER_CHANS, FASTIPC_A_USER_CONNS,
+	FASTIPC_A_USER_REGION_BYTES, FASTIPC_A_USER_QUEUED_BYTES,
 };
 static const int fs_cnt_mandatory[] = { FASTIPC_A_CNT_CALLS };
 static const int fs_event_mandatory[] = { FASTIPC_A_CHAN_ID };
@@ -121,6 +143,7 @@ struct fs_field {
 #define COF(a, m)	FIELD(struct fs_conn, FASTIPC_A_CONN_ ## a, m)
 #define CNF(a, m)	FIELD(struct fs_counters, FASTIPC_A_CNT_ ## a, m)
 #define STF(a, m)	FIELD(struct fs_stats, FASTIPC_A_STATS_ ## a, m)
+#define USF(a, m)	FIELD(struct fs_user, FASTIPC_A_USER_ ## a, m)
 
 static const struct fs_field fs_chan_fields[] = {
 	CHF(ID, id), CHF(KEY, key), CHF(UID, uid), CHF(GID, gid),
@@ -151,6 +174,15 @@ static const struct fs_field fs_stats_fields[] = {
 	STF(MSG_MAX_CAP, msg_max_cap), STF(QUEUE_MSGS_CAP, queue_msgs_cap),
 	STF(QUEUE_BYTES_CAP, queue_bytes_cap), STF(REGION_MAX, region_max),
 	STF(REGION_USER_MAX, region_user_max),
+	STF(USER_CHANS_MAX, user_chans_max),
+	STF(USER_CONNS_MAX, user_conns_max),
+	STF(USER_QUEUE_BYTES_MAX, user_queue_bytes_max),
+	STF(SPIN_NS, spin_ns),
+};
+
+static const struct fs_field fs_user_fields[] = {
+	USF(UID, uid), USF(CHANS, chans), USF(CONNS, conns),
+	USF(REGION_BYTES, region_bytes), USF(QUEUED_BYTES, queued_bytes),
 };
 
 static const struct fs_field fs_event_fields[] = {
@@ -268,35 +300,68 @@ int fs_parse_conn(struct fs_nl *nl, struct nlmsghdr *nlh,
 				 &c->cnt);
 }
 
+/*
+ * A reply that carries one nest (GET_STATS, GET_USER): parse the nest
+ * named @attr into @nt against @policy and check its mandatory members.
+ */
+static int fs_parse_nest(struct fs_nl *nl, const char *what,
+			 struct nlmsghdr *nlh, int attr, struct nlattr **nt,
+			 int maxtype, const struct nla_policy *policy,
+			 const int *mand, size_t n, const char *const *names)
+{
+	struct nlattr *tb[FASTIPC_A_MAX + 1];
+	int ret;
+
+	ret = fs_parse_top(nl, what, nlh, tb, &attr, 1);
+	if (ret < 0)
+		return ret;
+	ret = nla_parse_nested(nt, maxtype, tb[attr], policy);
+	if (ret < 0) {
+		snprintf(nl->errmsg, sizeof(nl->errmsg),
+			 "%s reply: malformed %s nest: %s", what,
+			 fs_attr_names[attr], nl_geterror(ret));
+		return -EPROTO;
+	}
+	return fs_mandatory(nl, what, nt, mand, n, names);
+}
+
 int fs_parse_stats(struct fs_nl *nl, struct nlmsghdr *nlh,
 		   struct fs_stats *s)
 {
-	struct nlattr *tb[FASTIPC_A_MAX + 1];
 	struct nlattr *st[FASTIPC_A_STATS_MAX + 1];
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	ret = fs_parse_top(nl, "GET_STATS", nlh, tb, fs_stats_mandatory,
-			   NELEM(fs_stats_mandatory));
-	if (ret < 0)
-		return ret;
-	ret = nla_parse_nested(st, FASTIPC_A_STATS_MAX, tb[FASTIPC_A_STATS],
-			       fs_stats_policy);
-	if (ret < 0) {
-		snprintf(nl->errmsg, sizeof(nl->errmsg),
-			 "GET_STATS reply: malformed stats nest: %s",
-			 nl_geterror(ret));
-		return -EPROTO;
-	}
-	ret = fs_mandatory(nl, "GET_STATS", st, fs_stats_nest_mandatory,
-			   NELEM(fs_stats_nest_mandatory), fs_stats_names);
+	ret = fs_parse_nest(nl, "GET_STATS", nlh, FASTIPC_A_STATS, st,
+			    FASTIPC_A_STATS_MAX, fs_stats_policy,
+			    fs_stats_nest_mandatory,
+			    NELEM(fs_stats_nest_mandatory), fs_stats_names);
 	if (ret < 0)
 		return ret;
 	fs_fill(s, st, fs_stats_fields, NELEM(fs_stats_fields));
 	s->has_region_user_max = st[FASTIPC_A_STATS_REGION_USER_MAX];
+	s->has_user_limits = st[FASTIPC_A_STATS_USER_CHANS_MAX] &&
+			     st[FASTIPC_A_STATS_USER_CONNS_MAX] &&
+			     st[FASTIPC_A_STATS_USER_QUEUE_BYTES_MAX] &&
+			     st[FASTIPC_A_STATS_SPIN_NS];
 	nla_strlcpy(s->version, st[FASTIPC_A_STATS_VERSION],
 		    sizeof(s->version));
 	return 0;
+}
+
+int fs_parse_user(struct fs_nl *nl, struct nlmsghdr *nlh, struct fs_user *u)
+{
+	struct nlattr *ut[FASTIPC_A_USER_MAX + 1];
+	int ret;
+
+	memset(u, 0, sizeof(*u));
+	ret = fs_parse_nest(nl, "GET_USER", nlh, FASTIPC_A_USER, ut,
+			    FASTIPC_A_USER_MAX, fs_user_policy,
+			    fs_user_nest_mandatory,
+			    NELEM(fs_user_nest_mandatory), fs_user_names);
+	if (ret == 0)
+		fs_fill(u, ut, fs_user_fields, NELEM(fs_user_fields));
+	return ret;
 }
 
 int fs_parse_event(struct fs_nl *nl, struct nlmsghdr *nlh,

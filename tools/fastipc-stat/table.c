@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fastipc-stat.h"
 #include "table.h"
 
 int fs_table_init(struct fs_table *t, const char *const *heads,
@@ -114,4 +115,16 @@ void fs_table_free(struct fs_table *t)
 	free(t->cells);
 	t->cells = NULL;
 	t->nrows = t->cap = 0;
+}
+
+int fs_table_show(struct fs_table *t, int indent, const char *what)
+{
+	int ret = fs_table_print(t, stdout, indent);
+
+	fs_table_free(t);
+	if (ret < 0) {
+		fs_err("formatting %s: out of memory", what);
+		return FS_EXIT_ERR;
+	}
+	return 0;
 }

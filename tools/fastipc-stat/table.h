@@ -29,5 +29,10 @@ void fs_table_cell(struct fs_table *t, const char *fmt, ...)
 /* Prints @indent spaces before each line. Return: 0 or -ENOMEM. */
 int fs_table_print(struct fs_table *t, FILE *f, int indent);
 void fs_table_free(struct fs_table *t);
+/*
+ * Print to standard output, then free. Return: 0, or FS_EXIT_ERR after
+ * saying that @what (such as "the table") could not be formatted.
+ */
+int fs_table_show(struct fs_table *t, int indent, const char *what);
 
 #endif /* FASTIPC_STAT_TABLE_H */

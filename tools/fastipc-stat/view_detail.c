@@ -79,7 +79,6 @@ static int fs_detail_text(const struct fs_chan *c, const struct fs_conns *l)
 {
 	struct fs_table t;
 	size_t i;
-	int ret;
 
 	fs_detail_chan(c);
 	printf("connections (%zu):\n", l->n);
@@ -88,13 +87,7 @@ static int fs_detail_text(const struct fs_chan *c, const struct fs_conns *l)
 	fs_table_init(&t, fs_conn_heads, "rrllrrrrrrr");
 	for (i = 0; i < l->n; i++)
 		fs_detail_conn(&t, &l->v[i]);
-	ret = fs_table_print(&t, stdout, 2);
-	fs_table_free(&t);
-	if (ret < 0) {
-		fs_err("formatting the connections: out of memory");
-		return FS_EXIT_ERR;
-	}
-	return 0;
+	return fs_table_show(&t, 2, "the connections");
 }
 
 static void fs_detail_json(const struct fs_chan *c, const struct fs_conns *l)

@@ -1,27 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fastipc-stat --limits: the module's version, how many objects exist
- * (all namespaces) and the caps set by its parameters (GET_STATS).
+ * (all namespaces), the caps and per-user quotas set by its parameters,
+ * and its busy-wait bound (GET_STATS).
  */
 #include <inttypes.h>
 
 #include "json.h"
 #include "netlink.h"
 
+#define FS_LIMIT(label, fmt, v, unit) \
+	printf("%-21s%" fmt "%s\n", label, v, unit)
+
 static void fs_limits_text(const struct fs_stats *s)
 {
-	printf("version            %s\n", s->version);
-	printf("channels           %" PRIu32 "\n", s->nr_chans);
-	printf("connections        %" PRIu32 "\n", s->nr_conns);
-	printf("messages           %" PRIu32 "\n", s->nr_msgs);
-	printf("regions            %" PRIu32 "\n", s->nr_regions);
-	printf("msg_max_cap        %" PRIu32 " bytes\n", s->msg_max_cap);
-	printf("queue_msgs_cap     %" PRIu32 " messages\n", s->queue_msgs_cap);
-	printf("queue_bytes_cap    %" PRIu32 " bytes\n", s->queue_bytes_cap);
-	printf("region_max         %" PRIu32 " bytes\n", s->region_max);
+	printf("%-21s%s\n", "version", s->version);
+	FS_LIMIT("channels", PRIu32, s->nr_chans, "");
+	FS_LIMIT("connections", PRIu32, s->nr_conns, "");
+	FS_LIMIT("messages", PRIu32, s->nr_msgs, "");
+	FS_LIMIT("regions", PRIu32, s->nr_regions, "");
+	FS_LIMIT("msg_max_cap", PRIu32, s->msg_max_cap, " bytes");
+	FS_LIMIT("queue_msgs_cap", PRIu32, s->queue_msgs_cap, " messages");
+	FS_LIMIT("queue_bytes_cap", PRIu32, s->queue_bytes_cap, " bytes");
+	FS_LIMIT("region_max", PRIu32, s->region_max, " bytes");
 	if (s->has_region_user_max)
-		printf("region_user_max    %" PRIu64 " bytes\n",
-		       s->region_user_max);
+		FS_LIMIT("region_user_max", PRIu64, s->region_user_max,
+			 " bytes");
+	if (!s->has_user_limits)
+		return;
+	FS_LIMIT("user_chans_max", PRIu32, s->user_chans_max, " channels");
+	FS_LIMIT("user_conns_max", PRIu32, s->user_conns_max, " connections");
+	FS_LIMIT("user_queue_bytes_max", PRIu64, s->user_queue_bytes_max,
+		 " bytes");
+	FS_LIMIT("spin_ns", PRIu32, s->spin_ns, " ns");
 }
 
 static void fs_limits_json(const struct fs_stats *s)
@@ -41,6 +52,13 @@ static void fs_limits_json(const struct fs_stats *s)
 	fs_json_u64(&j, "region_max", s->region_max);
 	if (s->has_region_user_max)
 		fs_json_u64(&j, "region_user_max", s->region_user_max);
+	if (s->has_user_limits) {
+		fs_json_u64(&j, "user_chans_max", s->user_chans_max);
+		fs_json_u64(&j, "user_conns_max", s->user_conns_max);
+		fs_json_u64(&j, "user_queue_bytes_max",
+			    s->user_queue_bytes_max);
+		fs_json_u64(&j, "spin_ns", s->spin_ns);
+	}
 	fs_json_end_obj(&j);
 	fs_json_done(&j);
 }

@@ -41,18 +41,11 @@ static int fs_table_text(const struct fs_chans *l)
 {
 	struct fs_table t;
 	size_t i;
-	int ret;
 
 	fs_table_init(&t, fs_table_heads, "rllllrrrrrrrrr");
 	for (i = 0; i < l->n; i++)
 		fs_table_chan(&t, &l->v[i]);
-	ret = fs_table_print(&t, stdout, 0);
-	fs_table_free(&t);
-	if (ret < 0) {
-		fs_err("formatting the table: out of memory");
-		return FS_EXIT_ERR;
-	}
-	return 0;
+	return fs_table_show(&t, 0, "the table");
 }
 
 static void fs_table_json(const struct fs_chans *l)
