@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "failnth.h"
+#include "file_util.h"
 
 #define DBG	"/sys/kernel/debug/"
 
@@ -34,34 +35,14 @@ static struct knob knobs[] = {
 
 #define NR_KNOBS	(sizeof(knobs) / sizeof(knobs[0]))
 
-static int put_str(const char *path, const char *val)
-{
-	int fd, ret = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
+/* A knob's value, without its newline. */
 static int get_str(const char *path, char *buf, size_t cap)
 {
-	ssize_t n;
-	int fd;
+	int ret = fipc_file_read(path, buf, cap);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, cap - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	if (!ret)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ret;
 }
 
 static void knobs_restore(void)
@@ -70,7 +51,7 @@ static void knobs_restore(void)
 
 	for (i = 0; i < NR_KNOBS; i++)
 		if (knobs[i].changed)
-			put_str(knobs[i].path, knobs[i].saved);
+			fipc_file_write(knobs[i].path, knobs[i].saved);
 	for (i = 0; i < NR_KNOBS; i++)
 		knobs[i].changed = 0;
 }
@@ -91,7 +72,7 @@ static int knobs_set(int highmem)
 	}
 	knobs[KNOB_HIGHMEM].want = highmem ? "N" : "Y";
 	for (i = 0; i < NR_KNOBS; i++) {
-		ret = put_str(knobs[i].path, knobs[i].want);
+		ret = fipc_file_write(knobs[i].path, knobs[i].want);
 		if (ret) {
 			knobs_restore();
 			return ret;

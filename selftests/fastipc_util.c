@@ -424,36 +424,6 @@ pid_t fipc_gettid(void)
 	return (pid_t)syscall(SYS_gettid);
 }
 
-int fipc_file_read(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
-int fipc_file_write(const char *path, const char *s)
-{
-	ssize_t len = strlen(s);
-	int fd, ret = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, len) != len)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* Is thread @tid of @pid asleep inside ioctl(2)? */
 static int in_ioctl_sleep(pid_t pid, pid_t tid)
 {
@@ -570,32 +540,20 @@ void fipc_trio_close(int fd[3])
 int read_param(const char *name, unsigned long long *val)
 {
 	char path[128], buf[32];
-	FILE *f;
-	int ok;
+	int ret;
 
 	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -EIO;
-	*val = strtoull(buf, NULL, 0);
-	return 0;
+	ret = fipc_file_read(path, buf, sizeof(buf));
+	if (!ret)
+		*val = strtoull(buf, NULL, 0);
+	return ret;
 }
 
 int write_param(const char *name, unsigned long long val)
 {
-	char path[128];
-	FILE *f;
-	int ret;
+	char path[128], buf[32];
 
 	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	ret = fprintf(f, "%llu\n", val) < 0;
-	ret |= fclose(f) != 0;
-	return ret ? -EIO : 0;
+	snprintf(buf, sizeof(buf), "%llu\n", val);
+	return fipc_file_write(path, buf);
 }

@@ -17,6 +17,8 @@
 
 #include <linux/fastipc.h>
 
+#include "file_util.h"
+
 #define FIPC_DEV		"/dev/fastipc"
 #define FIPC_SEC		1000000000ULL
 #define FIPC_MS			1000000ULL
@@ -126,10 +128,6 @@ int fipc_wait_blocked(pid_t pid, pid_t tid);
 int fipc_become(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
 		int keep_cap);
 int fipc_fds_open(void);
-
-/* Small files (sysfs, procfs, cgroupfs): 0 or -errno; reads NUL-end. */
-int fipc_file_read(const char *path, char *buf, size_t len);
-int fipc_file_write(const char *path, const char *s);
 
 /* Module parameters: /sys/module/fastipc/parameters/@name. */
 int read_param(const char *name, unsigned long long *val);
