@@ -45,30 +45,21 @@ static int open_region(struct rgn *r)
 	return ret ? die("channel with a region", ret) : 0;
 }
 
-static int hold_map(void)
+/*
+ * A channel and a connection to it with a region, of which only the
+ * client's own half stays mapped (@map) or only the region fd stays open
+ * (!@map): every other fd and mapping goes.
+ */
+static int hold_region(int map)
 {
 	struct rgn r;
 
 	if (open_region(&r))
 		return 1;
-	/* Keep the client's own half mapped; every fd goes. */
-	munmap(r.cpeer, r.l.half_size);
-	munmap(r.smine, r.l.half_size);
-	munmap(r.speer, r.l.half_size);
-	close(r.rfd);
-	close(r.conn);
-	close(r.chan);
-	close(r.ctl);
-	return ready();
-}
-
-static int hold_regionfd(void)
-{
-	struct rgn r;
-
-	if (open_region(&r))
-		return 1;
-	munmap(r.cmine, r.l.half_size);
+	if (map)
+		close(r.rfd);
+	else
+		munmap(r.cmine, r.l.half_size);
 	munmap(r.cpeer, r.l.half_size);
 	munmap(r.smine, r.l.half_size);
 	munmap(r.speer, r.l.half_size);
@@ -144,9 +135,9 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "fd"))
 		return fipc_open() < 0 ? die("open " FIPC_DEV, errno) : ready();
 	if (!strcmp(mode, "map"))
-		return hold_map();
+		return hold_region(1);
 	if (!strcmp(mode, "regionfd"))
-		return hold_regionfd();
+		return hold_region(0);
 	if (!strcmp(mode, "epoll"))
 		return hold_epoll();
 	if (!strcmp(mode, "recv"))
