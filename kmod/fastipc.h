@@ -77,7 +77,8 @@ enum {
 
 /**
  * struct fipc_region - A connection's shared memory.
- * @ref: references: the connection and every region fd.
+ * @ref: references: the connection, every region fd and every mapping's
+ *	file.
  * @shmem: the backing shmem file.
  * @size: bytes in both halves.
  * @half_size: bytes in each half: a control page and the area.

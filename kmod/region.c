@@ -2,15 +2,15 @@
 /*
  * fastipc shared-memory regions and their doorbell.
  *
- * A region is a shmem file (swappable, charged to the memory cgroup of the
- * task that touches it) split in two halves, one written by each side; see
+ * A region is a shmem file (charged to the memory cgroup of the task that
+ * touches it; its pages can be swapped out while no one maps them) split
+ * in two halves, one written by each side; see
  * the uapi header for the layout and the ring protocol. The kernel keeps
  * both control pages mapped to read the eventcounts and indices it
  * compares in WAIT and poll(); it never indexes memory with a value read
- * from a region. Mappings point straight at the shmem file (its fault
- * handler needs that), with shmem's vm_ops wrapped so that every mapping
- * also holds the region, and so its quota charge, and the module: a
- * region lives until its last fd and its last mapping are gone.
+ * from a region. Mappings are made in region_map.c; each holds the
+ * region, and so its quota charge: a region lives until its last fd and
+ * its last mapping are gone.
  *
  * Locking: fipc_region.lock (a spinlock) protects dead and notify and
  * serialises the doorbell's waits; it nests inside fipc_chan.lock.
@@ -211,102 +211,6 @@ void fipc_region_kill(struct fipc_region *reg)
 		wake_up_all(&reg->wq[FIPC_SIDE_SERVER]);
 	}
 	spin_unlock(&reg->lock);
-}
-
-/* shmem's vm_ops, the same for every shmem mapping; set at first mmap. */
-static const struct vm_operations_struct *fipc_shmem_vm_ops;
-
-/* A mapping was copied or split: it holds the region and the module too. */
-static void fipc_region_vm_open(struct vm_area_struct *vma)
-{
-	fipc_region_get(vma->vm_private_data);
-	__module_get(THIS_MODULE);
-}
-
-/*
- * The last instructions after module_put() still run module text; this is
- * the same window every vm_ops without a file of its own has.
- */
-static void fipc_region_vm_close(struct vm_area_struct *vma)
-{
-	fipc_region_put(vma->vm_private_data);
-	module_put(THIS_MODULE);
-}
-
-static vm_fault_t fipc_region_vm_fault(struct vm_fault *vmf)
-{
-	return fipc_shmem_vm_ops->fault(vmf);
-}
-
-static vm_fault_t fipc_region_vm_map_pages(struct vm_fault *vmf,
-					   pgoff_t start, pgoff_t end)
-{
-	return fipc_shmem_vm_ops->map_pages(vmf, start, end);
-}
-
-static const struct vm_operations_struct fipc_region_vm_ops = {
-	.open		= fipc_region_vm_open,
-	.close		= fipc_region_vm_close,
-	.fault		= fipc_region_vm_fault,
-	.map_pages	= fipc_region_vm_map_pages,
-};
-
-/* Take over a fresh shmem mapping: shmem's paging, plus our references. */
-static int fipc_region_vm_attach(struct fipc_region *reg,
-				 struct vm_area_struct *vma)
-{
-	const struct vm_operations_struct *ops = vma->vm_ops;
-
-	if (WARN_ON_ONCE(!ops || !ops->fault || !ops->map_pages ||
-			 vma->vm_private_data))
-		return -EINVAL;
-	if (cmpxchg(&fipc_shmem_vm_ops, NULL, ops) && fipc_shmem_vm_ops != ops)
-		return -EINVAL;
-	vma->vm_ops = &fipc_region_vm_ops;
-	vma->vm_private_data = reg;
-	fipc_region_vm_open(vma);
-	return 0;
-}
-
-/**
- * fipc_region_mmap() - Map one half of a region.
- * @reg: the region.
- * @vma: the mapping: offset and length must be exactly one half's, and
- *	it must be MAP_SHARED.
- * @side: FIPC_SIDE_CLIENT or FIPC_SIDE_SERVER: whose fd this is.
- *
- * A side's own half may be writable; the peer's half is read-only for
- * good (VM_MAYWRITE is cleared). Mappings are not inherited by fork and
- * cannot be grown by mremap. Each mapping holds the region (keeping its
- * quota charged) and the module until it is unmapped.
- *
- * Return: 0, -EINVAL for a wrong offset, length or private mapping,
- * -EACCES for a writable mapping of the peer's half.
- */
-int fipc_region_mmap(struct fipc_region *reg, struct vm_area_struct *vma,
-		     int side)
-{
-	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
-	u64 len = vma->vm_end - vma->vm_start;
-	int half, ret;
-
-	if (len != reg->half_size || !(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
-	if (off == 0)
-		half = FIPC_SIDE_CLIENT;
-	else if (off == reg->half_size)
-		half = FIPC_SIDE_SERVER;
-	else
-		return -EINVAL;
-	if (half != side) {
-		if (vma->vm_flags & VM_WRITE)
-			return -EACCES;
-		vma->vm_flags &= ~VM_MAYWRITE;
-	}
-	vma->vm_flags |= VM_DONTCOPY | VM_DONTEXPAND;
-	vma_set_file(vma, reg->shmem);
-	ret = call_mmap(reg->shmem, vma);
-	return ret ?: fipc_region_vm_attach(reg, vma);
 }
 
 /**
