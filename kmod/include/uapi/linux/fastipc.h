@@ -187,10 +187,11 @@ struct fastipc_chan_create {
  * The client maps its half read-write and the server's half read-only from
  * the connection fd; the server maps the region fd of the connection
  * (FASTIPC_IOC_CONN_REGION) the other way round. Writable access to the
- * peer's half is refused, now (mmap: -EACCES) and later (mprotect fails);
- * mappings are not inherited across fork (unless the owner asks with
- * madvise(MADV_DOFORK)) and cannot grow; mmap() of a connection without a
- * region is -ENODEV.
+ * peer's half is refused, now (mmap: -EACCES) and later (mprotect,
+ * remap_file_pages, mremap, /proc/PID/mem and the other generic paths
+ * fail); mappings are not inherited across fork (unless the owner asks
+ * with madvise(MADV_DOFORK)) and cannot grow; mmap() of a connection
+ * without a region is -ENODEV.
  *
  * Each data area is a ring of records produced by the half's owner and
  * consumed by the peer. The owner's control page holds the producer index
