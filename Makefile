@@ -27,8 +27,8 @@
 #                    e.g. BENCH_ARGS=--quick); table, results.jsonl and
 #                    SVG plots left in build/bench/
 #   make check       deps + all (-Werror) + checkpatch + sparse + host ring
-#                    tests (ASan/UBSan) + install-check + kselftest (and
-#                    libfastipc's guest test) + fuzz (60 s) + kselftest-debug
+#                    and hashd session tests (ASan/UBSan) + install-check +
+#                    kselftest (and libfastipc's guest test) + fuzz (60 s) + kselftest-debug
 #                    + fuzz-debug (30 s)
 #   make install     module (+ depmod), lib, headers, tools, man pages, udev
 #                    rule; honours DESTDIR and PREFIX (default /usr/local)
@@ -244,6 +244,7 @@ check:
 	$(MAKE) -C $(TOP) sparse || fail="$$fail sparse"; \
 	$(MAKE) -C $(TOP) all WERROR=1 || { echo "check: FAILED: build (-Werror)$$fail" >&2; exit 1; }; \
 	$(MAKE) -C $(TOP)/lib/tests check || fail="$$fail lib-tests"; \
+	$(MAKE) -C $(TOP)/tools/fastipc-hash check || fail="$$fail hash-tests"; \
 	$(MAKE) -C $(TOP)/lib/tests guest || fail="$$fail lib-tests-guest"; \
 	$(MAKE) -C $(TOP) install-check WERROR=1 || fail="$$fail install-check"; \
 	$(MAKE) -C $(TOP) kselftest || fail="$$fail kselftest"; \

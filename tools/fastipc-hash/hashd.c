@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "hashd.h"
@@ -192,6 +193,28 @@ static uint32_t chan_msg_max(struct fastipc_dev *dev, const char *name,
 	return asked ? asked : fastipc_dev_api(dev)->msg_max_default;
 }
 
+/*
+ * fhash_alive_fn over FASTIPC_IOC_CONN_REGION: -ENOENT once the kernel has
+ * detached the connection (and queued its DISCONNECT); a region fd or
+ * -ENODATA while it is attached.
+ */
+static int hashd_conn_alive(void *ctx, uint64_t conn_id)
+{
+	struct fastipc_conn_region cr;
+	int fd;
+
+	memset(&cr, 0, sizeof(cr));
+	cr.conn_id = conn_id;
+	fd = ioctl(*(int *)ctx, FASTIPC_IOC_CONN_REGION, &cr);
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	if (errno == ENODATA)
+		return 1;
+	return errno == ENOENT ? 0 : -errno;
+}
+
 static int serve(struct fastipc_dev *dev, const struct hashd_opts *o,
 		 int ready_fd)
 {
@@ -207,7 +230,7 @@ static int serve(struct fastipc_dev *dev, const struct hashd_opts *o,
 		return chan;
 	}
 	sopts.msg_max = chan_msg_max(dev, o->name, o->msg_max);
-	st = fhash_state_new();
+	st = fhash_state_new(hashd_conn_alive, &chan);
 	if (!st)
 		goto out_close;
 	ret = fastipc_server_create(chan, o->threads, &sopts, &hashd_srv);

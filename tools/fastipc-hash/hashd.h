@@ -17,10 +17,21 @@ struct fhash_stats {
 	atomic_uint_fast64_t bytes;	/* payload bytes hashed */
 	atomic_uint_fast64_t errors;	/* calls answered with an error */
 	atomic_uint_fast64_t conns;	/* connections seen */
+	atomic_uint_fast64_t sessions;	/* sessions held now */
+	atomic_uint_fast64_t tables;	/* connections with a table now */
 };
 
-/* Allocate the session table and fetch SHA-256; NULL on failure. */
-struct fhash_state *fhash_state_new(void);
+/*
+ * Whether connection @conn_id of the channel is still attached (its
+ * DISCONNECT not yet queued): 1 yes, 0 no, or a negative errno.
+ */
+typedef int (*fhash_alive_fn)(void *ctx, uint64_t conn_id);
+
+/*
+ * Allocate the session table and fetch SHA-256; NULL on failure. @alive
+ * answers for connections whose first session is being made.
+ */
+struct fhash_state *fhash_state_new(fhash_alive_fn alive, void *alive_ctx);
 
 /* Free the table and every session left in it. */
 void fhash_state_free(struct fhash_state *st);

@@ -4,9 +4,21 @@
  * a session of chunks, with per-connection session tables.
  *
  * Locking: st->lock protects the connection table, every slot and the
- * busy/orphan flags. A handler marks its session busy under the lock and
- * hashes without it; a DISCONNECT that finds a session busy (its client
- * died mid-call) marks it orphan and the handler frees it when done.
+ * busy/orphan/live flags. A handler marks its session busy under the lock
+ * and hashes without it; a DISCONNECT that finds a session busy (its
+ * client died mid-call) marks it orphan and the handler frees it when done.
+ *
+ * Connection lifetime: a DISCONNECT frees the connection's table, but a
+ * BEGIN of that connection may run on another pool thread after it (the
+ * pool receives messages in order and runs their handlers in any order),
+ * and nothing we see tells "its DISCONNECT is done" from "its CONNECT is
+ * not handled yet". So a table starts unconfirmed: a BEGIN that added a
+ * session to one asks the kernel whether the connection is still
+ * attached (st->alive), after adding it. Attached: its DISCONNECT is
+ * still to come and will free the session, and the table is confirmed
+ * (live). Gone: the BEGIN takes its session back and fails -ENOTCONN (the
+ * client cannot receive the handle anyway). Each table has a generation,
+ * so a verdict never applies to a later table of the same id.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -33,6 +45,8 @@ struct fhash_sess {
 
 struct fhash_conn {
 	uint64_t id;
+	uint64_t gen;		/* unique per table, never reused */
+	bool live;		/* the kernel said attached: DISCONNECT to come */
 	struct fhash_conn *next;
 	struct fhash_sess *slot[FHASH_SESSIONS_MAX];
 };
@@ -40,16 +54,29 @@ struct fhash_conn {
 struct fhash_state {
 	pthread_mutex_t lock;
 	EVP_MD *sha256;		/* fetched once, not per call */
-	uint64_t next_gen;
+	fhash_alive_fn alive;
+	void *alive_ctx;
+	uint64_t next_gen;	/* session handles and table generations */
 	struct fhash_conn *conns[FHASH_CONN_BUCKETS];
 	struct fhash_stats stats;
 };
 
-static void fhash_sess_free(struct fhash_sess *s)
+/* Free a session counted in st->stats.sessions. */
+static void fhash_sess_free(struct fhash_state *st, struct fhash_sess *s)
+{
+	atomic_fetch_sub(&st->stats.sessions, 1);
+	EVP_MD_CTX_free(s->md);
+	free(s);
+}
+
+/* Free a session not (yet) counted. */
+static void fhash_sess_discard(struct fhash_sess *s)
 {
 	EVP_MD_CTX_free(s->md);
 	free(s);
 }
+
+#define FHASH_SLOT(handle)	((handle) & ((1U << FHASH_SLOT_BITS) - 1))
 
 static struct fhash_conn **fhash_conn_link(struct fhash_state *st, uint64_t id)
 {
@@ -60,16 +87,30 @@ static struct fhash_conn **fhash_conn_link(struct fhash_state *st, uint64_t id)
 	return pp;
 }
 
+/* The table of @id, made (unconfirmed) if there is none. */
 static struct fhash_conn *fhash_conn_get(struct fhash_state *st, uint64_t id)
 {
 	struct fhash_conn **pp = fhash_conn_link(st, id);
 
 	if (!*pp) {
 		*pp = calloc(1, sizeof(**pp));
-		if (*pp)
-			(*pp)->id = id;
+		if (!*pp)
+			return NULL;
+		(*pp)->id = id;
+		(*pp)->gen = ++st->next_gen;
+		atomic_fetch_add(&st->stats.tables, 1);
 	}
 	return *pp;
+}
+
+/* Unlink and free the table *@pp; its sessions are the caller's. */
+static void fhash_conn_unlink(struct fhash_state *st, struct fhash_conn **pp)
+{
+	struct fhash_conn *c = *pp;
+
+	*pp = c->next;
+	free(c);
+	atomic_fetch_sub(&st->stats.tables, 1);
 }
 
 /* Drop a connection and its sessions (busy ones are freed by their user). */
@@ -81,24 +122,24 @@ static void fhash_conn_drop(struct fhash_state *st, uint64_t id)
 
 	if (!c)
 		return;
-	*pp = c->next;
 	for (i = 0; i < FHASH_SESSIONS_MAX; i++) {
 		if (!c->slot[i])
 			continue;
 		if (c->slot[i]->busy)
 			c->slot[i]->orphan = true;
 		else
-			fhash_sess_free(c->slot[i]);
+			fhash_sess_free(st, c->slot[i]);
 	}
-	free(c);
+	fhash_conn_unlink(st, pp);
 }
 
 /*
  * Insert @s into its connection's table and give it a handle, copied to
  * @handle: once unlocked, @s may already be finalized by a (guessing) peer.
+ * @gen and @live: the table's generation and whether it is confirmed.
  */
 static int fhash_sess_add(struct fhash_state *st, struct fhash_sess *s,
-			  uint64_t *handle)
+			  uint64_t *handle, uint64_t *gen, bool *live)
 {
 	struct fhash_conn *c;
 	int i, ret = -EMFILE;
@@ -113,7 +154,10 @@ static int fhash_sess_add(struct fhash_state *st, struct fhash_sess *s,
 		if (!c->slot[i]) {
 			s->handle = (++st->next_gen << FHASH_SLOT_BITS) | i;
 			*handle = s->handle;
+			*gen = c->gen;
+			*live = c->live;
 			c->slot[i] = s;
+			atomic_fetch_add(&st->stats.sessions, 1);
 			ret = 0;
 			break;
 		}
@@ -123,11 +167,71 @@ out:
 	return ret;
 }
 
+/*
+ * After a BEGIN put session @handle into table generation @gen of
+ * @conn_id: confirm the table if @alive, else take the session back (it
+ * may be gone already: DISCONNECT, FINAL or ABORT) and drop the table if
+ * it is unconfirmed and empty.
+ */
+static void fhash_sess_settle(struct fhash_state *st, uint64_t conn_id,
+			      uint64_t gen, uint64_t handle, bool alive)
+{
+	struct fhash_conn **pp, *c;
+	struct fhash_sess *s;
+	int i;
+
+	pthread_mutex_lock(&st->lock);
+	pp = fhash_conn_link(st, conn_id);
+	c = *pp;
+	if (!c || c->gen != gen)
+		goto out;	/* its DISCONNECT freed that table already */
+	if (alive) {
+		c->live = true;
+		goto out;
+	}
+	s = c->slot[FHASH_SLOT(handle)];
+	if (s && s->handle == handle) {
+		c->slot[FHASH_SLOT(handle)] = NULL;
+		if (s->busy)
+			s->orphan = true;
+		else
+			fhash_sess_free(st, s);
+	}
+	if (c->live)
+		goto out;
+	for (i = 0; i < FHASH_SESSIONS_MAX && !c->slot[i]; i++)
+		;
+	if (i == FHASH_SESSIONS_MAX)
+		fhash_conn_unlink(st, pp);
+out:
+	pthread_mutex_unlock(&st->lock);
+}
+
+/*
+ * Whether the connection of a new session is still attached, asked only
+ * while its table is unconfirmed. Return: 0 (keep the session),
+ * -ENOTCONN (gone), or the error of the question (the session is not
+ * kept either: an unanswered question must not leak it).
+ */
+static int fhash_sess_check(struct fhash_state *st, uint64_t conn_id,
+			    uint64_t gen, uint64_t handle, bool live)
+{
+	int alive;
+
+	if (live)
+		return 0;
+	alive = st->alive(st->alive_ctx, conn_id);
+	fhash_sess_settle(st, conn_id, gen, handle, alive > 0);
+	if (alive > 0)
+		return 0;
+	return alive < 0 ? alive : -ENOTCONN;
+}
+
 /* Find the session @handle of connection @conn_id and mark it busy. */
 static int fhash_sess_get(struct fhash_state *st, uint64_t conn_id,
 			  uint64_t handle, struct fhash_sess **sp)
 {
-	uint64_t i = handle & ((1U << FHASH_SLOT_BITS) - 1);
+	uint64_t i = FHASH_SLOT(handle);
 	struct fhash_conn *c;
 	struct fhash_sess *s;
 	int ret = -EBADF;
@@ -159,12 +263,12 @@ static void fhash_sess_put(struct fhash_state *st, struct fhash_sess *s,
 	pthread_mutex_lock(&st->lock);
 	s->busy = false;
 	if (s->orphan) {
-		fhash_sess_free(s);
+		fhash_sess_free(st, s);
 	} else if (remove) {
 		c = *fhash_conn_link(st, s->conn_id);
 		if (c)
-			c->slot[s->handle & ((1U << FHASH_SLOT_BITS) - 1)] = NULL;
-		fhash_sess_free(s);
+			c->slot[FHASH_SLOT(s->handle)] = NULL;
+		fhash_sess_free(st, s);
 	}
 	pthread_mutex_unlock(&st->lock);
 }
@@ -199,7 +303,8 @@ static int fhash_begin(void *ctx, const struct fastipc_msg_hdr *hdr,
 {
 	struct fhash_state *st = ctx;
 	struct fhash_sess *s;
-	uint64_t handle;
+	uint64_t handle, gen;
+	bool live;
 	int ret = -ENOMEM;
 
 	if (rep_cap < FHASH_HANDLE_LEN)
@@ -215,14 +320,18 @@ static int fhash_begin(void *ctx, const struct fastipc_msg_hdr *hdr,
 	if (!EVP_DigestInit_ex(s->md, st->sha256, NULL) ||
 	    !EVP_DigestUpdate(s->md, req, req_len))
 		goto err;
-	ret = fhash_sess_add(st, s, &handle);
+	ret = fhash_sess_add(st, s, &handle, &gen, &live);
 	if (ret < 0)
 		goto err;
+	/* @s is the table's now: only its handle is ours. */
+	ret = fhash_sess_check(st, hdr->conn_id, gen, handle, live);
+	if (ret < 0)
+		return fhash_end(st, ret, 0);
 	memcpy(rep, &handle, FHASH_HANDLE_LEN);
 	*rep_len = FHASH_HANDLE_LEN;
 	return fhash_end(st, 0, req_len);
 err:
-	fhash_sess_free(s);
+	fhash_sess_discard(s);
 	return fhash_end(st, ret, 0);
 }
 
@@ -280,6 +389,28 @@ static int fhash_abort(void *ctx, const struct fastipc_msg_hdr *hdr,
 	return fhash_feed(ctx, hdr, req, req_len, NULL, true);
 }
 
+static int fhash_stats_op(void *ctx, const struct fastipc_msg_hdr *hdr,
+			  const void *req, size_t req_len,
+			  void *rep, size_t rep_cap, size_t *rep_len)
+{
+	struct fhash_state *st = ctx;
+	struct fhash_wire_stats w = {
+		.calls = atomic_load(&st->stats.calls),
+		.bytes = atomic_load(&st->stats.bytes),
+		.errors = atomic_load(&st->stats.errors),
+		.conns = atomic_load(&st->stats.conns),
+		.sessions = atomic_load(&st->stats.sessions),
+		.tables = atomic_load(&st->stats.tables),
+	};
+
+	(void)hdr, (void)req, (void)req_len;
+	if (rep_cap < sizeof(w))
+		return -ENOBUFS;
+	memcpy(rep, &w, sizeof(w));
+	*rep_len = sizeof(w);
+	return 0;
+}
+
 static void fhash_conn_event(void *ctx, const struct fastipc_msg_hdr *hdr)
 {
 	struct fhash_state *st = ctx;
@@ -304,6 +435,7 @@ int fhash_register(struct fastipc_server *srv, struct fhash_state *st)
 		{ FHASH_OP_UPDATE, fhash_update },
 		{ FHASH_OP_FINAL, fhash_final },
 		{ FHASH_OP_ABORT, fhash_abort },
+		{ FHASH_OP_STATS, fhash_stats_op },
 	};
 	size_t i;
 	int ret;
@@ -316,12 +448,14 @@ int fhash_register(struct fastipc_server *srv, struct fhash_state *st)
 	return fastipc_server_on_conn(srv, fhash_conn_event, st);
 }
 
-struct fhash_state *fhash_state_new(void)
+struct fhash_state *fhash_state_new(fhash_alive_fn alive, void *alive_ctx)
 {
 	struct fhash_state *st = calloc(1, sizeof(*st));
 
 	if (!st)
 		return NULL;
+	st->alive = alive;
+	st->alive_ctx = alive_ctx;
 	st->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	if (!st->sha256) {
 		free(st);
