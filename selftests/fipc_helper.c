@@ -15,17 +15,28 @@
  *	Create channels PREFIX-0 .. PREFIX-(COUNT-1), print "ready" and
  *	hold them until SIGTERM. With UID (as root), PREFIX-i is created
  *	with effective uid UID+i: COUNT users hold one channel each.
+ *   fipc_helper hashrace NAME ROUNDS SIZE
+ *	Against fastipc-hashd serving NAME: ROUNDS times, a child connects
+ *	(with a region), BEGINs a session with SIZE bytes and dies a moment
+ *	later, mid-call; then ask STATS until the daemon holds no session
+ *	and no session table (30 s at most) and print "rounds R sessions S
+ *	tables T calls C"; exit 1 if they did not both reach 0.
  *
  * Exit status: 0, or 1 with a message naming what failed.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fastipc.h>
+
+#include "proto.h"	/* tools/fastipc-hash: the hashing protocol */
 
 #define PROG	"fipc_helper"
 #define OP_ECHO	1
@@ -256,6 +267,101 @@ static int many(int argc, char **argv)
 	return hold_loop();
 }
 
+struct begin_arg {
+	struct fastipc_conn *conn;
+	size_t size;
+	volatile int started;
+};
+
+static void *begin_fn(void *p)
+{
+	struct begin_arg *a = p;
+	unsigned char *buf = calloc(1, a->size);
+	uint64_t handle;
+
+	a->started = 1;
+	if (buf)
+		fastipc_call(a->conn, FHASH_OP_BEGIN, buf, a->size, &handle,
+			     sizeof(handle), NULL, FASTIPC_TIMEOUT_INF);
+	return NULL;
+}
+
+/* A client that BEGINs and dies @delay_us later, mid-call. */
+static void begin_and_die(const char *name, size_t size, unsigned int delay_us)
+{
+	struct fastipc_conn_opts co = { .region_size = 8 * size };
+	struct begin_arg a = { .size = size };
+	struct fastipc_dev *dev;
+	pthread_t t;
+
+	if (fastipc_open(&dev) < 0 ||
+	    fastipc_connect_opts(dev, name, 0, &co, &a.conn) < 0 ||
+	    pthread_create(&t, NULL, begin_fn, &a))
+		_exit(1);
+	while (!a.started)
+		sched_yield();
+	usleep(delay_us);
+	_exit(0);
+}
+
+static int hash_stats(struct fastipc_dev *dev, const char *name,
+		      struct fhash_wire_stats *w)
+{
+	struct fastipc_conn *conn;
+	size_t len = 0;
+	int ret;
+
+	ret = fastipc_connect(dev, name, &conn);
+	if (ret < 0)
+		return ret;
+	ret = fastipc_call(conn, FHASH_OP_STATS, NULL, 0, w, sizeof(*w), &len,
+			   10000000000ULL);
+	fastipc_disconnect(conn);
+	return ret ?: len == sizeof(*w) ? 0 : -EPROTO;
+}
+
+static int hashrace(int argc, char **argv)
+{
+	static const unsigned int delays_us[] = { 0, 100, 500, 2000, 5000 };
+	struct fhash_wire_stats w;
+	struct fastipc_dev *dev;
+	unsigned long i, rounds, size;
+	int ret, tries;
+	pid_t pid;
+
+	if (argc != 4)
+		return 2;
+	rounds = num(argv[2], "rounds");
+	size = num(argv[3], "size");
+	for (i = 0; i < rounds; i++) {
+		fflush(NULL);
+		pid = fork();
+		if (pid < 0)
+			return die("fork", -errno);
+		if (!pid)
+			begin_and_die(argv[1], size, delays_us[i % 5]);
+		if (waitpid(pid, &ret, 0) != pid || !WIFEXITED(ret) ||
+		    WEXITSTATUS(ret))
+			return die("a client failed to connect", -EPROTO);
+	}
+	ret = fastipc_open(&dev);
+	if (ret < 0)
+		return die("fastipc_open", ret);
+	/* The DISCONNECTs are queued; other pool threads may still run. */
+	for (tries = 0; tries < 300; tries++) {
+		ret = hash_stats(dev, argv[1], &w);
+		if (ret < 0)
+			return die("STATS", ret);
+		if (!w.sessions && !w.tables)
+			break;
+		usleep(100000);
+	}
+	printf("rounds %lu sessions %ju tables %ju calls %ju\n", rounds,
+	       (uintmax_t)w.sessions, (uintmax_t)w.tables, (uintmax_t)w.calls);
+	fastipc_close(dev);
+	return w.sessions || w.tables;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "serve"))
@@ -264,8 +370,11 @@ int main(int argc, char **argv)
 		return call(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "many"))
 		return many(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "hashrace"))
+		return hashrace(argc - 1, argv + 1);
 	fprintf(stderr, "usage: " PROG " serve NAME [-k KEY] [-m MODE] [-H]\n"
 		"       " PROG " call NAME COUNT [-s SIZE] [-o ONEWAY] [-f FAILS] [-t HOLD]\n"
-		"       " PROG " many PREFIX COUNT [UID]\n");
+		"       " PROG " many PREFIX COUNT [UID]\n"
+		"       " PROG " hashrace NAME ROUNDS SIZE\n");
 	return 2;
 }

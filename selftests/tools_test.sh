@@ -8,11 +8,14 @@
 # rates of -w, the events of -e, --limits, fastipcctl chmod/chown/chgrp/rm
 # seen through stat, EPERM and the r filter as uid 1000 (setpriv), --users
 # with 200 users (a dump over several messages) and as one of them, errors
-# for unknown channels, and, last, the message and exit status 2 of
-# fastipc-stat with the module unloaded (it is loaded again afterwards).
+# for unknown channels, that fastipc-hashd keeps no session of clients
+# killed in the middle of a BEGIN, and, last, the message and exit status
+# 2 of fastipc-stat with the module unloaded (it is loaded again
+# afterwards).
 #
 # Environment: FASTIPC_TEST_BIN (where fipc_helper is), FASTIPC_KO (the
-# module, to reload it), FASTIPC_STAT, FASTIPC_CTL (the tools).
+# module, to reload it), FASTIPC_STAT, FASTIPC_CTL, FASTIPC_HASHD (the
+# tools).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,8 +23,9 @@ top=$(cd "$here/.." && pwd)
 HELPER=${FASTIPC_TEST_BIN:-$here}/fipc_helper
 STAT=${FASTIPC_STAT:-$top/tools/fastipc-stat/fastipc-stat}
 CTL=${FASTIPC_CTL:-$top/tools/fastipcctl/fastipcctl}
+HASHD=${FASTIPC_HASHD:-$top/tools/fastipc-hash/fastipc-hashd}
 KO=${FASTIPC_KO:-$top/kmod/fastipc.ko}
-NTESTS=51
+NTESTS=53
 KSFT_SKIP=4
 
 n=0
@@ -51,7 +55,7 @@ cleanup()
 trap cleanup EXIT
 
 echo "TAP version 13"
-for f in "$HELPER" "$STAT" "$CTL"; do
+for f in "$HELPER" "$STAT" "$CTL" "$HASHD"; do
 	if [ ! -x "$f" ]; then
 		echo "1..0 # SKIP $f not built"
 		exit $KSFT_SKIP
@@ -296,6 +300,20 @@ check "rm $A" "$CTL" rm "$A"
 check "rm: the channel is gone (stat fails)" [ $? -eq 1 ]
 serve "$C" -k $((KEY + 1))
 check "rm -k KEY" "$CTL" rm -k $((KEY + 1))
+
+# ---- fastipc-hashd: no session outlives its connection ----
+# Each client BEGINs a 1 MiB session and dies while the daemon hashes it,
+# so the DISCONNECT is handled on one pool thread while the BEGIN runs on
+# another; then the daemon's STATS must come back to 0 sessions and 0
+# session tables (issue 10 item 9: before, some stayed forever).
+H=tt-$$-h
+"$HASHD" -t 4 -n "$H" >"$WORK/hashd" 2>&1 &
+PIDS="$PIDS $!"
+check "fastipc-hashd serves $H" wait_for "$WORK/hashd" '^ready' || diag "$WORK/hashd"
+"$HELPER" hashrace "$H" 100 1048576 >"$WORK/hashrace" 2>&1
+check "hashd: 100 clients killed mid-BEGIN leave no session, no table" \
+	grep -q '^rounds 100 sessions 0 tables 0 ' "$WORK/hashrace" ||
+	diag "$WORK/hashrace" "$WORK/hashd"
 
 # ---- last: the family missing ----
 cleanup
