@@ -82,11 +82,14 @@ static void fipc_call_cancel_locked(struct fipc_chan *chan,
 static int fipc_call_wait(struct fipc_chan *chan, struct fipc_msg *msg,
 			  const struct fipc_deadline *dl)
 {
+	enum fipc_spin_result spun;
 	int ret;
 
 	/* The message holds its server's task, and we hold the message. */
-	fipc_spin(fipc_msg_done, fipc_call_spin_worth, msg, dl);
+	spun = fipc_spin(fipc_msg_done, fipc_call_spin_worth, msg, dl);
 	spin_lock(&chan->lock);
+	fipc_spin_count(&chan->lock, spun, &chan->stats.call_polls_hit,
+			&chan->stats.call_polls_missed);
 	ret = fipc_wait_locked(&msg->wq, &chan->lock, fipc_msg_done, msg, dl,
 			       false, false);
 	if (ret)

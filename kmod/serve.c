@@ -111,12 +111,15 @@ static int fipc_serve_recv(struct fipc_chan *chan, struct fastipc_serve *s,
 			   const struct fipc_deadline *dl, bool spin,
 			   struct fipc_msg **msgp)
 {
+	enum fipc_spin_result spun = FIPC_SPIN_NONE;
 	struct fipc_msg *msg;
 	int ret;
 
 	if (spin && !dl->nonblock)
-		fipc_spin(fipc_chan_readable, NULL, chan, dl);
+		spun = fipc_spin(fipc_chan_readable, NULL, chan, dl);
 	spin_lock(&chan->lock);
+	fipc_spin_count(&chan->lock, spun, &chan->stats.recv_polls_hit,
+			&chan->stats.recv_polls_missed);
 	ret = fipc_wait_locked(&chan->recv_wq, &chan->lock, fipc_chan_readable,
 			       chan, dl, true, true);
 	if (!ret)

@@ -6,7 +6,8 @@
  * Locking: fipc_wait_locked() is called and returns with the caller's
  * spinlock held, and drops it only while asleep. fipc_spin() is called
  * without it: its condition is a lockless hint (READ_ONCE()), and the
- * caller rechecks it under the lock, through fipc_wait_locked().
+ * caller rechecks it under the lock, through fipc_wait_locked(), and
+ * counts the spin's result there (fipc_spin_count()).
  */
 #ifndef _FASTIPC_WAIT_H
 #define _FASTIPC_WAIT_H
@@ -40,6 +41,13 @@ static inline bool fipc_task_on_cpu(struct task_struct *t)
 #endif
 }
 
+/* What a bounded busy-wait ended with; counted in the channel's stats. */
+enum fipc_spin_result {
+	FIPC_SPIN_NONE,		/* no poll: spin_ns 0, or nothing to wait for */
+	FIPC_SPIN_HIT,		/* the condition became true while polling */
+	FIPC_SPIN_MISS,		/* gave up; the caller sleeps as usual */
+};
+
 /*
  * fipc_spin() - Busy-wait a bounded time for a condition to become true.
  * @cond: the condition, read without the lock.
@@ -57,17 +65,20 @@ static inline bool fipc_task_on_cpu(struct task_struct *t)
  * have been woken onto this CPU), a signal is pending or @worth says the
  * answer is not coming soon.
  *
- * Return: true if @cond became true; false means sleep as usual.
+ * Return: FIPC_SPIN_HIT if @cond became true while polling, FIPC_SPIN_MISS
+ * if the poll gave up (then sleep as usual), FIPC_SPIN_NONE if there was
+ * no poll (spin_ns is 0, or @cond already held).
  */
-static inline bool fipc_spin(bool (*cond)(void *arg),
-			     bool (*worth)(void *arg), void *arg,
-			     const struct fipc_deadline *dl)
+static inline enum fipc_spin_result fipc_spin(bool (*cond)(void *arg),
+					      bool (*worth)(void *arg),
+					      void *arg,
+					      const struct fipc_deadline *dl)
 {
 	u32 ns = READ_ONCE(fipc_spin_ns);
 	ktime_t end;
 
-	if (!ns)
-		return false;
+	if (!ns || cond(arg))
+		return FIPC_SPIN_NONE;
 	end = ktime_add_ns(ktime_get(), ns);
 	if (ktime_after(end, dl->expires))
 		end = dl->expires;
@@ -75,10 +86,28 @@ static inline bool fipc_spin(bool (*cond)(void *arg),
 		if (need_resched() || !single_task_running() ||
 		    signal_pending(current) || (worth && !worth(arg)) ||
 		    ktime_after(ktime_get(), end))
-			return false;
+			return FIPC_SPIN_MISS;
 		cpu_relax();
 	}
-	return true;
+	return FIPC_SPIN_HIT;
+}
+
+/*
+ * fipc_spin_count() - Count a fipc_spin() result in a channel's counters.
+ * @lock: the channel's lock, held (it protects the counters).
+ * @res: what fipc_spin() returned.
+ * @hit: the counter of polls that ended with their condition.
+ * @miss: the counter of polls that gave up.
+ */
+static inline void __must_hold(lock)
+fipc_spin_count(spinlock_t *lock, enum fipc_spin_result res, u64 *hit,
+		u64 *miss)
+{
+	lockdep_assert_held(lock);
+	if (res == FIPC_SPIN_HIT)
+		(*hit)++;
+	else if (res == FIPC_SPIN_MISS)
+		(*miss)++;
 }
 
 /*

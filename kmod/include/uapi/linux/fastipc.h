@@ -385,6 +385,18 @@ struct fastipc_connect {
  * @errors: calls and sends that failed for any other reason.
  * @bytes_shm: payload bytes passed by descriptor through shared memory
  *	(in STAT VER1).
+ * @call_polls_hit: (STAT VER2) CALLs whose reply came while the caller
+ *	busy-waited for it (the spin_ns module parameter), without sleeping.
+ * @call_polls_missed: (STAT VER2) CALLs whose busy-wait gave up before the
+ *	reply (spin_ns ran out, the server went to sleep, a signal, the
+ *	timeout, or the caller's CPU was wanted); the caller then slept or
+ *	failed. A CALL that did not busy-wait (spin_ns 0, or the reply was
+ *	already there) counts in neither.
+ * @recv_polls_hit: (STAT VER2) REPLY_RECVs whose next message came while
+ *	the server busy-waited for it.
+ * @recv_polls_missed: (STAT VER2) REPLY_RECVs whose busy-wait gave up
+ *	before a message came; the server then slept or failed. Likewise,
+ *	one that did not busy-wait counts in neither.
  */
 struct fastipc_chan_counters {
 	__u64 calls;
@@ -396,6 +408,10 @@ struct fastipc_chan_counters {
 	__u64 dropped_replies;
 	__u64 errors;
 	__u64 bytes_shm;
+	__u64 call_polls_hit;
+	__u64 call_polls_missed;
+	__u64 recv_polls_hit;
+	__u64 recv_polls_missed;
 };
 
 /**
@@ -434,6 +450,7 @@ struct fastipc_chan_stat {
 
 #define FASTIPC_CHAN_STAT_SIZE_VER0	216
 #define FASTIPC_CHAN_STAT_SIZE_VER1	224
+#define FASTIPC_CHAN_STAT_SIZE_VER2	256	/* the *_polls_* counters */
 
 /* fastipc_chan_set.flags: which fields to apply. */
 #define FASTIPC_SET_UID		0x1U
