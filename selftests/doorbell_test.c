@@ -372,6 +372,8 @@ static void *scribble_fn(void *arg)
  * poll() or NOTIFY do anything but their documented results, and the
  * connection still works afterwards.
  */
+#define SCRIBBLE_ROUNDS	200	/* a count, not a duration: the host may be slow */
+
 TEST_F(region, hostile_peer_scribbles)
 {
 	struct scribble sc = { .half = self->r.smine,
@@ -379,24 +381,20 @@ TEST_F(region, hostile_peer_scribbles)
 	struct fastipc_desc d;
 	struct fastipc_serve s;
 	pthread_t t;
-	__u64 end;
-	int ret, n = 0;
+	int ret, n;
 	short ev;
 
 	ASSERT_EQ(0, pthread_create(&t, NULL, scribble_fn, &sc));
-	end = mono_ns() + 500 * FIPC_MS;
-	while (mono_ns() < end) {
+	for (n = 0; n < SCRIBBLE_ROUNDS; n++) {
 		ret = do_wait(self->r.conn, (__u32)n, FASTIPC_F_TIMEOUT, 100000);
 		EXPECT_TRUE(ret == 0 || ret == -ETIMEDOUT) TH_LOG("WAIT %d", ret);
 		ev = poll1(self->r.conn, POLLIN, 0);
 		EXPECT_EQ(0, ev & ~(POLLIN | POLLOUT));
 		EXPECT_EQ(0, notify(self->r.rfd));
 		EXPECT_EQ(0, notify(self->r.conn));
-		n++;
 	}
 	sc.stop = 1;
 	pthread_join(t, NULL);
-	EXPECT_LT(10, n);
 	set_desc(&d, 0, 64, FASTIPC_AREA_C2S);
 	ASSERT_EQ(0, send_d(self->r.conn, NULL, 0, &d));
 	ASSERT_EQ(0, recv_msg(self->r.chan, NULL, 0, &s));

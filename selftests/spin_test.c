@@ -6,15 +6,16 @@
  * signal, the call's timeout, or a server that goes to sleep ends the
  * poll, and spin_ns=0 turns it off.
  *
- * Whether a thread polled is read from its CPU time (CLOCK_THREAD_CPUTIME_
- * ID, which counts the time spent in the ioctl): a thread that sleeps
- * through a 100 ms wait uses well under 10 ms of CPU, one that polls uses
- * most of it. No test asserts how long anything took.
+ * Whether a thread polled, and how its poll ended, is read from what the
+ * module counts (CHAN_STAT VER2): call_polls_hit / call_polls_missed for
+ * CALLs, recv_polls_hit / recv_polls_missed for REPLY_RECVs. No test
+ * asserts how long anything took or how much CPU it used: both depend on
+ * the host's load.
  *
  * The caller runs on one CPU and the server thread on another (skipped on
  * a single CPU). A poll also ends when another task becomes runnable on
- * the poller's CPU, so the tests that need a poll to happen measure many
- * polls, or the longest of a few; the tests that need none allow none.
+ * the poller's CPU, so the tests that need a poll to get its answer make
+ * many and need one; the tests that need none allow none.
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -27,7 +28,6 @@
 #include "fastipc_util.h"
 
 #define MSG		64
-#define TRIES		5
 /* This harness runs the test even when its setup skipped. */
 #define SETUP_SKIPPED()	(_metadata->skip)
 
@@ -58,7 +58,6 @@ static __u64 now_ns(clockid_t clk)
 	return (__u64)ts.tv_sec * FIPC_SEC + (__u64)ts.tv_nsec;
 }
 
-#define cpu_ns()	now_ns(CLOCK_THREAD_CPUTIME_ID)
 
 static int pin(int cpu)
 {
@@ -112,39 +111,77 @@ static void srv_start(struct __test_metadata *_metadata,
 	self->started = 1;
 }
 
-/* One echo call; returns the caller's CPU time in us, or -errno. */
-static long call_cpu_us(int conn, __u32 seed)
+/* One echo call; 0 or -errno. */
+static int echo_call(int conn, __u32 seed)
 {
 	unsigned char req[MSG], rep[MSG];
 	struct fastipc_call c;
-	__u64 t0;
 	int ret;
 
 	fipc_fill(req, sizeof(req), seed);
 	fipc_call_init(&c, 1, req, sizeof(req), rep, sizeof(rep));
-	t0 = cpu_ns();
 	ret = fipc_ioctl(conn, FASTIPC_IOC_CALL, &c);
 	if (ret < 0)
 		return ret;
 	if (c.rep_len != sizeof(rep) || fipc_mismatch(rep, sizeof(rep), seed) >= 0)
 		return -EBADMSG;
-	return (long)((cpu_ns() - t0) / 1000);
+	return 0;
 }
 
-/* @n echo calls; returns the caller's CPU time over all, in us, or -errno. */
-static long calls_cpu_us(int conn, int n)
+/* @n echo calls; 0 or the first -errno. */
+static int echo_calls(int conn, int n)
 {
-	long us, sum = 0;
-	int i;
+	int i, ret;
 
 	for (i = 0; i < n; i++) {
-		us = call_cpu_us(conn, (__u32)i);
-		if (us < 0)
-			return us;
-		sum += us;
+		ret = echo_call(conn, (__u32)i);
+		if (ret < 0)
+			return ret;
 	}
-	return sum;
+	return 0;
 }
+
+/* The channel's busy-wait counters, as CHAN_STAT (VER2) reports them. */
+struct polls {
+	__u64 call_hit, call_missed, recv_hit, recv_missed;
+};
+
+static int polls_get(FIXTURE_DATA(spin) *self, struct polls *p)
+{
+	struct fastipc_chan_stat st;
+	int ret = fipc_stat(self->ctl, self->name, &st);
+
+	if (ret)
+		return ret;
+	*p = (struct polls){ st.counters.call_polls_hit,
+			     st.counters.call_polls_missed,
+			     st.counters.recv_polls_hit,
+			     st.counters.recv_polls_missed };
+	return 0;
+}
+
+/* What was counted since @before, into @d. */
+static int polls_since(FIXTURE_DATA(spin) *self, const struct polls *before,
+		       struct polls *d)
+{
+	struct polls now;
+	int ret = polls_get(self, &now);
+
+	if (ret)
+		return ret;
+	d->call_hit = now.call_hit - before->call_hit;
+	d->call_missed = now.call_missed - before->call_missed;
+	d->recv_hit = now.recv_hit - before->recv_hit;
+	d->recv_missed = now.recv_missed - before->recv_missed;
+	return 0;
+}
+
+#define POLLS_LOG(d)							\
+	TH_LOG("polls: call %llu hit %llu missed, recv %llu hit %llu missed", \
+	       (unsigned long long)(d).call_hit,			\
+	       (unsigned long long)(d).call_missed,			\
+	       (unsigned long long)(d).recv_hit,			\
+	       (unsigned long long)(d).recv_missed)
 
 FIXTURE_SETUP(spin)
 {
@@ -173,87 +210,114 @@ FIXTURE_TEARDOWN(spin)
 
 /*
  * A server on a CPU is polled on: calls that each keep the server running
- * POLL_MS use more of the caller's CPU with spin_ns=400 ms than the same
- * calls with spin_ns=0. A poll also ends as soon as another task becomes
- * runnable on the caller's CPU, which in the debug kernel happens every
- * few ms: hence many short answers, compared with unpolled ones, rather
- * than one long answer.
+ * POLL_MS are not polled at all with spin_ns=0, and with spin_ns=400 ms
+ * at least one of them gets its reply by polling. A poll also ends as
+ * soon as another task becomes runnable on the caller's CPU, which in the
+ * debug kernel happens every few ms: hence many calls, and one hit needed.
  */
 #define POLL_CALLS	20
 #define POLL_MS		5
 
 TEST_F(spin, caller_polls_running_server)
 {
-	long on, off;
+	struct polls p0, off, on;
+	int ret;
 
 	if (SETUP_SKIPPED())
 		return;
 	srv_start(_metadata, self, SRV_BUSY, POLL_MS, 2 * POLL_CALLS);
 	ASSERT_EQ(0, write_param("spin_ns", 0));
-	off = calls_cpu_us(self->conn, POLL_CALLS);
-	ASSERT_LE(0, off) TH_LOG("calls: %s", strerror((int)-off));
+	ASSERT_EQ(0, polls_get(self, &p0));
+	ret = echo_calls(self->conn, POLL_CALLS);
+	ASSERT_EQ(0, ret) TH_LOG("calls: %s", strerror(-ret));
+	ASSERT_EQ(0, polls_since(self, &p0, &off));
+	POLLS_LOG(off);
+	EXPECT_EQ(0ULL, off.call_hit + off.call_missed);
+
 	ASSERT_EQ(0, write_param("spin_ns", 400 * FIPC_MS));
-	on = calls_cpu_us(self->conn, POLL_CALLS);
-	ASSERT_LE(0, on) TH_LOG("calls: %s", strerror((int)-on));
-	TH_LOG("%d calls answered after %d ms each: %ld us of caller CPU polling, %ld us not",
-	       POLL_CALLS, POLL_MS, on, off);
-	/* On average at least 1 ms of each 5 ms answer polled. */
-	EXPECT_LE(off + POLL_CALLS * 1000L, on);
+	ASSERT_EQ(0, polls_get(self, &p0));
+	ret = echo_calls(self->conn, POLL_CALLS);
+	ASSERT_EQ(0, ret) TH_LOG("calls: %s", strerror(-ret));
+	ASSERT_EQ(0, polls_since(self, &p0, &on));
+	POLLS_LOG(on);
+	EXPECT_LE(1ULL, on.call_hit);
+	EXPECT_GE((__u64)POLL_CALLS, on.call_hit + on.call_missed);
+	EXPECT_EQ(0ULL, on.recv_hit + on.recv_missed);	/* plain RECV */
 }
 
 /*
- * With spin_ns @spin_ns, three calls to a server in @mode for @ms each
- * use less than @most_ms of CPU: they slept.
+ * With spin_ns @spin_ns, three calls to a server in @mode for @ms each;
+ * return what was counted.
  */
-static void calls_sleep(struct __test_metadata *_metadata,
+static void three_calls(struct __test_metadata *_metadata,
 			FIXTURE_DATA(spin) *self, __u64 spin_ns,
-			enum srv_mode mode, unsigned int ms, long most_ms)
+			enum srv_mode mode, unsigned int ms, struct polls *d)
 {
-	long used;
-	int i;
+	struct polls p0;
+	int i, ret;
 
 	ASSERT_EQ(0, write_param("spin_ns", spin_ns));
+	ASSERT_EQ(0, polls_get(self, &p0));
 	srv_start(_metadata, self, mode, ms, 3);
 	for (i = 0; i < 3; i++) {
-		used = call_cpu_us(self->conn, (__u32)i);
-		ASSERT_LE(0, used) TH_LOG("call %d: %s", i, strerror((int)-used));
-		EXPECT_GT(most_ms * 1000, used)
-			TH_LOG("call %d polled for %ld us", i, used);
+		ret = echo_call(self->conn, (__u32)i);
+		ASSERT_EQ(0, ret) TH_LOG("call %d: %s", i, strerror(-ret));
 	}
+	ASSERT_EQ(0, polls_since(self, &p0, d));
+	POLLS_LOG(*d);
 }
 
-/* spin_ns=0: the same call sleeps. */
+/* spin_ns=0: the same calls do not poll at all. */
 TEST_F(spin, off_caller_sleeps)
 {
+	struct polls d;
+
 	if (SETUP_SKIPPED())
 		return;
-	calls_sleep(_metadata, self, 0, SRV_BUSY, 100, 30);
+	three_calls(_metadata, self, 0, SRV_BUSY, 100, &d);
+	EXPECT_EQ(0ULL, d.call_hit);
+	EXPECT_EQ(0ULL, d.call_missed);
 }
 
-/* A server that sleeps before it answers is not polled on. */
+/*
+ * A server that sleeps before it answers is not polled on: each call's
+ * poll gives up (spin_ns would let it run past the answer, 300 ms later)
+ * and none gets its reply by polling.
+ */
 TEST_F(spin, caller_sleeps_when_server_sleeps)
 {
+	struct polls d;
+
 	if (SETUP_SKIPPED())
 		return;
-	calls_sleep(_metadata, self, FIPC_SEC, SRV_SLEEP, 200, 100);
+	three_calls(_metadata, self, 2 * FIPC_SEC, SRV_SLEEP, 300, &d);
+	EXPECT_EQ(0ULL, d.call_hit);
+	EXPECT_LE(1ULL, d.call_missed);
 }
 
-/* The call's timeout ends a poll that spin_ns would let go on. */
+/*
+ * The call's timeout ends a poll that spin_ns would let go on: the call
+ * fails ETIMEDOUT (a poll that ignored it would have run to the reply,
+ * 600 ms later, and succeeded), and its one poll counts as given up.
+ */
 TEST_F(spin, timeout_ends_poll)
 {
 	unsigned char req[MSG] = "late";
-	__u64 t0;
+	struct polls p0, d;
 	int ret;
 
 	if (SETUP_SKIPPED())
 		return;
 	ASSERT_EQ(0, write_param("spin_ns", FIPC_SEC));
+	ASSERT_EQ(0, polls_get(self, &p0));
 	srv_start(_metadata, self, SRV_BUSY, 600, 1);
-	t0 = cpu_ns();
 	ret = fipc_call_timeout(self->conn, 1, req, sizeof(req), 20 * FIPC_MS,
 				NULL);
 	EXPECT_EQ(-ETIMEDOUT, ret);
-	EXPECT_GT(300 * FIPC_MS, cpu_ns() - t0);
+	ASSERT_EQ(0, polls_since(self, &p0, &d));
+	POLLS_LOG(d);
+	EXPECT_EQ(0ULL, d.call_hit);
+	EXPECT_EQ(1ULL, d.call_missed);
 }
 
 static void on_alarm(int sig)
@@ -271,46 +335,50 @@ TEST_F(spin, signal_ends_poll)
 	struct sigaction sa = { .sa_handler = on_alarm };
 	struct itimerval it = { .it_value = { 0, 20000 },
 				.it_interval = { 0, 20000 } };
-	long ms;
+	struct polls p0, d;
+	int ret;
 
 	if (SETUP_SKIPPED())
 		return;
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));	/* no SA_RESTART */
 	ASSERT_EQ(0, write_param("spin_ns", FIPC_SEC));
+	ASSERT_EQ(0, polls_get(self, &p0));
 	srv_start(_metadata, self, SRV_BUSY, 600, 1);
 	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
-	ms = call_cpu_us(self->conn, 7);
+	ret = echo_call(self->conn, 7);
 	memset(&it, 0, sizeof(it));
 	setitimer(ITIMER_REAL, &it, NULL);
-	EXPECT_EQ(-EINTR, ms);
+	EXPECT_EQ(-EINTR, ret);
+	ASSERT_EQ(0, polls_since(self, &p0, &d));
+	POLLS_LOG(d);
+	EXPECT_EQ(0ULL, d.call_hit);
 }
 
 /*
- * A REPLY_RECV polls for the next request for spin_ns, and no longer:
- * here 40 ms, while the next request comes 250 ms later.
+ * A server answers @tries calls with REPLY_RECV, polling for the next one
+ * for spin_ms; a client process on CPU 0 makes them @gap_us apart.
+ * Returns what was counted in @d.
  */
-static long serve_gap(struct __test_metadata *_metadata,
-		      FIXTURE_DATA(spin) *self, unsigned int spin_ms)
+static void serve_gap(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(spin) *self, unsigned int spin_ms,
+		      unsigned int gap_us, int tries, struct polls *d)
 {
 	unsigned char buf[MSG];
 	struct fastipc_serve s;
 	struct fastipc_msg_hdr hdr;
+	struct polls p0;
 	pid_t pid;
-	long ms, most = 0;
 	int i, len;
-	__u64 t0;
 
-	EXPECT_EQ(0, write_param("spin_ns", spin_ms * FIPC_MS));
-	/* The client: a process on CPU 0, one call every 250 ms. */
+	ASSERT_EQ(0, write_param("spin_ns", spin_ms * FIPC_MS));
+	ASSERT_EQ(0, polls_get(self, &p0));
 	pid = fork();
-	EXPECT_LE(0, pid);
-	if (pid < 0)
-		return -1;
+	ASSERT_LE(0, pid);
 	if (!pid) {
-		for (i = 0; i <= TRIES; i++) {
-			if (i)
-				usleep(250000);
-			CHILD_CHECK(call_cpu_us(self->conn, (__u32)i) >= 0);
+		for (i = 0; i <= tries; i++) {
+			if (i && gap_us)
+				usleep(gap_us);
+			CHILD_CHECK(echo_call(self->conn, (__u32)i) == 0);
 		}
 		_exit(0);
 	}
@@ -318,7 +386,7 @@ static long serve_gap(struct __test_metadata *_metadata,
 	len = fipc_recv_type(self->chan, FASTIPC_MSG_REQUEST, buf, sizeof(buf),
 			     &hdr);
 	EXPECT_LE(0, len);
-	for (i = 0; i < TRIES && len >= 0; i++) {
+	for (i = 0; i < tries && len >= 0; i++) {
 		memset(&s, 0, sizeof(s));
 		s.reply_id = hdr.msg_id;
 		s.reply_ptr = (uintptr_t)buf;
@@ -327,12 +395,9 @@ static long serve_gap(struct __test_metadata *_metadata,
 		s.buf_cap = sizeof(buf);
 		s.flags = FASTIPC_F_TIMEOUT;
 		s.timeout_ns = FIPC_WAIT_NS;
-		t0 = cpu_ns();
 		len = fipc_ioctl(self->chan, FASTIPC_IOC_REPLY_RECV, &s);
-		ms = (long)((cpu_ns() - t0) / FIPC_MS);
 		EXPECT_LE(0, len) TH_LOG("REPLY_RECV %d: %s", i, strerror(-len));
-		TH_LOG("REPLY_RECV %d: %ld ms of CPU over a 250 ms gap", i, ms);
-		most = ms > most ? ms : most;
+		EXPECT_EQ(FASTIPC_MSG_REQUEST, s.hdr.type);
 		hdr = s.hdr;
 		len = len < 0 ? len : (int)s.hdr.len;
 	}
@@ -340,29 +405,53 @@ static long serve_gap(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, fipc_reply(self->chan, hdr.msg_id, buf, (__u32)len,
 					0, NULL));
 	EXPECT_EQ(0, fipc_wait(pid));
-	return most;
+	ASSERT_EQ(0, polls_since(self, &p0, d));
+	POLLS_LOG(*d);
 }
 
+#define TRIES		5
+#define QUICK_TRIES	20
+
+/*
+ * A REPLY_RECV polls for the next request for spin_ns, and no longer:
+ * with spin_ns 40 ms and the next request 250 ms later, every poll gives
+ * up before it comes (none gets it), and at least one poll was made.
+ */
 TEST_F(spin, reply_recv_polls_up_to_spin_ns)
 {
-	long most;
+	struct polls d;
 
 	if (SETUP_SKIPPED())
 		return;
-	most = serve_gap(_metadata, self, 40);
-	EXPECT_LE(20, most);
-	EXPECT_GT(150, most);
+	serve_gap(_metadata, self, 40, 250000, TRIES, &d);
+	EXPECT_EQ(0ULL, d.recv_hit);
+	EXPECT_LE(1ULL, d.recv_missed);
+	EXPECT_GE((__u64)TRIES, d.recv_missed);
 }
 
-TEST_F(spin, reply_recv_off_sleeps)
+/* ... and one whose next request comes at once gets it by polling. */
+TEST_F(spin, reply_recv_poll_gets_next_request)
 {
-	long most;
+	struct polls d;
 
 	if (SETUP_SKIPPED())
 		return;
-	most = serve_gap(_metadata, self, 0);
-	EXPECT_LE(0, most);
-	EXPECT_GT(10, most);
+	serve_gap(_metadata, self, 40, 0, QUICK_TRIES, &d);
+	EXPECT_LE(1ULL, d.recv_hit);
+	EXPECT_GE((__u64)QUICK_TRIES, d.recv_hit + d.recv_missed);
+}
+
+/* spin_ns=0: no REPLY_RECV polls. */
+TEST_F(spin, reply_recv_off_sleeps)
+{
+	struct polls d;
+
+	if (SETUP_SKIPPED())
+		return;
+	serve_gap(_metadata, self, 0, 250000, TRIES, &d);
+	EXPECT_EQ(0ULL, d.recv_hit);
+	EXPECT_EQ(0ULL, d.recv_missed);
+	EXPECT_EQ(0ULL, d.call_hit + d.call_missed);
 }
 
 TEST_HARNESS_MAIN

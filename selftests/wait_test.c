@@ -126,13 +126,11 @@ TEST_F(wait, send_timeout_value_without_flag)
 				     0, NULL));
 }
 
+/* EAGAIN, not a wait: a blocking RECV without a timeout never returns. */
 TEST_F(wait, recv_nonblock_flag)
 {
-	__u64 t0 = mono_ns();
-
 	EXPECT_EQ(-EAGAIN, fipc_recv(self->chan, NULL, 0, FASTIPC_F_NONBLOCK,
 				     0, NULL));
-	EXPECT_GT(t0 + FIPC_SEC, mono_ns());
 }
 
 TEST_F(wait, recv_nonblock_fd)
@@ -152,15 +150,14 @@ TEST_F(wait, call_eintr)
 	struct fastipc_chan_stat st;
 	struct fastipc_call c;
 	struct fipc_bg b;
-	__u64 t0 = mono_ns();
 
 	ASSERT_EQ(0, install_sigusr1());
 	fipc_call_init(&c, 1, "x", 1, NULL, 0);
 	ASSERT_EQ(0, fipc_bg_start(&b, self->conn, FASTIPC_IOC_CALL, &c));
 	ASSERT_EQ(0, fipc_bg_blocked(&b));
 	ASSERT_EQ(0, pthread_kill(b.th, SIGUSR1));
+	/* EINTR, not ETIMEDOUT: the signal ended it, not the timeout. */
 	EXPECT_EQ(-EINTR, fipc_bg_join(&b));
-	EXPECT_GT(t0 + FIPC_WAIT_NS / 2, mono_ns());
 	/* Cancelled before any server saw it: removed from the queue. */
 	EXPECT_EQ(-EAGAIN, fipc_recv(self->chan, NULL, 0, FASTIPC_F_NONBLOCK,
 				     0, NULL));
@@ -174,7 +171,6 @@ TEST_F(wait, recv_eintr)
 {
 	struct fastipc_serve s;
 	struct fipc_bg b;
-	__u64 t0 = mono_ns();
 
 	ASSERT_EQ(0, install_sigusr1());
 	memset(&s, 0, sizeof(s));
@@ -183,8 +179,7 @@ TEST_F(wait, recv_eintr)
 	ASSERT_EQ(0, fipc_bg_start(&b, self->chan, FASTIPC_IOC_RECV, &s));
 	ASSERT_EQ(0, fipc_bg_blocked(&b));
 	ASSERT_EQ(0, pthread_kill(b.th, SIGUSR1));
-	EXPECT_EQ(-EINTR, fipc_bg_join(&b));
-	EXPECT_GT(t0 + FIPC_WAIT_NS / 2, mono_ns());
+	EXPECT_EQ(-EINTR, fipc_bg_join(&b));	/* not -ETIMEDOUT */
 	EXPECT_EQ(0U, s.out_flags);
 }
 
