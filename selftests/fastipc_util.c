@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <linux/capability.h>
@@ -556,4 +557,27 @@ int write_param(const char *name, unsigned long long val)
 	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
 	snprintf(buf, sizeof(buf), "%llu\n", val);
 	return fipc_file_write(path, buf);
+}
+
+/*
+ * The harness gives each test its timeout (30 s, or TEST_F_TIMEOUT's) by
+ * alarm() in the parent while it waits for the test's child. This
+ * definition takes the place of libc's in every test program, and
+ * stretches those seconds by FASTIPC_TIMEOUT_SCALE, which
+ * run_kselftests.sh sets from the guest's measured slowdown: a slow or
+ * loaded machine gets proportionally longer, not a random failure.
+ */
+unsigned int alarm(unsigned int seconds)
+{
+	const char *env = getenv("FASTIPC_TIMEOUT_SCALE");
+	struct itimerval it = { { 0, 0 }, { 0, 0 } }, old;
+	unsigned long scale = env ? strtoul(env, NULL, 10) : 1;
+
+	if (scale < 1 || scale > 100)
+		scale = 1;
+	it.it_value.tv_sec = (time_t)seconds * (time_t)scale;
+	if (setitimer(ITIMER_REAL, &it, &old))
+		return 0;
+	return (unsigned int)old.it_value.tv_sec +
+	       (old.it_value.tv_usec > 0);
 }

@@ -12,9 +12,20 @@
 # (fault_insmod.sh), and ends with "N passed, N failed, N skipped". Exits
 # non-zero if anything failed.
 #
+# Timeouts are sized from the machine, not fixed: before the tests (and
+# again before each program) a fixed workload of shell arithmetic and
+# process starts is timed against REF_MS, what it takes in the Debian
+# guest under TCG on an idle host. The slowdown, rounded up and at least
+# 1, multiplies each program's base timeout (FASTIPC_TEST_TIMEOUT, default
+# 120 s; tools_test.sh 400 s) and, through FASTIPC_TIMEOUT_SCALE, the
+# kselftest harness's per-test timeouts (fastipc_util.c's alarm()). So a
+# debug kernel or a loaded host gets proportionally longer limits instead
+# of random failures.
+#
 # Environment: FASTIPC_TEST_BIN (directory of the test programs, default
-# this directory), FASTIPC_KO (module path), FASTIPC_TEST_TIMEOUT (seconds
-# per program, default 120), FASTIPC_TESTS (programs to run).
+# this directory), FASTIPC_KO (module path), FASTIPC_TEST_TIMEOUT (base
+# seconds per program, default 120), FASTIPC_TIMEOUT_SCALE (the slowdown,
+# instead of measuring it), FASTIPC_TESTS (programs to run).
 
 set -u
 
@@ -23,6 +34,11 @@ top=$(cd "$here/.." && pwd)
 bin=${FASTIPC_TEST_BIN:-$here}
 ko=${FASTIPC_KO:-$top/kmod/fastipc.ko}
 tmo=${FASTIPC_TEST_TIMEOUT:-120}
+# work_ms's workload, in ms, in the Debian TCG guest on an idle 2-CPU host
+# (about 35 times its ~7 ms on the host), and the largest scale: beyond,
+# run-guest.sh's limit for the whole run ends it anyway.
+REF_MS=250
+SCALE_MAX=20
 all_tests="api_test chan_test call_test wait_test death_test perm_test abuse_test ptr_test
 	region_test region_mm_test desc_test doorbell_test shm_call_test ns_test userns_test
 	limits_test close_race_test memcg_test flood_test spin_test fault_test
@@ -61,6 +77,39 @@ while [ ! -c /dev/fastipc ] && [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+# work_ms: the milliseconds a fixed workload takes here.
+work_ms() {
+	t0=$(now_ms)
+	k=0
+	while [ $k -lt 1000 ]; do k=$((k + 1)); done
+	k=0
+	while [ $k -lt 5 ]; do /bin/true; k=$((k + 1)); done
+	echo $(($(now_ms) - t0))
+}
+
+# scale_of MS: the slowdown against REF_MS, rounded up, 1 to SCALE_MAX.
+scale_of() {
+	sc=$((($1 + REF_MS - 1) / REF_MS))
+	[ "$sc" -ge 1 ] || sc=1
+	[ "$sc" -le "$SCALE_MAX" ] || sc=$SCALE_MAX
+	echo "$sc"
+}
+
+# Measured now and again before each program: the larger one counts.
+if [ -n "${FASTIPC_TIMEOUT_SCALE:-}" ]; then
+	scale0=$FASTIPC_TIMEOUT_SCALE
+	echo "# timeout scale $scale0 (FASTIPC_TIMEOUT_SCALE)"
+else
+	ms0=$(work_ms)
+	scale0=$(scale_of "$ms0")
+	echo "# timeout scale $scale0 (reference work: $ms0 ms here, ${REF_MS} ms at scale 1)"
+fi
+[ "$scale0" -ge 1 ] 2>/dev/null || scale0=1
+
 run_one() {
 	t=$1
 	echo "# ==== $t"
@@ -68,16 +117,24 @@ run_one() {
 	tbin=$bin
 	ttmo=$tmo
 	case $t in *.sh) tbin=$here ;; esac
-	# tools_test.sh runs ~100 processes (python3 for JSON): slow under TCG.
+	# tools_test.sh starts ~300 processes (tools, helpers): slow under TCG.
 	case $t in tools_test.sh) [ "$ttmo" -ge 400 ] || ttmo=400 ;; esac
+	scale=$scale0
+	if [ -z "${FASTIPC_TIMEOUT_SCALE:-}" ]; then
+		s1=$(scale_of "$(work_ms)")
+		[ "$s1" -le "$scale" ] || scale=$s1
+	fi
+	ttmo=$((ttmo * scale))
 	if [ ! -x "$tbin/$t" ]; then
 		echo "not ok - $t: $tbin/$t not built"
 		failed=$((failed + 1))
 		return
 	fi
+	t_start=$(now_ms)
 	# To a file, not a pipe: a stray child must not hang the runner.
 	(cd "$tbin" && FASTIPC_TEST_BIN=$bin FASTIPC_KO=$ko \
-		timeout -k 5 "$ttmo" "./$t") >"$log" 2>&1
+		FASTIPC_TIMEOUT_SCALE=$scale timeout -k 5 "$ttmo" "./$t") \
+		>"$log" 2>&1
 	rc=$?
 	out=$(cat "$log")
 	printf '%s\n' "$out"
@@ -90,14 +147,14 @@ run_one() {
 	case $rc in
 	0)	;;
 	4)	[ "$p$s$f" = "000" ] && skipped=$((skipped + 1)) ;;
-	124|137) echo "not ok - $t: timed out after ${ttmo}s"
+	124|137) echo "not ok - $t: timed out after ${ttmo}s (scale $scale)"
 		failed=$((failed + 1)) ;;
 	*)	if [ "$f" -eq 0 ]; then
 			echo "not ok - $t: exit status $rc without a failed test"
 			failed=$((failed + 1))
 		fi ;;
 	esac
-	echo "# $t: exit $rc, $p passed, $f failed, $s skipped"
+	echo "# $t: exit $rc, $p passed, $f failed, $s skipped in $((($(now_ms) - t_start) / 1000))s (limit ${ttmo}s)"
 }
 
 for t in $tests; do
@@ -115,7 +172,7 @@ if [ -z "${FASTIPC_TESTS:-}" ]; then
 	if [ ! -x "$smoke" ]; then
 		echo "not ok - shm_smoke: $smoke not built (make -C lib/tests guest)"
 		failed=$((failed + 1))
-	elif timeout -k 5 "$tmo" "$smoke" >"$log" 2>&1; then
+	elif timeout -k 5 $((tmo * scale0)) "$smoke" >"$log" 2>&1; then
 		sed 's/^/# /' "$log"
 		echo "ok - lib/tests/shm_smoke"
 		passed=$((passed + 1))
