@@ -47,6 +47,7 @@ diag()	{ sed 's/^/# /' "$@"; }
 
 cleanup()
 {
+	exec 7>&- 8<&-
 	for p in $PIDS; do kill -TERM "$p" 2>/dev/null; done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
 	PIDS=
@@ -98,12 +99,50 @@ col()
 		$2 == name { print $h[col] }' "$1"
 }
 
+# One python3 answers every JSON check (a python3 start costs seconds
+# under TCG): requests "FILE<TAB>MODE<TAB>EXPR" go in on fd 7, one line
+# comes back on fd 8 per request: str(EXPR) with d the JSON document
+# (MODE doc) or the list of the JSON lines of FILE (MODE lines).
+mkfifo "$WORK/js.in" "$WORK/js.out" || exit 1
+python3 -u -c 'import json, sys
+def load(f, mode):
+    if mode == "doc":
+        return json.load(open(f))
+    d = []
+    for l in open(f):
+        try:
+            d.append(json.loads(l))
+        except ValueError:
+            pass
+    return d
+while True:
+    req = sys.stdin.readline()
+    if not req:
+        break
+    f, mode, e = req.rstrip("\n").split("\t", 2)
+    try:
+        d = load(f, mode)
+        r = str(eval(e))
+    except Exception as ex:
+        r = "error: %r" % ex
+    print(r.replace("\n", " "), flush=True)' <"$WORK/js.in" >"$WORK/js.out" &
+PIDS="$PIDS $!"
+exec 7>"$WORK/js.in" 8<"$WORK/js.out"
+
 # js FILE EXPR: evaluate a Python expression on the JSON document d.
 js()
 {
-	python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$1" "$2"
+	printf '%s\tdoc\t%s\n' "$1" "$2" >&7
+	IFS= read -r js_r <&8
+	printf '%s\n' "$js_r"
+}
+
+# jsl FILE EXPR: the same on d, the list of FILE's JSON lines.
+jsl()
+{
+	printf '%s\tlines\t%s\n' "$1" "$2" >&7
+	IFS= read -r js_r <&8
+	printf '%s\n' "$js_r"
 }
 
 A=tt-$$-a
@@ -156,18 +195,9 @@ sleep 1.5
 kill $W 2>/dev/null
 wait $W 2>/dev/null
 check "watch: reports before and after the 10 calls" [ "$st" = 0 ]
-check "watch: rates match counter deltas, 35 calls at the end" [ "$(python3 -c '
-import json, sys
-def lines(f):
-    for l in open(f):
-        try:
-            yield json.loads(l)
-        except ValueError:
-            pass
-r = [x["channels"][0] for x in lines(sys.argv[1])]
-t = [x["interval_s"] for x in lines(sys.argv[1])]
-ok = all(abs(r[i]["calls_per_s"] * t[i] - (r[i]["counters"]["calls"] - r[i-1]["counters"]["calls"])) < 0.5 for i in range(1, len(r)))
-print(ok and r[-1]["counters"]["calls"] == 35 and sum(x["calls_per_s"] > 0 for x in r) >= 1)' "$WORK/watch.json")" = True ]
+# r: each report's channel, t: its interval; rate * interval = delta.
+check "watch: rates match counter deltas, 35 calls at the end" [ "$(jsl "$WORK/watch.json" \
+	'(lambda r, t: all(abs(r[i]["calls_per_s"] * t[i] - (r[i]["counters"]["calls"] - r[i-1]["counters"]["calls"])) < 0.5 for i in range(1, len(r))) and r[-1]["counters"]["calls"] == 35 and sum(x["calls_per_s"] > 0 for x in r) >= 1)([x["channels"][0] for x in d], [x["interval_s"] for x in d])')" = True ]
 "$STAT" -w 0.2 -n 2 >"$WORK/watch.txt" 2>&1
 check "watch text: 2 reports with rate columns" [ "$(grep -c 'CALLS/s' "$WORK/watch.txt")" -eq 2 ]
 
