@@ -240,7 +240,8 @@ bool fipc_cons_has_data(struct fipc_ring *r)
 /*
  * Call mode: bytes to skip at @idx when its header (written before any
  * record we hold beyond it, so current) is a pad or an abandoned record;
- * 0 otherwise.
+ * 0 otherwise. Each word of the header is loaded once into a local and
+ * only the locals are checked.
  */
 static uint32_t fipc_cons_skippable(struct fipc_ring *r, uint32_t idx)
 {
@@ -257,7 +258,15 @@ static uint32_t fipc_cons_skippable(struct fipc_ring *r, uint32_t idx)
 	return 0;
 }
 
-/* Move the shared consumer index over the released prefix (D). */
+/*
+ * Move the shared consumer index over the released prefix (D).
+ *
+ * Between the index and the first record we hold, only pads and abandoned
+ * records may lie: a header there may move the index up to that record,
+ * never past it. So the index moves by less than one lap, each header is
+ * read at most once per call, and a header that claims to reach past the
+ * record we hold is a lie: counted once, and the index stays before it.
+ */
 static int fipc_cons_advance(struct fipc_ring *r)
 {
 	uint32_t head = r->head, skip;
@@ -276,12 +285,11 @@ static int fipc_cons_advance(struct fipc_ring *r)
 		skip = fipc_cons_skippable(r, head);
 		if (!skip)
 			break;
+		if (skip > SLOT(r, 0)->idx - head) {
+			r->errors++;	/* it would skip a record we hold */
+			break;
+		}
 		head += skip;
-	}
-	/* Records a lying header made us skip: forget them, count it. */
-	while (r->n && (int32_t)(SLOT(r, 0)->idx - head) < 0) {
-		r->errors++;
-		fipc_slot_pop(r);
 	}
 	if (head == r->head)
 		return 0;
