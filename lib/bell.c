@@ -23,6 +23,22 @@ uint64_t fipc_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t fipc_deadline_at(uint64_t now, uint64_t timeout_ns)
+{
+	if (timeout_ns == UINT64_MAX)
+		return UINT64_MAX;
+	if (timeout_ns >= UINT64_MAX - 1 - now)
+		return UINT64_MAX - 1;
+	return now + timeout_ns;
+}
+
+uint64_t fipc_left_at(uint64_t now, uint64_t deadline)
+{
+	if (deadline == UINT64_MAX)
+		return UINT64_MAX;
+	return now >= deadline ? 0 : deadline - now;
+}
+
 static int fipc_futex(const uint32_t *addr, int op, uint32_t val,
 		      uint64_t timeout_ns)
 {

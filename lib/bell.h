@@ -42,7 +42,30 @@ int fipc_bell_ring(struct fipc_bell *b);
 int fipc_bell_wait(struct fipc_bell *b, bool (*ready)(void *), void *arg,
 		   uint64_t timeout_ns);
 
-/* Monotonic time in nanoseconds. */
+/* Monotonic time (CLOCK_MONOTONIC) in nanoseconds. */
 uint64_t fipc_now_ns(void);
+
+/*
+ * Deadlines: an absolute CLOCK_MONOTONIC time in nanoseconds, computed
+ * once per operation so that every wait in it takes only what is left.
+ * UINT64_MAX (a timeout of FASTIPC_TIMEOUT_INF) is "never"; a timeout too
+ * large to add to @now saturates to UINT64_MAX - 1 rather than wrapping
+ * into the past.
+ */
+uint64_t fipc_deadline_at(uint64_t now, uint64_t timeout_ns);
+/* Nanoseconds left until @deadline at @now: 0 once due, UINT64_MAX never. */
+uint64_t fipc_left_at(uint64_t now, uint64_t deadline);
+
+static inline uint64_t fipc_deadline(uint64_t timeout_ns)
+{
+	return timeout_ns == UINT64_MAX ? UINT64_MAX :
+	       fipc_deadline_at(fipc_now_ns(), timeout_ns);
+}
+
+static inline uint64_t fipc_left(uint64_t deadline)
+{
+	return deadline == UINT64_MAX ? UINT64_MAX :
+	       fipc_left_at(fipc_now_ns(), deadline);
+}
 
 #endif /* _FASTIPC_BELL_H */

@@ -6,7 +6,10 @@
  *
  * Ring full: a large request that still fits in msg_max goes by copy at
  * once (counted in fallbacks); a larger one waits on the doorbell for the
- * server to release room, up to the call's timeout. A request larger than
+ * server to release room. The timeout covers the whole call: its deadline
+ * is taken once, the wait for room gets what is left of it and CALL the
+ * rest; a call whose deadline passed while it waited for room fails with
+ * -ETIMEDOUT before anything is queued. A request larger than
  * half the area minus 8 bytes cannot take the region and goes by copy
  * (the kernel answers -EMSGSIZE above msg_max): split it in calls.
  *
@@ -51,17 +54,25 @@ static void fipc_set_req_desc(struct fastipc_call *c, uint32_t off,
  * it by copy) or a negative errno.
  */
 static int fipc_req_shm(struct fastipc_conn *conn, struct fastipc_call *c,
-			const void *req, uint64_t timeout_ns)
+			const void *req, uint64_t deadline)
 {
 	struct fipc_region *g = conn->reg;
 	uint32_t len = c->req_len, off;
 	bool can_copy = !conn->msg_max || len <= conn->msg_max;
+	uint64_t wait = 0;
 	int ret;
 
 	if (!g || g->stream || len <= conn->threshold ||
 	    len > fipc_ring_max_len(g->tx.size))
 		return 0;
-	ret = fipc_region_reserve(g, len, &off, can_copy ? 0 : timeout_ns);
+	if (!can_copy && c->flags & FASTIPC_F_TIMEOUT) {
+		wait = fipc_left(deadline);
+		if (!wait && c->timeout_ns)
+			return -ETIMEDOUT;
+	} else if (!can_copy) {
+		wait = UINT64_MAX;
+	}
+	ret = fipc_region_reserve(g, len, &off, wait);
 	if (ret == -EAGAIN && can_copy) {
 		fipc_count(&conn->cnt.fallbacks, 1);
 		return 0;
@@ -72,6 +83,19 @@ static int fipc_req_shm(struct fastipc_conn *conn, struct fastipc_call *c,
 	fipc_region_commit(g, off);
 	fipc_set_req_desc(c, off, len);
 	return 1;
+}
+
+/*
+ * What is left of the call's deadline goes to CALL. Return 0, or
+ * -ETIMEDOUT when a positive timeout has run out already (waiting for
+ * room): the request is not queued, the server never sees it.
+ */
+static int fipc_call_left(struct fastipc_call *c, uint64_t deadline)
+{
+	if (!(c->flags & FASTIPC_F_TIMEOUT) || !c->timeout_ns)
+		return 0;
+	c->timeout_ns = fipc_left(deadline);
+	return c->timeout_ns ? 0 : -ETIMEDOUT;
 }
 
 /* Take the reply descriptor @d; Return 0 or -EBADMSG (counted). */
@@ -125,17 +149,24 @@ __public int fastipc_call(struct fastipc_conn *conn, uint32_t op,
 			  void *rep, size_t rep_cap, size_t *rep_len,
 			  uint64_t timeout_ns)
 {
+	uint64_t deadline = fipc_deadline(timeout_ns);
 	struct fastipc_call c;
 	uint32_t off;
 	int ret;
 
 	ret = fipc_call_prep(&c, op, req, req_len, timeout_ns);
 	if (ret == 0)
-		ret = fipc_req_shm(conn, &c, req, timeout_ns);
+		ret = fipc_req_shm(conn, &c, req, deadline);
 	if (ret < 0)
 		return ret;
 	c.rep_ptr = (uintptr_t)rep;
 	c.rep_cap = rep_cap > UINT32_MAX ? UINT32_MAX : (uint32_t)rep_cap;
+	ret = fipc_call_left(&c, deadline);
+	if (ret < 0) {
+		if (c.req_desc.area)
+			fipc_region_cancel(conn->reg, (uint32_t)c.req_desc.offset);
+		return ret;
+	}
 	ret = fipc_do_call(conn, &c);
 	if (ret < 0)
 		return ret;

@@ -141,21 +141,10 @@ static bool fipc_room_ready(void *arg)
 	return fipc_load_acquire(w->cons) != w->seen;	/* A */
 }
 
-static uint64_t fipc_left(uint64_t deadline)
-{
-	uint64_t now;
-
-	if (deadline == UINT64_MAX)
-		return UINT64_MAX;
-	now = fipc_now_ns();
-	return now >= deadline ? 0 : deadline - now;
-}
-
 int fipc_region_reserve(struct fipc_region *g, uint32_t len, uint32_t *off,
 			uint64_t timeout_ns)
 {
-	uint64_t deadline = timeout_ns == UINT64_MAX ? UINT64_MAX :
-			    fipc_now_ns() + timeout_ns;
+	uint64_t deadline = fipc_deadline(timeout_ns);
 	struct fipc_room w = { .cons = g->tx.cons };
 	uint64_t left;
 	int ret;

@@ -121,6 +121,7 @@ __public uint64_t fastipc_stream_errors(struct fastipc_stream *st)
 __public int fastipc_stream_reserve(struct fastipc_stream *st, size_t len,
 				    void **bufp, uint64_t timeout_ns)
 {
+	uint64_t deadline = fipc_deadline(timeout_ns), left;
 	struct fipc_region *g = st->reg;
 	uint32_t off, i;
 	int ret = -EAGAIN;
@@ -136,8 +137,11 @@ __public int fastipc_stream_reserve(struct fastipc_stream *st, size_t len,
 		if (ret == -EAGAIN)
 			fipc_cpu_relax();
 	}
-	if (ret == -EAGAIN)
-		ret = fipc_region_reserve(g, (uint32_t)len, &off, timeout_ns);
+	if (ret == -EAGAIN) {
+		left = fipc_left(deadline);
+		ret = timeout_ns && !left ? -ETIMEDOUT :
+		      fipc_region_reserve(g, (uint32_t)len, &off, left);
+	}
 	if (ret == 0)
 		*bufp = fipc_tx_ptr(g, off);
 	return ret;
@@ -185,9 +189,7 @@ static int fipc_stream_try(struct fipc_region *g, uint32_t *off, uint32_t *len)
 static int fipc_stream_next(struct fastipc_stream *st, uint32_t *off,
 			    uint32_t *len, uint64_t timeout_ns)
 {
-	uint64_t deadline = timeout_ns == UINT64_MAX ? UINT64_MAX :
-			    fipc_now_ns() + timeout_ns;
-	uint64_t now;
+	uint64_t deadline = fipc_deadline(timeout_ns), left;
 	uint32_t i;
 	int ret;
 
@@ -201,12 +203,11 @@ static int fipc_stream_next(struct fastipc_stream *st, uint32_t *off,
 		ret = fipc_stream_try(st->reg, off, len);
 		if (ret != -EAGAIN)
 			return ret;
-		now = deadline == UINT64_MAX ? 0 : fipc_now_ns();
-		if (now >= deadline)
+		left = fipc_left(deadline);
+		if (!left)
 			return timeout_ns ? -ETIMEDOUT : -EAGAIN;
 		ret = fipc_bell_wait(&st->reg->bell, fipc_stream_ready,
-				     &st->reg->rx, deadline == UINT64_MAX ?
-				     UINT64_MAX : deadline - now);
+				     &st->reg->rx, left);
 		if (ret < 0 && ret != -ETIMEDOUT)
 			return ret;
 	}
