@@ -98,17 +98,21 @@ static int fipc_call_left(struct fastipc_call *c, uint64_t deadline)
 	return c->timeout_ns ? 0 : -ETIMEDOUT;
 }
 
-/* Take the reply descriptor @d; Return 0 or -EBADMSG (counted). */
-static int fipc_rep_claim(struct fastipc_conn *conn,
-			  const struct fastipc_desc *d, uint32_t rep_cap)
+int fipc_rep_claim(struct fastipc_conn *conn, const struct fastipc_desc *d,
+		   uint32_t rep_cap)
 {
+	int ret;
+
 	if (d->area != FASTIPC_AREA_S2C || !conn->reg || d->len > rep_cap ||
-	    d->offset > UINT32_MAX ||
-	    fipc_region_claim(conn->reg, (uint32_t)d->offset, d->len) < 0) {
+	    d->offset > UINT32_MAX) {
 		fipc_count(&conn->cnt.ring_errors, 1);
 		return -EBADMSG;
 	}
-	return 0;
+	/* The ring counts the bad records it finds itself: not again. */
+	ret = fipc_region_claim(conn->reg, (uint32_t)d->offset, d->len);
+	if (ret == -EAGAIN)
+		fipc_count(&conn->cnt.ring_errors, 1);
+	return ret < 0 ? -EBADMSG : 0;
 }
 
 /* FASTIPC_IOC_CALL; on failure abandon the request record. */

@@ -54,6 +54,15 @@ static inline int fipc_ioctl(int fd, unsigned long cmd, void *arg)
 	return ret < 0 ? -errno : ret;
 }
 
+/*
+ * fipc_rep_claim() - Claim the reply record descriptor @d names in the
+ * server->client ring, for a reply buffer of @rep_cap bytes. A bad
+ * descriptor is counted once in ring_errors (by the ring when it finds
+ * the record bad, else here). Return: 0 or -EBADMSG.
+ */
+int fipc_rep_claim(struct fastipc_conn *conn, const struct fastipc_desc *d,
+		   uint32_t rep_cap);
+
 /* Fill a channel reference from @name (may be NULL) and @key. */
 int fipc_ref_fill(struct fastipc_chan_ref *ref, const char *name,
 		  uint64_t key);

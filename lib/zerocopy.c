@@ -86,12 +86,8 @@ static int fipc_zc_reply(struct fastipc_conn *conn, struct fastipc_call *c,
 		out->len = c->rep_len;
 		return 0;
 	}
-	if (d->area != FASTIPC_AREA_S2C || d->len > c->rep_cap ||
-	    d->offset > UINT32_MAX ||
-	    fipc_region_claim(conn->reg, (uint32_t)d->offset, d->len) < 0) {
-		fipc_count(&conn->cnt.ring_errors, 1);
+	if (fipc_rep_claim(conn, d, c->rep_cap) < 0)
 		return -EBADMSG;
-	}
 	out->data = fipc_rx_ptr(conn->reg, (uint32_t)d->offset);
 	out->len = d->len;
 	out->off = (uint32_t)d->offset;
