@@ -9,6 +9,11 @@
  * which an idle thread looks at the stop flag. A signal also ends the wait
  * (-EINTR), so a SIGTERM handler calling fastipc_server_stop() stops the
  * thread it interrupted at once and the others within stop_poll_ns.
+ *
+ * A pool thread never waits on one connection's behalf: a reply ring
+ * with no room (a client that holds its replies) means a copied reply
+ * at once, so that one connection's misbehaviour costs that connection
+ * only.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -175,9 +180,6 @@ static int fipc_ctx_req(struct fipc_worker *w, struct fipc_call_ctx *cx)
 	return 0;
 }
 
-/* How long a handler waits for room in its reply ring: 2 s. */
-#define FIPC_REPLY_ROOM_NS	(2ULL * 1000 * 1000 * 1000)
-
 /* Reply room: in our ring when the caller accepts a large reply. */
 static void fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
 {
@@ -199,11 +201,12 @@ static void fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
 	if (hdr->reply_max < len)
 		len = hdr->reply_max;
 	/*
-	 * A full ring is usually a caller still reading an earlier reply:
-	 * wait a while for it to release, then fall back to a copy (which
-	 * fits only replies up to msg_max).
+	 * A full ring is a caller still holding earlier replies, perhaps for
+	 * ever: never wait for it in a pool thread (that would stall every
+	 * other connection). Fall back to the copy buffer at once (replies
+	 * up to msg_max; a handler's larger reply fails with -EOVERFLOW).
 	 */
-	if (fipc_region_reserve(g, len, &cx->rep_off, FIPC_REPLY_ROOM_NS) < 0)
+	if (fipc_region_reserve(g, len, &cx->rep_off, 0) < 0)
 		return;
 	cx->rep = fipc_tx_ptr(g, cx->rep_off);
 	cx->rep_cap = len;

@@ -515,7 +515,8 @@ uint64_t fastipc_stream_errors(struct fastipc_stream *st);
  *	the server's msg_max; or, when the connection has a region and the
  *	caller's reply_max is above the server's reply_threshold, room in
  *	the server->client ring of up to reply_max bytes (sent by descriptor,
- *	no copy). NULL with 0 for a one-way message.
+ *	no copy); when that ring is full, the copy buffer at once (the pool
+ *	never waits for room). NULL with 0 for a one-way message.
  * @rep_len: out: reply length in bytes; starts at 0.
  *
  * Return: the status delivered to the caller (ignored for one-way); by
