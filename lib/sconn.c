@@ -18,6 +18,15 @@ int fipc_sconns_init(struct fipc_sconns *tab, int chan_fd)
 	return pthread_mutex_init(&tab->lock, NULL) ? -ENOMEM : 0;
 }
 
+/* The last reference is gone: keep its counts. Under tab->lock. */
+static void fipc_sconn_account(struct fipc_sconns *tab, struct fipc_sconn *sc)
+{
+	if (sc->reg) {
+		tab->ring_errors += fipc_region_errors(sc->reg);
+		tab->regions--;
+	}
+}
+
 static void fipc_sconn_free(struct fipc_sconn *sc)
 {
 	fipc_region_free(sc->reg);
@@ -81,13 +90,14 @@ struct fipc_sconn *fipc_sconn_get(struct fipc_sconns *tab, uint64_t conn_id)
 		sc = calloc(1, sizeof(*sc));
 		ret = sc ? fipc_sconn_map(tab, conn_id, &sc->reg) : -ENOMEM;
 		if (ret < 0) {
-			tab->errors += ret != -ENOENT;	/* not: already gone */
+			tab->map_errors += ret != -ENOENT; /* not: gone */
 			free(sc);
 			sc = NULL;
 			goto out;
 		}
 		sc->conn_id = conn_id;
 		sc->refs = 1;		/* the table's */
+		tab->regions += sc->reg != NULL;
 		*pp = sc;
 	}
 	sc->refs++;
@@ -113,6 +123,8 @@ void fipc_sconn_put(struct fipc_sconns *tab, struct fipc_sconn *sc)
 		return;
 	pthread_mutex_lock(&tab->lock);
 	last = !--sc->refs;
+	if (last)
+		fipc_sconn_account(tab, sc);
 	pthread_mutex_unlock(&tab->lock);
 	if (last)
 		fipc_sconn_free(sc);
@@ -129,4 +141,20 @@ void fipc_sconn_drop(struct fipc_sconns *tab, uint64_t conn_id)
 		*pp = sc->next;
 	pthread_mutex_unlock(&tab->lock);
 	fipc_sconn_put(tab, sc);
+}
+
+void fipc_sconns_stats(struct fipc_sconns *tab, struct fipc_sconns_stats *st)
+{
+	struct fipc_sconn *sc;
+	int i;
+
+	pthread_mutex_lock(&tab->lock);
+	st->map_errors = tab->map_errors;
+	st->ring_errors = tab->ring_errors;
+	st->regions = tab->regions;
+	for (i = 0; i < FIPC_SCONN_BUCKETS; i++)
+		for (sc = tab->bucket[i]; sc; sc = sc->next)
+			if (sc->reg)
+				st->ring_errors += fipc_region_errors(sc->reg);
+	pthread_mutex_unlock(&tab->lock);
 }

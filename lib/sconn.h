@@ -2,6 +2,10 @@
 /*
  * The server pool's table of connections and their mapped regions.
  * Internal to libfastipc.
+ *
+ * Locking: tab->lock guards the buckets, every entry's refs and the
+ * counters below. A region's own lock may be taken under it (to read its
+ * error counts), never the other way round.
  */
 #ifndef _FASTIPC_SCONN_H
 #define _FASTIPC_SCONN_H
@@ -24,7 +28,9 @@ struct fipc_sconn {
 struct fipc_sconns {
 	pthread_mutex_t lock;
 	int chan_fd;
-	uint64_t errors;		/* CONN_REGION / mmap failures */
+	uint64_t map_errors;		/* CONN_REGION / mmap failures */
+	uint64_t ring_errors;		/* of regions already unmapped */
+	uint64_t regions;		/* regions mapped now */
 	struct fipc_sconn *bucket[FIPC_SCONN_BUCKETS];
 };
 
@@ -36,7 +42,7 @@ void fipc_sconns_fini(struct fipc_sconns *tab);
  * fipc_sconn_get() - The connection @conn_id with a reference, mapping its
  * region first (FASTIPC_IOC_CONN_REGION) when it is not known yet.
  * Return: the entry (reg NULL without a region), or NULL when the
- * connection is gone or the mapping failed (counted).
+ * connection is gone or the mapping failed (counted in map_errors).
  */
 struct fipc_sconn *fipc_sconn_get(struct fipc_sconns *tab, uint64_t conn_id);
 void fipc_sconn_put(struct fipc_sconns *tab, struct fipc_sconn *sc);
@@ -47,5 +53,11 @@ struct fipc_sconn *fipc_sconn_hold(struct fipc_sconns *tab,
 
 /* DISCONNECT: drop the table's reference; unmapped once unused. */
 void fipc_sconn_drop(struct fipc_sconns *tab, uint64_t conn_id);
+
+/* Counters of the table, for fastipc_server_stats(). */
+struct fipc_sconns_stats {
+	uint64_t map_errors, ring_errors, regions;
+};
+void fipc_sconns_stats(struct fipc_sconns *tab, struct fipc_sconns_stats *st);
 
 #endif /* _FASTIPC_SCONN_H */

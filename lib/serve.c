@@ -13,7 +13,7 @@
  * A pool thread never waits on one connection's behalf: a reply ring
  * with no room (a client that holds its replies) means a copied reply
  * at once, so that one connection's misbehaviour costs that connection
- * only.
+ * only (counted in fastipc_server_stats()).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -23,6 +23,10 @@
 
 #include "internal.h"
 #include "sconn.h"
+
+_Static_assert(sizeof(struct fastipc_server_stats) ==
+	       FASTIPC_SERVER_STATS_SIZE_VER0,
+	       "fastipc_server_stats grows by appending a new size");
 
 #define FIPC_THREADS_MAX	1024
 #define FIPC_STOP_POLL_NS	100000000ULL	/* 100 ms */
@@ -51,6 +55,9 @@ struct fastipc_server {
 	atomic_int stop;
 	atomic_int running;
 	atomic_int error;		/* first error that ended the pool */
+	atomic_uint_fast64_t requests;	/* fastipc_server_stats() */
+	atomic_uint_fast64_t rep_shm;
+	atomic_uint_fast64_t rep_fallbacks;
 };
 
 struct fipc_worker {
@@ -186,6 +193,7 @@ static void fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
 	const struct fastipc_msg_hdr *hdr = &w->sv.hdr;
 	struct fipc_region *g;
 	uint32_t len;
+	int ret;
 
 	cx->rep = w->rep;
 	cx->rep_cap = hdr->reply_max < w->srv->msg_max ?
@@ -206,7 +214,10 @@ static void fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
 	 * other connection). Fall back to the copy buffer at once (replies
 	 * up to msg_max; a handler's larger reply fails with -EOVERFLOW).
 	 */
-	if (fipc_region_reserve(g, len, &cx->rep_off, 0) < 0)
+	ret = fipc_region_reserve(g, len, &cx->rep_off, 0);
+	if (ret == -EAGAIN)
+		fipc_count(&w->srv->rep_fallbacks, 1);
+	if (ret < 0)
 		return;
 	cx->rep = fipc_tx_ptr(g, cx->rep_off);
 	cx->rep_cap = len;
@@ -229,8 +240,10 @@ static void fipc_do_request(struct fipc_worker *w, const struct fipc_route *r)
 	size_t len = 0;
 	int status;
 
-	if (fipc_ctx_req(w, &cx) < 0) {
-		fipc_set_reply(w, hdr->msg_id, -EBADMSG, 0);
+	fipc_count(&w->srv->requests, 1);
+	status = fipc_ctx_req(w, &cx);
+	if (status < 0) {
+		fipc_set_reply(w, hdr->msg_id, status, 0);
 		goto out;
 	}
 	if (!r) {
@@ -244,10 +257,12 @@ static void fipc_do_request(struct fipc_worker *w, const struct fipc_route *r)
 		status = -EOVERFLOW;
 		len = 0;
 	}
-	if (cx.rep_ring)
+	if (cx.rep_ring) {
 		fipc_set_ring_reply(w, &cx, status, len);
-	else
+		fipc_count(&w->srv->rep_shm, 1);
+	} else {
 		fipc_set_reply(w, hdr->msg_id, status, len);
+	}
 out:
 	fipc_ctx_end(w, &cx);
 }
@@ -559,6 +574,30 @@ __public int fastipc_server_run(struct fastipc_server *srv)
 out:
 	atomic_store(&srv->running, 0);
 	return ret;
+}
+
+__public int fastipc_server_stats(struct fastipc_server *srv,
+				  struct fastipc_server_stats *st, size_t size)
+{
+	struct fastipc_server_stats all;
+	struct fipc_sconns_stats tab;
+
+	if (size < FASTIPC_SERVER_STATS_SIZE_VER0)
+		return -EINVAL;
+	fipc_sconns_stats(&srv->sconns, &tab);
+	memset(&all, 0, sizeof(all));
+	all.requests = atomic_load(&srv->requests);
+	all.rep_shm = atomic_load(&srv->rep_shm);
+	all.rep_fallbacks = atomic_load(&srv->rep_fallbacks);
+	all.ring_errors = tab.ring_errors;
+	all.map_errors = tab.map_errors;
+	all.regions = tab.regions;
+	if (size > sizeof(all)) {
+		memset((char *)st + sizeof(all), 0, size - sizeof(all));
+		size = sizeof(all);
+	}
+	memcpy(st, &all, size);
+	return 0;
 }
 
 __public void fastipc_server_stop(struct fastipc_server *srv)

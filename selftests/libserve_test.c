@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libfastipc's server pool (fastipc_server_*) against hostile and greedy
- * clients:
+ * clients, counted with fastipc_server_stats():
  *  - held_replies: clients that never release their reply ring cost
- *    themselves only: their large replies go by copy at once and an
- *    honest client's calls all complete.
+ *    themselves only: their large replies go by copy at once (counted as
+ *    fallbacks) and an honest client's calls all complete;
+ *  - bad_request_desc: one bad request descriptor is one ring error,
+ *    still counted after the connection's region is unmapped.
  * The pool runs in the test process; hostile clients use raw ioctls.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <fastipc.h>
@@ -106,6 +109,15 @@ FIXTURE_TEARDOWN(pool)
 	fastipc_close(self->dev);
 }
 
+static struct fastipc_server_stats pool_stats(struct fastipc_server *srv)
+{
+	struct fastipc_server_stats st;
+
+	if (fastipc_server_stats(srv, &st, sizeof(st)))
+		memset(&st, 0xff, sizeof(st));
+	return st;
+}
+
 /* ------------------------------------------------------------------ */
 /* Clients that never release their reply ring */
 
@@ -185,6 +197,7 @@ TEST_F_TIMEOUT(pool, held_replies, 120)
 {
 	struct fastipc_conn_opts o = { .region_size = SMALL_RGN };
 	struct fastipc_conn_stats cs;
+	struct fastipc_server_stats st;
 	struct hostile h[HOSTILE];
 	struct fastipc_conn *honest;
 	int i, j, ret;
@@ -219,10 +232,78 @@ TEST_F_TIMEOUT(pool, held_replies, 120)
 	fastipc_conn_stats(honest, &cs);
 	EXPECT_EQ(HONEST, cs.rep_shm);
 	EXPECT_EQ(0, cs.ring_errors);
+	st = pool_stats(self->srv);
 	EXPECT_EQ(HOSTILE * (1 + HTHREADS * HCALLS), copies);
+	EXPECT_EQ(copies, st.rep_fallbacks);
+	EXPECT_EQ(HOSTILE * 3 + HONEST, st.rep_shm);
+	EXPECT_EQ(HOSTILE * (4 + HTHREADS * HCALLS) + HONEST, st.requests);
+	EXPECT_EQ(0, st.ring_errors);
+	EXPECT_EQ(HOSTILE + 1, st.regions);
 	for (i = 0; i < HOSTILE; i++)
 		fastipc_disconnect(h[i].c);
 	fastipc_disconnect(honest);
+}
+
+/* ------------------------------------------------------------------ */
+/* One bad request descriptor: one ring error, kept after unmapping */
+
+TEST_F(pool, bad_request_desc)
+{
+	struct fastipc_server_stats st;
+	struct fastipc_connect c;
+	struct fastipc_call a;
+	unsigned char *own;
+	__u32 *hdr;
+	int conn, i;
+
+	conn = connect_rgn(fastipc_dev_fd(self->dev), self->name, SMALL_RGN,
+			   &c);
+	ASSERT_LE(0, conn);
+	own = map(conn, c.layout.client_off, c.layout.half_size,
+		  PROT_READ | PROT_WRITE);
+	ASSERT_NE(NULL, own);
+	/* A record header with flags no producer writes. */
+	hdr = (__u32 *)(own + c.layout.area_off);
+	hdr[0] = 16;
+	hdr[1] = 0x7;
+	memset(&a, 0, sizeof(a));
+	a.op = OP_ECHO;
+	a.flags = FASTIPC_F_TIMEOUT;
+	a.timeout_ns = 30 * NS;
+	set_desc(&a.req_desc, sizeof(struct fastipc_rec), 16, C2S);
+	ASSERT_EQ(0, fipc_ioctl(conn, FASTIPC_IOC_CALL, &a));
+	EXPECT_EQ(-EBADMSG, a.status);
+	st = pool_stats(self->srv);
+	EXPECT_EQ(1, st.ring_errors);
+	EXPECT_EQ(1, st.regions);
+	munmap(own, c.layout.half_size);
+	close(conn);
+	/* DISCONNECT: the region goes, its count stays. */
+	for (i = 0; i < 3000 && pool_stats(self->srv).regions; i++)
+		usleep(10000);
+	st = pool_stats(self->srv);
+	EXPECT_EQ(0, st.regions);
+	EXPECT_EQ(1, st.ring_errors);
+}
+
+TEST(stats_size)
+{
+	struct fastipc_server_stats st[2];
+	struct fastipc_server *srv;
+
+	ASSERT_EQ(0, fastipc_server_create(0, 1, NULL, &srv));
+	memset(st, 0xa5, sizeof(st));
+	EXPECT_EQ(-EINVAL, fastipc_server_stats(srv, st, 8));
+	EXPECT_EQ(0, fastipc_server_stats(srv, st,
+					  FASTIPC_SERVER_STATS_SIZE_VER0));
+	EXPECT_EQ(0, st[0].requests);
+	EXPECT_EQ(0, st[0].regions);
+	/* A newer caller's larger struct: the unknown tail is zeroed. */
+	memset(st, 0xa5, sizeof(st));
+	EXPECT_EQ(0, fastipc_server_stats(srv, st, sizeof(st)));
+	EXPECT_EQ(0, st[1].requests);
+	EXPECT_EQ(0, st[1].regions);
+	fastipc_server_destroy(srv);
 }
 
 TEST_HARNESS_MAIN

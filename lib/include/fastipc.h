@@ -618,6 +618,51 @@ int fastipc_server_run(struct fastipc_server *srv);
  */
 void fastipc_server_stop(struct fastipc_server *srv);
 
+/*
+ * struct fastipc_server_stats - What a server pool did since
+ * fastipc_server_create() (since 0.3). Counted by the library, for this
+ * process only; all counts, no units.
+ * @requests: requests received (a handler ran, or an error status was
+ *	sent: -ENOSYS, -EBADMSG, or a mapping error as for @map_errors).
+ * @rep_shm: replies handed back through a connection's region.
+ * @rep_fallbacks: replies the handler wrote in the copy buffer (at most
+ *	msg_max bytes; a larger one ends -EOVERFLOW) because the caller's
+ *	server->client ring had no room: a caller that holds earlier
+ *	replies. The pool never waits for room, so such a caller slows only
+ *	itself.
+ * @ring_errors: protocol errors found in connections' regions (bad
+ *	descriptors, indices or records: a corrupt or hostile client), of
+ *	regions mapped now and of those already unmapped.
+ * @map_errors: times a connection's region could not be mapped
+ *	(FASTIPC_IOC_CONN_REGION or mmap(2) failed, e.g. -EMFILE, -ENOMEM).
+ *	A request in that region is answered with -EBADMSG and its handler
+ *	does not run; a large reply goes by copy instead.
+ * @regions: connections' regions mapped now.
+ */
+struct fastipc_server_stats {
+	uint64_t requests;
+	uint64_t rep_shm;
+	uint64_t rep_fallbacks;
+	uint64_t ring_errors;
+	uint64_t map_errors;
+	uint64_t regions;
+};
+
+#define FASTIPC_SERVER_STATS_SIZE_VER0	48
+
+/*
+ * fastipc_server_stats() - Read @srv's counters (since 0.3), at any time,
+ * also while fastipc_server_run() runs.
+ * @st: out: the counters.
+ * @size: sizeof(*@st) as the caller was compiled: fields beyond it are not
+ *	written, and bytes beyond the library's struct are zeroed, so that
+ *	older and newer callers both work (later versions only append).
+ *
+ * Return: 0, or -EINVAL (@size below FASTIPC_SERVER_STATS_SIZE_VER0).
+ */
+int fastipc_server_stats(struct fastipc_server *srv,
+			 struct fastipc_server_stats *st, size_t size);
+
 /* Free @srv (NULL is a no-op). Not while fastipc_server_run() runs. */
 void fastipc_server_destroy(struct fastipc_server *srv);
 
