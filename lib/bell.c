@@ -65,6 +65,8 @@ int fipc_bell_ring(struct fipc_bell *b)
 	if (!fipc_load_once(b->peer_waiting))
 		return 0;
 	b->notifies++;
+	if (b->fd < 0 && b->kick)
+		return b->kick(b->kick_arg);
 	if (b->fd < 0)
 		return fipc_futex(b->own_ec, FUTEX_WAKE, INT_MAX, UINT64_MAX);
 	if (ioctl(b->fd, FASTIPC_IOC_NOTIFY) < 0)
@@ -77,6 +79,8 @@ static int fipc_bell_sleep(struct fipc_bell *b, uint32_t ec,
 {
 	struct fastipc_wait w;
 
+	if (b->fd < 0 && b->kick)
+		return -EOPNOTSUPP;
 	b->waits++;
 	if (b->fd < 0) {
 		/* FUTEX_WAIT returns 0 on any wake-up; time it ourselves. */

@@ -19,6 +19,12 @@
 
 struct fipc_bell {
 	int fd;				/* connection or region fd; -1: futex */
+	/*
+	 * With fd < 0 and a kick: ring by calling kick(kick_arg) (the server
+	 * pool, which opens a region fd only for the NOTIFY); no waiting.
+	 */
+	int (*kick)(void *arg);
+	void *kick_arg;
 	uint32_t *own_ec;		/* our eventcount (we write) */
 	uint32_t *own_waiting;		/* our waiting word (we write) */
 	const uint32_t *peer_ec;	/* the peer's (read-only to us) */
@@ -37,7 +43,8 @@ int fipc_bell_ring(struct fipc_bell *b);
  * fipc_bell_wait() - Sleep until @ready(@arg) is true, the peer's
  * eventcount moves, or @timeout_ns (UINT64_MAX: none) passes. Announces
  * the sleep in our waiting word first (F). Return: 0 (look again),
- * -ETIMEDOUT, -EINTR, -ECONNRESET (peer gone), or another WAIT error.
+ * -ETIMEDOUT, -EINTR, -ECONNRESET (peer gone), -EOPNOTSUPP (a bell with
+ * a kick cannot sleep), or another WAIT error.
  */
 int fipc_bell_wait(struct fipc_bell *b, bool (*ready)(void *), void *arg,
 		   uint64_t timeout_ns);

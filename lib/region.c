@@ -114,6 +114,18 @@ int fipc_region_map(struct fipc_region **gp, int fd,
 	return 0;
 }
 
+int fipc_region_drop_fd(struct fipc_region *g, int (*kick)(void *),
+			void *arg)
+{
+	int fd = g->fd;
+
+	g->fd = -1;
+	g->bell.fd = -1;
+	g->bell.kick = kick;
+	g->bell.kick_arg = arg;
+	return fd;
+}
+
 void fipc_region_free(struct fipc_region *g)
 {
 	if (!g)

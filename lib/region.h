@@ -47,6 +47,15 @@ int fipc_region_setup(struct fipc_region *g, void *own, const void *peer,
 int fipc_region_map(struct fipc_region **gp, int fd,
 		    const struct fastipc_region_layout *lo, bool client);
 
+/*
+ * fipc_region_drop_fd() - Give up the region fd of a server mapping (the
+ * mappings stay; the caller closes the fd): the doorbell then rings
+ * through @kick(@arg), and waiting on it is -EOPNOTSUPP.
+ * Return: the fd, now the caller's.
+ */
+int fipc_region_drop_fd(struct fipc_region *g, int (*kick)(void *),
+			void *arg);
+
 /* Unmap, close the region fd, free (NULL is a no-op). */
 void fipc_region_free(struct fipc_region *g);
 

@@ -164,19 +164,23 @@ static void fipc_clear_reply(struct fipc_worker *w, bool delivered)
 
 /*
  * The payload: in the receive buffer, or in place in the client's ring
- * (a descriptor). Return 0, or -EBADMSG for a bad descriptor.
+ * (a descriptor). Return 0, -EBADMSG for a bad descriptor, or the error
+ * that kept the region from being mapped (-EMFILE, -ENOMEM, ...).
  */
 static int fipc_ctx_req(struct fipc_worker *w, struct fipc_call_ctx *cx)
 {
 	const struct fastipc_desc *d = &w->sv.desc;
 	struct fipc_region *g;
+	int err;
 
 	memset(cx, 0, sizeof(*cx));
 	cx->req = w->buf;
 	cx->req_len = w->sv.hdr.len;
 	if (!d->area)
 		return 0;
-	cx->sc = fipc_sconn_get(&w->srv->sconns, w->sv.hdr.conn_id);
+	cx->sc = fipc_sconn_get(&w->srv->sconns, w->sv.hdr.conn_id, &err);
+	if (!cx->sc && err < 0 && err != -ENOENT)
+		return err;		/* counted in map_errors */
 	g = cx->sc ? cx->sc->reg : NULL;
 	if (!g || d->area != FASTIPC_AREA_C2S || d->offset > UINT32_MAX ||
 	    fipc_region_claim(g, (uint32_t)d->offset, d->len) < 0)
@@ -201,7 +205,7 @@ static void fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
 	if (hdr->reply_max <= w->srv->reply_threshold)
 		return;
 	if (!cx->sc)
-		cx->sc = fipc_sconn_get(&w->srv->sconns, hdr->conn_id);
+		cx->sc = fipc_sconn_get(&w->srv->sconns, hdr->conn_id, NULL);
 	g = cx->sc ? cx->sc->reg : NULL;
 	if (!g || g->stream)
 		return;
@@ -291,7 +295,7 @@ static void fipc_dispatch(struct fipc_worker *w)
 		fipc_do_oneway(w, fipc_route_find(srv, hdr->op));
 		break;
 	case FASTIPC_MSG_CONNECT:
-		sc = fipc_sconn_get(&srv->sconns, hdr->conn_id);
+		sc = fipc_sconn_get(&srv->sconns, hdr->conn_id, NULL);
 		fipc_sconn_put(&srv->sconns, sc);
 		if (srv->conn_fn)
 			srv->conn_fn(srv->conn_ctx, hdr);
@@ -591,6 +595,7 @@ __public int fastipc_server_stats(struct fastipc_server *srv,
 	all.rep_fallbacks = atomic_load(&srv->rep_fallbacks);
 	all.ring_errors = tab.ring_errors;
 	all.map_errors = tab.map_errors;
+	all.notify_errors = tab.notify_errors;
 	all.regions = tab.regions;
 	if (size > sizeof(all)) {
 		memset((char *)st + sizeof(all), 0, size - sizeof(all));

@@ -5,6 +5,13 @@
  *  - held_replies: clients that never release their reply ring cost
  *    themselves only: their large replies go by copy at once (counted as
  *    fallbacks) and an honest client's calls all complete;
+ *  - fd_limit: the pool keeps no fd per connection, so many region
+ *    connections do not bring a server with a low RLIMIT_NOFILE to its
+ *    limit, and at the limit a new client's shared-memory calls still
+ *    work; below it the failure is a clear -EMFILE status (counted) and a
+ *    large reply goes by copy;
+ *  - kick: without a region fd, the pool still wakes a client that
+ *    waits for room in its request ring, even at the fd limit;
  *  - bad_request_desc: one bad request descriptor is one ring error,
  *    still counted after the connection's region is unmapped.
  * The pool runs in the test process; hostile clients use raw ioctls.
@@ -14,6 +21,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fastipc.h>
@@ -24,6 +32,7 @@
 
 #define OP_FILL		1	/* reply: fill_req.len bytes of pattern */
 #define OP_ECHO		2	/* reply: the request */
+#define OP_HOLD		3	/* OP_ECHO once hold_flag is 0 */
 #define NS		1000000000ULL
 #define REP		8000	/* a reply above the 4 KiB threshold */
 #define REP_CAP		8192
@@ -63,6 +72,17 @@ static int h_echo(void *ctx, const struct fastipc_msg_hdr *hdr,
 	return 0;
 }
 
+static atomic_int hold_flag;
+
+static int h_hold(void *ctx, const struct fastipc_msg_hdr *hdr,
+		  const void *req, size_t req_len, void *rep, size_t rep_cap,
+		  size_t *rep_len)
+{
+	while (atomic_load(&hold_flag))
+		usleep(1000);
+	return h_echo(ctx, hdr, req, req_len, rep, rep_cap, rep_len);
+}
+
 FIXTURE(pool) {
 	struct fastipc_dev *dev;
 	struct fastipc_server *srv;
@@ -94,6 +114,7 @@ FIXTURE_SETUP(pool)
 					   &self->srv));
 	ASSERT_EQ(0, fastipc_server_register(self->srv, OP_FILL, h_fill, NULL));
 	ASSERT_EQ(0, fastipc_server_register(self->srv, OP_ECHO, h_echo, NULL));
+	ASSERT_EQ(0, fastipc_server_register(self->srv, OP_HOLD, h_hold, NULL));
 	ASSERT_EQ(0, pthread_create(&self->th, NULL, pool_main, self->srv));
 }
 
@@ -242,6 +263,255 @@ TEST_F_TIMEOUT(pool, held_replies, 120)
 	for (i = 0; i < HOSTILE; i++)
 		fastipc_disconnect(h[i].c);
 	fastipc_disconnect(honest);
+}
+
+/* ------------------------------------------------------------------ */
+/* RLIMIT_NOFILE: no fd per connection, and a clear error below it */
+
+#define MANY		100	/* region connections, above the limit */
+#define FD_LIMIT	64
+#define SHM_LEN		(12U << 10)	/* both ways in a 32 KiB area */
+
+/* A 12 KiB echo through the region both ways. */
+static int shm_echo(struct fastipc_conn *c, __u32 seed)
+{
+	static unsigned char req[SHM_LEN], rep[SHM_LEN];
+	size_t got = 0;
+	int ret;
+
+	fipc_fill(req, SHM_LEN, seed);
+	ret = fastipc_call(c, OP_ECHO, req, SHM_LEN, rep, SHM_LEN, &got,
+			   30 * NS);
+	if (ret)
+		return ret;
+	return got == SHM_LEN && fipc_mismatch(rep, SHM_LEN, seed) < 0 ?
+	       0 : -EBADMSG;
+}
+
+static void nofile_max(void)
+{
+	struct rlimit rl;
+
+	getrlimit(RLIMIT_NOFILE, &rl);
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+/* In a child: MANY region connections, all kept, then a new client. */
+static int many_clients(void *arg)
+{
+	struct fastipc_conn_opts o = { .region_size = SMALL_RGN };
+	static struct fastipc_conn *c[MANY + 1];
+	struct fastipc_conn_stats cs;
+	struct fastipc_dev *dev;
+	int i, ret;
+
+	nofile_max();
+	if (fastipc_open(&dev))
+		return 10;
+	for (i = 0; i <= MANY; i++) {
+		ret = fastipc_connect_opts(dev, arg, 0, &o, &c[i]);
+		if (ret) {
+			fprintf(stderr, "# connect %d: %s\n", i, strerror(-ret));
+			return 11;
+		}
+		ret = shm_echo(c[i], (__u32)i);
+		if (ret) {
+			fprintf(stderr, "# shm call %d: %s\n", i, strerror(-ret));
+			return 12;
+		}
+	}
+	for (i = 0; i < 10; i++)
+		if (shm_echo(c[MANY], 1000 + (__u32)i))
+			return 13;
+	fastipc_conn_stats(c[MANY], &cs);
+	if (cs.req_shm != 11 || cs.rep_shm != 11 || cs.ring_errors)
+		return 14;
+	return 0;
+}
+
+/* In a child, while the server cannot open a single fd. */
+static int unmappable_client(void *arg)
+{
+	struct fastipc_conn_opts o = { .region_size = SMALL_RGN };
+	struct fill_req r = { .len = REP, .seed = 7 };
+	static unsigned char req[SHM_LEN], rep[REP_CAP];
+	struct fastipc_conn_stats cs;
+	struct fastipc_dev *dev;
+	struct fastipc_conn *c;
+	size_t got = 0;
+	int ret;
+
+	nofile_max();
+	if (fastipc_open(&dev) || fastipc_connect_opts(dev, arg, 0, &o, &c))
+		return 20;
+	/* The request is in a region the server cannot map: a clear error. */
+	ret = fastipc_call(c, OP_ECHO, req, SHM_LEN, rep, 0, &got, 30 * NS);
+	if (ret != -EMFILE) {
+		fprintf(stderr, "# shm request: %d, want -EMFILE\n", ret);
+		return 21;
+	}
+	/* A large reply to a small request falls back to a copy. */
+	ret = fastipc_call(c, OP_FILL, &r, sizeof(r), rep, sizeof(rep), &got,
+			   30 * NS);
+	if (ret || got != REP || fipc_mismatch(rep, REP, 7) >= 0)
+		return 22;
+	fastipc_conn_stats(c, &cs);
+	if (cs.rep_shm || cs.ring_errors)
+		return 23;
+	return 0;
+}
+
+/* Open fds until the limit: dup()s of 0, closed by fds_release(). */
+static int fds_fill(int *fds, int max)
+{
+	int n = 0, fd;
+
+	while (n < max && (fd = dup(0)) >= 0)
+		fds[n++] = fd;
+	return n;
+}
+
+static void fds_release(int *fds, int n)
+{
+	while (n--)
+		close(fds[n]);
+}
+
+TEST_F_TIMEOUT(pool, fd_limit, 120)
+{
+	struct fastipc_server_stats st;
+	struct rlimit old, rl;
+	int fds[FD_LIMIT], n, n2;
+
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+	ASSERT_GT(FD_LIMIT - 8, fipc_fds_open());
+	rl = old;
+	rl.rlim_cur = FD_LIMIT;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	/* At the limit: not one fd left for the pool. */
+	n = fds_fill(fds, FD_LIMIT);
+	ASSERT_EQ(-1, dup(0));
+	ASSERT_EQ(EMFILE, errno);
+	n2 = fipc_wait(fipc_fork(many_clients, self->name));
+	st = pool_stats(self->srv);
+	TH_LOG("map errors %llu, regions %llu, requests %llu",
+	       (unsigned long long)st.map_errors,
+	       (unsigned long long)st.regions,
+	       (unsigned long long)st.requests);
+	ASSERT_EQ(0, n2);
+	EXPECT_EQ(0, st.map_errors);
+	EXPECT_EQ(0, st.ring_errors);
+	/* Below every fd number in use: even the spare fd cannot help. */
+	rl.rlim_cur = 3;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	EXPECT_EQ(0, fipc_wait(fipc_fork(unmappable_client, self->name)));
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+	fds_release(fds, n);
+	st = pool_stats(self->srv);
+	EXPECT_LT(0, st.map_errors);
+	EXPECT_EQ(0, st.ring_errors);
+	TH_LOG("map errors %llu, requests %llu",
+	       (unsigned long long)st.map_errors,
+	       (unsigned long long)st.requests);
+}
+
+/* ------------------------------------------------------------------ */
+/* The doorbell without a held fd: a client waiting for room is woken */
+
+struct kicked {
+	struct fastipc_conn *c;
+	pthread_t th;
+	pid_t tid;
+	__u32 op;
+	size_t len;
+	int ret;
+};
+
+static void *kicked_main(void *arg)
+{
+	struct kicked *k = arg;
+	unsigned char *req = malloc(k->len), *rep = malloc(k->len);
+	size_t got = 0;
+
+	k->tid = fipc_gettid();
+	fipc_fill(req, k->len, k->op);
+	k->ret = fastipc_call(k->c, k->op, req, k->len, rep, k->len, &got,
+			      60 * NS);
+	if (!k->ret && (got != k->len || fipc_mismatch(rep, got, k->op) >= 0))
+		k->ret = -EBADMSG;
+	free(req);
+	free(rep);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(pool, kick, 120)
+{
+	/* 4 KiB areas; requests of half an area; threshold below them. */
+	struct fastipc_conn_opts o = { .region_size = 8ULL << 10,
+				       .threshold = 256 };
+	struct fastipc_chan_opts co = { .msg_max = 1024 };
+	struct fastipc_server_opts so = { .msg_max = 1024,
+					  .reply_threshold = 256 };
+	struct fastipc_server_stats st;
+	struct fastipc_conn_stats cs;
+	struct fastipc_server *srv;
+	char name[FASTIPC_NAME_MAX];
+	struct kicked k[3];
+	struct rlimit old, rl;
+	int chan, fds[FD_LIMIT], n, i;
+	pthread_t th;
+	void *ret;
+
+	/* Its own pool: the channel's msg_max keeps the requests out of
+	 * the copy path, so a full ring must be waited for.
+	 */
+	fipc_unique_name(name, "libkick");
+	chan = fastipc_chan_create(self->dev, name, 0, 0600, &co);
+	ASSERT_LE(0, chan);
+	ASSERT_EQ(0, fastipc_server_create(chan, 3, &so, &srv));
+	ASSERT_EQ(0, fastipc_server_register(srv, OP_ECHO, h_echo, NULL));
+	ASSERT_EQ(0, fastipc_server_register(srv, OP_HOLD, h_hold, NULL));
+	ASSERT_EQ(0, pthread_create(&th, NULL, pool_main, srv));
+	memset(k, 0, sizeof(k));
+	ASSERT_EQ(0, fastipc_connect_opts(self->dev, name, 0, &o, &k[0].c));
+	/* Two held requests fill the ring; the third waits for room. */
+	atomic_store(&hold_flag, 1);
+	for (i = 0; i < 3; i++) {
+		k[i].c = k[0].c;
+		k[i].op = i < 2 ? OP_HOLD : OP_ECHO;
+		k[i].len = fastipc_conn_shm_max(k[0].c);
+		ASSERT_EQ(0, pthread_create(&k[i].th, NULL, kicked_main, &k[i]));
+		while (!k[i].tid)
+			usleep(1000);
+		ASSERT_EQ(0, fipc_wait_blocked(getpid(), k[i].tid));
+	}
+	/* At the fd limit: only the spare fd lets the pool ring. */
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+	rl = old;
+	rl.rlim_cur = FD_LIMIT;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	n = fds_fill(fds, FD_LIMIT);
+	atomic_store(&hold_flag, 0);
+	for (i = 0; i < 3; i++) {
+		pthread_join(k[i].th, NULL);
+		EXPECT_EQ(0, k[i].ret);
+	}
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+	fds_release(fds, n);
+	fastipc_conn_stats(k[0].c, &cs);
+	EXPECT_EQ(3, cs.req_shm);
+	EXPECT_LE(1, cs.waits);		/* the third did sleep for room */
+	EXPECT_EQ(0, cs.fallbacks);
+	ASSERT_EQ(0, fastipc_server_stats(srv, &st, sizeof(st)));
+	EXPECT_EQ(0, st.notify_errors);
+	EXPECT_EQ(0, st.map_errors);
+	fastipc_disconnect(k[0].c);
+	fastipc_server_stop(srv);
+	pthread_join(th, &ret);
+	EXPECT_EQ(0, (long)ret);
+	fastipc_server_destroy(srv);
+	close(chan);
 }
 
 /* ------------------------------------------------------------------ */

@@ -549,7 +549,9 @@ typedef void (*fastipc_conn_cb_t)(void *ctx, const struct fastipc_msg_hdr *hdr);
  * @resv: must be 0.
  *
  * The pool maps the region of each connection that has one when it
- * receives its CONNECT (FASTIPC_IOC_CONN_REGION) and unmaps it after the
+ * receives its CONNECT (FASTIPC_IOC_CONN_REGION), closes the region fd at
+ * once (it holds no fd per connection; it opens one again only to ring a
+ * waiting client's doorbell), and unmaps the region after the
  * DISCONNECT, once no handler uses it.
  */
 struct fastipc_server_opts {
@@ -635,9 +637,12 @@ void fastipc_server_stop(struct fastipc_server *srv);
  *	regions mapped now and of those already unmapped.
  * @map_errors: times a connection's region could not be mapped
  *	(FASTIPC_IOC_CONN_REGION or mmap(2) failed, e.g. -EMFILE, -ENOMEM).
- *	A request in that region is answered with -EBADMSG and its handler
- *	does not run; a large reply goes by copy instead.
- * @regions: connections' regions mapped now.
+ *	A request in that region is answered with that error as its status
+ *	and its handler does not run; a large reply goes by copy instead.
+ * @notify_errors: doorbell rings that failed (a client waiting for room
+ *	in its ring may then wake only at its timeout).
+ * @regions: connections' regions mapped now. The pool keeps no fd per
+ *	region: it maps and closes the region fd at once.
  */
 struct fastipc_server_stats {
 	uint64_t requests;
@@ -645,10 +650,11 @@ struct fastipc_server_stats {
 	uint64_t rep_fallbacks;
 	uint64_t ring_errors;
 	uint64_t map_errors;
+	uint64_t notify_errors;
 	uint64_t regions;
 };
 
-#define FASTIPC_SERVER_STATS_SIZE_VER0	48
+#define FASTIPC_SERVER_STATS_SIZE_VER0	56
 
 /*
  * fastipc_server_stats() - Read @srv's counters (since 0.3), at any time,
