@@ -13,6 +13,12 @@
  * half the area minus 8 bytes cannot take the region and goes by copy
  * (the kernel answers -EMSGSIZE above msg_max): split it in calls.
  *
+ * Reply ring full: a server that cannot take a reply larger than the
+ * copy path in our server->client ring (our other calls still hold
+ * theirs) refuses the request before running its handler; fastipc_call()
+ * sends it again after a short backoff, up to its timeout (2 s without
+ * one), then gives -ENOBUFS.
+ *
  * A request record is released by the server once its handler returns.
  * When CALL fails, the record is abandoned (FASTIPC_REC_SKIP). After
  * -ETIMEDOUT or -EINTR a server may already hold it: its claim keeps the
@@ -20,6 +26,7 @@
  * abandonment is refused (the handler does not run).
  */
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -148,42 +155,105 @@ __public int fastipc_call_raw(struct fastipc_conn *conn,
 	return fipc_ioctl(conn->fd, FASTIPC_IOC_CALL, args);
 }
 
+/* Sending a refused request again: backoff and, without a timeout, limit. */
+#define FIPC_RETRY_MIN_NS	20000ULL		/* 20 us */
+#define FIPC_RETRY_MAX_NS	5000000ULL		/* 5 ms */
+#define FIPC_RETRY_FOR_NS	2000000000ULL		/* 2 s */
+
+/*
+ * One CALL, the reply copied out. Return 0 (c->status, c->rep_len set),
+ * 1 when the server refused it before running the handler (its reply
+ * ring was full), or a negative errno.
+ */
+static int fipc_call_once(struct fastipc_conn *conn, struct fastipc_call *c,
+			  const void *req, void *rep, uint64_t deadline)
+{
+	uint32_t off;
+	int ret;
+
+	ret = fipc_req_shm(conn, c, req, deadline);
+	if (ret < 0)
+		return ret;
+	ret = fipc_call_left(c, deadline);
+	if (ret < 0) {
+		if (c->req_desc.area)
+			fipc_region_cancel(conn->reg, (uint32_t)c->req_desc.offset);
+		return ret;
+	}
+	ret = fipc_do_call(conn, c);
+	if (ret < 0)
+		return ret;
+	if (fipc_desc_refused(&c->rep_desc))
+		return 1;
+	if (c->rep_desc.area) {
+		ret = fipc_rep_claim(conn, &c->rep_desc, c->rep_cap);
+		if (ret < 0)
+			return ret;
+		off = (uint32_t)c->rep_desc.offset;
+		if (c->rep_desc.len)
+			memcpy(rep, fipc_rx_ptr(conn->reg, off), c->rep_desc.len);
+		fipc_region_release(conn->reg, off);
+		c->rep_len = c->rep_desc.len;
+	}
+	return 0;
+}
+
+/*
+ * The server refused the call (no room for its reply in our ring, held
+ * by our other calls): wait a little for them. Return 0 to send it
+ * again, or -ENOBUFS when the time (the call's, or at most 2 s without
+ * a timeout) is up.
+ */
+static int fipc_call_backoff(uint64_t *backoff, uint64_t give_up)
+{
+	uint64_t left = fipc_left(give_up), ns = *backoff;
+	struct timespec ts;
+
+	if (!left)
+		return -ENOBUFS;
+	if (ns > left)
+		ns = left;
+	ts.tv_sec = (time_t)(ns / 1000000000ULL);
+	ts.tv_nsec = (long)(ns % 1000000000ULL);
+	nanosleep(&ts, NULL);
+	*backoff = *backoff * 2 > FIPC_RETRY_MAX_NS ? FIPC_RETRY_MAX_NS :
+		   *backoff * 2;
+	return 0;
+}
+
 __public int fastipc_call(struct fastipc_conn *conn, uint32_t op,
 			  const void *req, size_t req_len,
 			  void *rep, size_t rep_cap, size_t *rep_len,
 			  uint64_t timeout_ns)
 {
-	uint64_t deadline = fipc_deadline(timeout_ns);
+	uint64_t deadline = fipc_deadline(timeout_ns), give_up;
+	uint64_t backoff = FIPC_RETRY_MIN_NS;
 	struct fastipc_call c;
-	uint32_t off;
+	bool refused = false;
 	int ret;
 
-	ret = fipc_call_prep(&c, op, req, req_len, timeout_ns);
-	if (ret == 0)
-		ret = fipc_req_shm(conn, &c, req, deadline);
-	if (ret < 0)
-		return ret;
-	c.rep_ptr = (uintptr_t)rep;
-	c.rep_cap = rep_cap > UINT32_MAX ? UINT32_MAX : (uint32_t)rep_cap;
-	ret = fipc_call_left(&c, deadline);
-	if (ret < 0) {
-		if (c.req_desc.area)
-			fipc_region_cancel(conn->reg, (uint32_t)c.req_desc.offset);
-		return ret;
-	}
-	ret = fipc_do_call(conn, &c);
-	if (ret < 0)
-		return ret;
-	if (c.rep_desc.area) {
-		ret = fipc_rep_claim(conn, &c.rep_desc, c.rep_cap);
+	give_up = deadline != UINT64_MAX ? deadline :
+		  fipc_deadline(FIPC_RETRY_FOR_NS);
+	for (;;) {
+		ret = fipc_call_prep(&c, op, req, req_len, timeout_ns);
 		if (ret < 0)
 			return ret;
-		off = (uint32_t)c.rep_desc.offset;
-		if (c.rep_desc.len)
-			memcpy(rep, fipc_rx_ptr(conn->reg, off), c.rep_desc.len);
-		fipc_region_release(conn->reg, off);
-		c.rep_len = c.rep_desc.len;
+		c.rep_ptr = (uintptr_t)rep;
+		c.rep_cap = rep_cap > UINT32_MAX ? UINT32_MAX :
+			    (uint32_t)rep_cap;
+		ret = fipc_call_once(conn, &c, req, rep, deadline);
+		if (ret <= 0)
+			break;
+		refused = true;
+		ret = fipc_call_backoff(&backoff, give_up);
+		if (ret < 0)
+			return ret;
 	}
+	/* Out of time while the server had no room for the reply: say so. */
+	if (ret == -ETIMEDOUT && refused)
+		return -ENOBUFS;
+	if (ret < 0)
+		return ret;
 	if (rep_len)
 		*rep_len = c.rep_len;
 	return c.status;

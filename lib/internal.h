@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <sys/ioctl.h>
 
 #include "fastipc.h"
@@ -62,6 +63,18 @@ static inline int fipc_ioctl(int fd, unsigned long cmd, void *arg)
  */
 int fipc_rep_claim(struct fastipc_conn *conn, const struct fastipc_desc *d,
 		   uint32_t rep_cap);
+
+/*
+ * The pool's answer, with status -ENOBUFS, to a request whose handler it
+ * did not run: the caller accepts a reply larger than the copy path
+ * takes and its server->client ring had no room. A reply descriptor of
+ * offset 0 (never a payload's offset) and length 0 says so, so that
+ * fastipc_call() knows it may send the request again.
+ */
+static inline bool fipc_desc_refused(const struct fastipc_desc *d)
+{
+	return d->area == FASTIPC_AREA_S2C && !d->offset && !d->len;
+}
 
 /* Fill a channel reference from @name (may be NULL) and @key. */
 int fipc_ref_fill(struct fastipc_chan_ref *ref, const char *name,

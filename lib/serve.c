@@ -12,8 +12,10 @@
  *
  * A pool thread never waits on one connection's behalf: a reply ring
  * with no room (a client that holds its replies) means a copied reply
- * at once, so that one connection's misbehaviour costs that connection
- * only (counted in fastipc_server_stats()).
+ * at once, or, for a reply larger than the copy path takes, a refusal
+ * before the handler runs (the client library sends the request again),
+ * so that one connection's misbehaviour costs that connection only
+ * (counted in fastipc_server_stats()).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -58,6 +60,7 @@ struct fastipc_server {
 	atomic_uint_fast64_t requests;	/* fastipc_server_stats() */
 	atomic_uint_fast64_t rep_shm;
 	atomic_uint_fast64_t rep_fallbacks;
+	atomic_uint_fast64_t rep_refused;
 };
 
 struct fipc_worker {
@@ -118,14 +121,15 @@ static const struct fipc_route *fipc_route_find(struct fastipc_server *srv,
 static void fipc_put_ring_reply(struct fipc_worker *w, bool delivered)
 {
 	struct fipc_sconn *sc = w->rep_sc;
+	uint32_t off = (uint32_t)w->sv.reply_desc.offset;
 
+	memset(&w->sv.reply_desc, 0, sizeof(w->sv.reply_desc));
 	if (!sc)
 		return;
 	if (!delivered)
-		fipc_region_cancel(sc->reg, (uint32_t)w->sv.reply_desc.offset);
+		fipc_region_cancel(sc->reg, off);
 	fipc_sconn_put(&w->srv->sconns, sc);
 	w->rep_sc = NULL;
-	memset(&w->sv.reply_desc, 0, sizeof(w->sv.reply_desc));
 }
 
 static void fipc_set_reply(struct fipc_worker *w, uint64_t msg_id, int status,
@@ -191,8 +195,12 @@ static int fipc_ctx_req(struct fipc_worker *w, struct fipc_call_ctx *cx)
 	return 0;
 }
 
-/* Reply room: in our ring when the caller accepts a large reply. */
-static void fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
+/*
+ * Reply room: in our ring when the caller accepts a large reply. Return
+ * 0, or -ENOBUFS when the ring has no room and the caller accepts more
+ * than the copy buffer takes (the handler must not run).
+ */
+static int fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
 {
 	const struct fastipc_msg_hdr *hdr = &w->sv.hdr;
 	struct fipc_region *g;
@@ -203,29 +211,36 @@ static void fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
 	cx->rep_cap = hdr->reply_max < w->srv->msg_max ?
 		      hdr->reply_max : w->srv->msg_max;
 	if (hdr->reply_max <= w->srv->reply_threshold)
-		return;
+		return 0;
 	if (!cx->sc)
 		cx->sc = fipc_sconn_get(&w->srv->sconns, hdr->conn_id, NULL);
 	g = cx->sc ? cx->sc->reg : NULL;
 	if (!g || g->stream)
-		return;
+		return 0;
 	len = fipc_ring_max_len(g->tx.size);
 	if (hdr->reply_max < len)
 		len = hdr->reply_max;
 	/*
-	 * A full ring is a caller still holding earlier replies, perhaps for
-	 * ever: never wait for it in a pool thread (that would stall every
-	 * other connection). Fall back to the copy buffer at once (replies
-	 * up to msg_max; a handler's larger reply fails with -EOVERFLOW).
+	 * A full ring is a caller still holding earlier replies (perhaps for
+	 * ever, perhaps only until its other threads copied theirs out):
+	 * never wait for it in a pool thread, that would stall every other
+	 * connection. The copy buffer at once when it takes all the caller
+	 * accepts; else refuse before the handler runs, so that the caller
+	 * may send the request again.
 	 */
 	ret = fipc_region_reserve(g, len, &cx->rep_off, 0);
+	if (ret == -EAGAIN && hdr->reply_max > cx->rep_cap) {
+		fipc_count(&w->srv->rep_refused, 1);
+		return -ENOBUFS;
+	}
 	if (ret == -EAGAIN)
 		fipc_count(&w->srv->rep_fallbacks, 1);
 	if (ret < 0)
-		return;
+		return 0;
 	cx->rep = fipc_tx_ptr(g, cx->rep_off);
 	cx->rep_cap = len;
 	cx->rep_ring = true;
+	return 0;
 }
 
 static void fipc_ctx_end(struct fipc_worker *w, struct fipc_call_ctx *cx)
@@ -254,7 +269,11 @@ static void fipc_do_request(struct fipc_worker *w, const struct fipc_route *r)
 		fipc_set_reply(w, hdr->msg_id, -ENOSYS, 0);
 		goto out;
 	}
-	fipc_ctx_rep(w, &cx);
+	if (fipc_ctx_rep(w, &cx) < 0) {
+		fipc_set_reply(w, hdr->msg_id, -ENOBUFS, 0);
+		w->sv.reply_desc.area = FASTIPC_AREA_S2C;	/* refused */
+		goto out;
+	}
 	status = r->fn(r->ctx, hdr, cx.req, cx.req_len, cx.rep, cx.rep_cap,
 		       &len);
 	if (len > cx.rep_cap) {
@@ -355,6 +374,10 @@ static bool fipc_reply_failed(struct fipc_worker *w, int err)
 {
 	if (err == -EINTR)
 		return true;
+	if (err == -EINVAL && fipc_desc_refused(&w->sv.reply_desc)) {
+		fipc_set_reply(w, w->sv.reply_id, -ENOBUFS, 0);	/* plain */
+		return true;
+	}
 	if ((err == -EMSGSIZE || err == -ENOBUFS) &&
 	    (w->sv.reply_len || w->rep_sc)) {
 		fipc_set_reply(w, w->sv.reply_id, err, 0);
@@ -593,6 +616,7 @@ __public int fastipc_server_stats(struct fastipc_server *srv,
 	all.requests = atomic_load(&srv->requests);
 	all.rep_shm = atomic_load(&srv->rep_shm);
 	all.rep_fallbacks = atomic_load(&srv->rep_fallbacks);
+	all.rep_refused = atomic_load(&srv->rep_refused);
 	all.ring_errors = tab.ring_errors;
 	all.map_errors = tab.map_errors;
 	all.notify_errors = tab.notify_errors;

@@ -81,6 +81,8 @@ static int fipc_zc_reply(struct fastipc_conn *conn, struct fastipc_call *c,
 	const struct fastipc_desc *d = &c->rep_desc;
 
 	memset(out, 0, sizeof(*out));
+	if (fipc_desc_refused(d))
+		return -ENOBUFS;	/* the request is gone: no retry */
 	if (!d->area) {
 		out->data = rep;
 		out->len = c->rep_len;

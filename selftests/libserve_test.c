@@ -10,6 +10,9 @@
  *    limit, and at the limit a new client's shared-memory calls still
  *    work; below it the failure is a clear -EMFILE status (counted) and a
  *    large reply goes by copy;
+ *  - refused: a reply larger than the copy path with no room in the
+ *    ring is refused before the handler runs (fastipc_call() retries,
+ *    then gives -ENOBUFS);
  *  - kick: without a region fd, the pool still wakes a client that
  *    waits for room in its request ring, even at the fd limit;
  *  - bad_request_desc: one bad request descriptor is one ring error,
@@ -32,7 +35,7 @@
 
 #define OP_FILL		1	/* reply: fill_req.len bytes of pattern */
 #define OP_ECHO		2	/* reply: the request */
-#define OP_HOLD		3	/* OP_ECHO once hold_flag is 0 */
+#define OP_HOLD		3	/* no reply until hold_flag is 0 */
 #define NS		1000000000ULL
 #define REP		8000	/* a reply above the 4 KiB threshold */
 #define REP_CAP		8192
@@ -49,7 +52,8 @@ static int h_fill(void *ctx, const struct fastipc_msg_hdr *hdr,
 {
 	struct fill_req r;
 
-	(void)ctx, (void)hdr;
+	(void)ctx;
+	(void)hdr;
 	if (req_len != sizeof(r))
 		return -EINVAL;
 	memcpy(&r, req, sizeof(r));
@@ -64,7 +68,8 @@ static int h_echo(void *ctx, const struct fastipc_msg_hdr *hdr,
 		  const void *req, size_t req_len, void *rep, size_t rep_cap,
 		  size_t *rep_len)
 {
-	(void)ctx, (void)hdr;
+	(void)ctx;
+	(void)hdr;
 	if (req_len > rep_cap)
 		return -ENOBUFS;
 	memcpy(rep, req, req_len);
@@ -78,9 +83,16 @@ static int h_hold(void *ctx, const struct fastipc_msg_hdr *hdr,
 		  const void *req, size_t req_len, void *rep, size_t rep_cap,
 		  size_t *rep_len)
 {
+	(void)ctx;
+	(void)hdr;
+	(void)req;
+	(void)req_len;
+	(void)rep;
+	(void)rep_cap;
+	(void)rep_len;
 	while (atomic_load(&hold_flag))
 		usleep(1000);
-	return h_echo(ctx, hdr, req, req_len, rep, rep_cap, rep_len);
+	return 0;
 }
 
 FIXTURE(pool) {
@@ -156,9 +168,9 @@ static atomic_uint copies;	/* hostile replies that came by copy */
  */
 static int hostile_call(struct fastipc_conn *c, __u32 seed)
 {
+	static __thread unsigned char rep[REP_CAP];
 	struct fill_req r = { .len = REP, .seed = seed };
 	struct fastipc_call a;
-	static __thread unsigned char rep[REP_CAP];
 	int ret;
 
 	memset(&a, 0, sizeof(a));
@@ -432,17 +444,47 @@ static void *kicked_main(void *arg)
 {
 	struct kicked *k = arg;
 	unsigned char *req = malloc(k->len), *rep = malloc(k->len);
-	size_t got = 0;
+	size_t got = 0, cap = k->op == OP_ECHO ? k->len : 0;
 
 	k->tid = fipc_gettid();
 	fipc_fill(req, k->len, k->op);
-	k->ret = fastipc_call(k->c, k->op, req, k->len, rep, k->len, &got,
+	k->ret = fastipc_call(k->c, k->op, req, k->len, rep, cap, &got,
 			      60 * NS);
-	if (!k->ret && (got != k->len || fipc_mismatch(rep, got, k->op) >= 0))
+	if (!k->ret && (got != cap || fipc_mismatch(rep, got, k->op) >= 0))
 		k->ret = -EBADMSG;
 	free(req);
 	free(rep);
 	return NULL;
+}
+
+/* A pool whose copy path takes 1 KiB only, on its own channel. */
+static int small_pool(struct fastipc_dev *dev, char *name, int *chan,
+		      struct fastipc_server **srv, pthread_t *th)
+{
+	struct fastipc_chan_opts co = { .msg_max = 1024 };
+	struct fastipc_server_opts so = { .msg_max = 1024,
+					  .reply_threshold = 256 };
+
+	fipc_unique_name(name, "libsmall");
+	*chan = fastipc_chan_create(dev, name, 0, 0600, &co);
+	if (*chan < 0 || fastipc_server_create(*chan, 3, &so, srv) ||
+	    fastipc_server_register(*srv, OP_ECHO, h_echo, NULL) ||
+	    fastipc_server_register(*srv, OP_HOLD, h_hold, NULL) ||
+	    fastipc_server_register(*srv, OP_FILL, h_fill, NULL))
+		return -1;
+	return pthread_create(th, NULL, pool_main, *srv);
+}
+
+static void small_pool_end(struct __test_metadata *_metadata,
+			   struct fastipc_server *srv, pthread_t th, int chan)
+{
+	void *ret;
+
+	fastipc_server_stop(srv);
+	pthread_join(th, &ret);
+	EXPECT_EQ(0, (long)ret);
+	fastipc_server_destroy(srv);
+	close(chan);
 }
 
 TEST_F_TIMEOUT(pool, kick, 120)
@@ -450,9 +492,6 @@ TEST_F_TIMEOUT(pool, kick, 120)
 	/* 4 KiB areas; requests of half an area; threshold below them. */
 	struct fastipc_conn_opts o = { .region_size = 8ULL << 10,
 				       .threshold = 256 };
-	struct fastipc_chan_opts co = { .msg_max = 1024 };
-	struct fastipc_server_opts so = { .msg_max = 1024,
-					  .reply_threshold = 256 };
 	struct fastipc_server_stats st;
 	struct fastipc_conn_stats cs;
 	struct fastipc_server *srv;
@@ -461,21 +500,17 @@ TEST_F_TIMEOUT(pool, kick, 120)
 	struct rlimit old, rl;
 	int chan, fds[FD_LIMIT], n, i;
 	pthread_t th;
-	void *ret;
 
 	/* Its own pool: the channel's msg_max keeps the requests out of
 	 * the copy path, so a full ring must be waited for.
 	 */
-	fipc_unique_name(name, "libkick");
-	chan = fastipc_chan_create(self->dev, name, 0, 0600, &co);
-	ASSERT_LE(0, chan);
-	ASSERT_EQ(0, fastipc_server_create(chan, 3, &so, &srv));
-	ASSERT_EQ(0, fastipc_server_register(srv, OP_ECHO, h_echo, NULL));
-	ASSERT_EQ(0, fastipc_server_register(srv, OP_HOLD, h_hold, NULL));
-	ASSERT_EQ(0, pthread_create(&th, NULL, pool_main, srv));
+	ASSERT_EQ(0, small_pool(self->dev, name, &chan, &srv, &th));
 	memset(k, 0, sizeof(k));
 	ASSERT_EQ(0, fastipc_connect_opts(self->dev, name, 0, &o, &k[0].c));
-	/* Two held requests fill the ring; the third waits for room. */
+	/*
+	 * Two held requests (no reply) fill the ring; the third, an echo
+	 * through both rings, waits for room.
+	 */
 	atomic_store(&hold_flag, 1);
 	for (i = 0; i < 3; i++) {
 		k[i].c = k[0].c;
@@ -501,17 +536,70 @@ TEST_F_TIMEOUT(pool, kick, 120)
 	fds_release(fds, n);
 	fastipc_conn_stats(k[0].c, &cs);
 	EXPECT_EQ(3, cs.req_shm);
+	EXPECT_EQ(1, cs.rep_shm);
 	EXPECT_LE(1, cs.waits);		/* the third did sleep for room */
 	EXPECT_EQ(0, cs.fallbacks);
 	ASSERT_EQ(0, fastipc_server_stats(srv, &st, sizeof(st)));
 	EXPECT_EQ(0, st.notify_errors);
 	EXPECT_EQ(0, st.map_errors);
 	fastipc_disconnect(k[0].c);
-	fastipc_server_stop(srv);
-	pthread_join(th, &ret);
-	EXPECT_EQ(0, (long)ret);
-	fastipc_server_destroy(srv);
-	close(chan);
+	small_pool_end(_metadata, srv, th, chan);
+}
+
+/*
+ * A reply larger than the copy path, and no room for it in the caller's
+ * ring: refused at once, before the handler runs; fastipc_call() sends
+ * it again until its timeout, then gives -ENOBUFS.
+ */
+TEST_F_TIMEOUT(pool, refused, 60)
+{
+	struct fastipc_conn_opts o = { .region_size = 8ULL << 10 };
+	struct fill_req r = { .len = 2000, .seed = 3 };
+	struct fastipc_server_stats st;
+	struct fastipc_server *srv;
+	char name[FASTIPC_NAME_MAX];
+	unsigned char rep[2040];
+	struct fastipc_call a;
+	struct fastipc_conn *c;
+	int chan, i, ret = 0;
+	pthread_t th;
+	size_t got;
+
+	ASSERT_EQ(0, small_pool(self->dev, name, &chan, &srv, &th));
+	ASSERT_EQ(0, fastipc_connect_opts(self->dev, name, 0, &o, &c));
+	/* Two replies of half an area, never released, fill the ring. */
+	for (i = 0; i < 3 && !ret; i++) {
+		memset(&a, 0, sizeof(a));
+		a.req_ptr = (uintptr_t)&r;
+		a.req_len = sizeof(r);
+		a.op = OP_FILL;
+		a.rep_ptr = (uintptr_t)rep;
+		a.rep_cap = sizeof(rep);
+		ret = fastipc_call_raw(c, &a);
+		if (i < 2 && (a.status || !a.rep_desc.len))
+			ret = -EPROTO;
+	}
+	ASSERT_EQ(0, ret);
+	/* The third: refused, marked, the handler not run. */
+	EXPECT_EQ(-ENOBUFS, a.status);
+	EXPECT_EQ(S2C, a.rep_desc.area);
+	EXPECT_EQ(0, a.rep_desc.offset);
+	EXPECT_EQ(0, a.rep_desc.len);
+	EXPECT_EQ(-ENOBUFS, fastipc_call(c, OP_FILL, &r, sizeof(r), rep,
+					 sizeof(rep), &got, NS / 10));
+	ASSERT_EQ(0, fastipc_server_stats(srv, &st, sizeof(st)));
+	EXPECT_LE(2, st.rep_refused);
+	EXPECT_EQ(2, st.rep_shm);
+	EXPECT_EQ(0, st.rep_fallbacks);
+	EXPECT_EQ(st.requests, 2 + st.rep_refused);
+	/* A reply the copy path takes still goes by copy. */
+	r.len = 500;
+	EXPECT_EQ(0, fastipc_call(c, OP_FILL, &r, sizeof(r), rep, 1000, &got,
+				  10 * NS));
+	EXPECT_EQ(500, got);
+	EXPECT_GT(0, fipc_mismatch(rep, 500, 3));
+	fastipc_disconnect(c);
+	small_pool_end(_metadata, srv, th, chan);
 }
 
 /* ------------------------------------------------------------------ */

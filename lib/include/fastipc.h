@@ -214,8 +214,12 @@ uint64_t fastipc_conn_id(const struct fastipc_conn *conn);
  * failed: -ECONNRESET (server closed the channel), -EIDRM (channel
  * removed), -ETIMEDOUT, -EINTR (signal; the call is cancelled),
  * -EMSGSIZE (@req_len above msg_max), -EAGAIN (queue full, O_NONBLOCK fd;
- * or the caller's uid has the module's user_queue_bytes_max queued), -EFAULT, -EINVAL, -ENOMEM. Use fastipc_call_raw() when a server status
- * must be told apart from a transport error.
+ * or the caller's uid has the module's user_queue_bytes_max queued),
+ * -ENOBUFS (since 0.3: the server had no room in the connection's
+ * server->client ring for a reply larger than msg_max until the timeout,
+ * at most 2 s without one; the handler did not run), -EFAULT, -EINVAL,
+ * -ENOMEM. Use fastipc_call_raw() when a server status must be told
+ * apart from a transport error.
  */
 int fastipc_call(struct fastipc_conn *conn, uint32_t op,
 		 const void *req, size_t req_len,
@@ -392,7 +396,9 @@ struct fastipc_reply {
  *
  * Return: the server's status, or a negative errno as for fastipc_call(),
  * plus -EINVAL (@buf is not a reserved buffer), -EBADMSG (the server's
- * reply descriptor is bad; counted in ring_errors).
+ * reply descriptor is bad; counted in ring_errors), -ENOBUFS (since 0.3:
+ * no room for a reply larger than msg_max in the server->client ring;
+ * the handler did not run and the request is gone: no retry).
  */
 int fastipc_call_zc(struct fastipc_conn *conn, uint32_t op, void *buf,
 		    size_t len, void *rep, size_t rep_cap,
@@ -515,8 +521,10 @@ uint64_t fastipc_stream_errors(struct fastipc_stream *st);
  *	the server's msg_max; or, when the connection has a region and the
  *	caller's reply_max is above the server's reply_threshold, room in
  *	the server->client ring of up to reply_max bytes (sent by descriptor,
- *	no copy); when that ring is full, the copy buffer at once (the pool
- *	never waits for room). NULL with 0 for a one-way message.
+ *	no copy); when that ring is full, the copy buffer at once, or, if
+ *	the caller accepts more than it takes, the handler does not run and
+ *	the caller gets -ENOBUFS (fastipc_call() retries; the pool never
+ *	waits for room). NULL with 0 for a one-way message.
  * @rep_len: out: reply length in bytes; starts at 0.
  *
  * Return: the status delivered to the caller (ignored for one-way); by
@@ -627,11 +635,14 @@ void fastipc_server_stop(struct fastipc_server *srv);
  * @requests: requests received (a handler ran, or an error status was
  *	sent: -ENOSYS, -EBADMSG, or a mapping error as for @map_errors).
  * @rep_shm: replies handed back through a connection's region.
- * @rep_fallbacks: replies the handler wrote in the copy buffer (at most
- *	msg_max bytes; a larger one ends -EOVERFLOW) because the caller's
- *	server->client ring had no room: a caller that holds earlier
- *	replies. The pool never waits for room, so such a caller slows only
- *	itself.
+ * @rep_fallbacks: replies the handler wrote in the copy buffer because
+ *	the caller's server->client ring had no room (a caller that holds
+ *	earlier replies) and the caller accepts no more than the copy
+ *	buffer takes. The pool never waits for room, so such a caller slows
+ *	only itself.
+ * @rep_refused: requests answered -ENOBUFS without running the handler
+ *	because that ring had no room and the caller accepts a reply larger
+ *	than the copy buffer (msg_max); fastipc_call() sends them again.
  * @ring_errors: protocol errors found in connections' regions (bad
  *	descriptors, indices or records: a corrupt or hostile client), of
  *	regions mapped now and of those already unmapped.
@@ -648,13 +659,14 @@ struct fastipc_server_stats {
 	uint64_t requests;
 	uint64_t rep_shm;
 	uint64_t rep_fallbacks;
+	uint64_t rep_refused;
 	uint64_t ring_errors;
 	uint64_t map_errors;
 	uint64_t notify_errors;
 	uint64_t regions;
 };
 
-#define FASTIPC_SERVER_STATS_SIZE_VER0	56
+#define FASTIPC_SERVER_STATS_SIZE_VER0	64
 
 /*
  * fastipc_server_stats() - Read @srv's counters (since 0.3), at any time,
