@@ -88,7 +88,9 @@ static void fipc_chan_free(struct kref *ref)
 	put_user_ns(chan->user_ns);
 	put_net(chan->net);
 	fipc_ns_put(chan->ipc_ns);
-	fipc_quota_uncharge(chan->perm.cuid, FIPC_QUOTA_CHANS, 1);
+	/* A channel that was shut down returned its charge then. */
+	if (!chan->dead)
+		fipc_quota_uncharge(chan->perm.cuid, FIPC_QUOTA_CHANS, 1);
 	put_pid(chan->cpid);
 	kfree(chan);
 	atomic_dec(&fipc_nr_chans);
@@ -119,8 +121,10 @@ static void fipc_msg_complete_locked(struct fipc_chan *chan,
  *
  * Unlinks the name, completes every queued and in-progress request with
  * @err, drops queued one-way and control messages, kills the connections'
- * regions, and wakes every waiter and poller. Idempotent: the first error
- * sticks.
+ * regions, and wakes every waiter and poller. Returns the owner's channel
+ * slot (user_chans_max) at once: the channel is gone for its creator even
+ * while connections or a netlink dump still hold a reference to it.
+ * Idempotent: the first error sticks.
  */
 void fipc_chan_shutdown(struct fipc_chan *chan, int err)
 {
@@ -156,6 +160,7 @@ void fipc_chan_shutdown(struct fipc_chan *chan, int err)
 	wake_up_all(&chan->recv_wq);
 	wake_up_all(&chan->space_wq);
 	spin_unlock(&chan->lock);
+	fipc_quota_uncharge(chan->perm.cuid, FIPC_QUOTA_CHANS, 1);
 	fipc_msg_put_list(&drop);
 }
 
