@@ -201,13 +201,17 @@ struct fipc_room {
 	u32 len;
 };
 
+/*
+ * Whether @room->len more bytes fit. In 64 bits: the limit may be as high
+ * as U32_MAX, where a 32-bit sum would wrap and let any message in.
+ */
 static bool fipc_room_cond(void *arg)
 {
 	const struct fipc_room *room = arg;
 	const struct fipc_chan *chan = room->chan;
 
 	return chan->dead || (chan->nr_queued < chan->queue_msgs_max &&
-			      chan->bytes_queued + room->len <=
+			      chan->bytes_queued + (u64)room->len <=
 			      chan->queue_bytes_max);
 }
 
@@ -295,7 +299,8 @@ void fipc_chan_stat(struct fipc_chan *chan, struct fastipc_chan_stat *st)
 	spin_lock(&chan->lock);
 	st->nr_conns = chan->nr_conns;
 	st->queue_msgs = chan->nr_queued;
-	st->queue_bytes = chan->bytes_queued;
+	/* Above the limit only for a moment: a failed receive puts back. */
+	st->queue_bytes = min_t(u64, chan->bytes_queued, U32_MAX);
 	st->queue_peak = chan->queue_peak;
 	st->counters = chan->stats;
 	spin_unlock(&chan->lock);

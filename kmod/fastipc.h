@@ -154,7 +154,8 @@ struct fipc_perm {
  * @queue: messages not yet received, in order.
  * @inflight: requests received and not yet answered, by id.
  * @nr_queued: messages on @queue.
- * @bytes_queued: payload bytes on @queue.
+ * @bytes_queued: payload bytes on @queue; 64 bits, as every sum of lengths
+ *	checked against a limit.
  * @queue_peak: the largest @nr_queued seen.
  * @conns: live connections.
  * @nr_conns: entries on @conns.
@@ -187,7 +188,7 @@ struct fipc_chan {
 	struct list_head queue;
 	DECLARE_HASHTABLE(inflight, 6);
 	u32 nr_queued;
-	u32 bytes_queued;
+	u64 bytes_queued;
 	u32 queue_peak;
 	struct list_head conns;
 	u32 nr_conns;

@@ -15,6 +15,7 @@
  * entry's counters.
  */
 #include <linux/hashtable.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uidgid.h>
@@ -94,6 +95,7 @@ static int fipc_quota_charge_locked(kuid_t uid, enum fipc_quota_kind kind,
 				    bool *used)
 {
 	struct fipc_quota *q;
+	u64 sum;
 
 	lockdep_assert_held(&fipc_quota_lock);
 	q = fipc_quota_find(uid);
@@ -105,7 +107,8 @@ static int fipc_quota_charge_locked(kuid_t uid, enum fipc_quota_kind kind,
 		hash_add(fipc_quota_table, &q->node, __kuid_val(uid));
 		*used = true;
 	}
-	if (q->used[kind] + amount > fipc_quota_limit(kind)) {
+	if (check_add_overflow(q->used[kind], amount, &sum) ||
+	    sum > fipc_quota_limit(kind)) {
 		if (fipc_quota_empty(q)) {
 			hash_del(&q->node);
 			*used = false;
