@@ -189,7 +189,9 @@ static void fipc_chan_queue_locked(struct fipc_chan *chan, struct fipc_msg *msg,
  * @msg: the message; the queue takes over the caller's reference.
  *
  * Control messages bypass the queue limits: telling the server about a
- * connection must never fail or block.
+ * connection must never fail or block. They are bounded instead by the
+ * connecting user's user_conns_max, as each holds its connection (see
+ * struct fipc_conn).
  */
 void fipc_chan_enqueue_ctl_locked(struct fipc_chan *chan, struct fipc_msg *msg)
 {

@@ -256,10 +256,24 @@ static int fipc_conn_mmap(struct file *file, struct vm_area_struct *vma)
 	return fipc_region_mmap(conn->region, vma, FIPC_SIDE_CLIENT);
 }
 
-static void fipc_conn_free(struct fipc_conn *conn)
+/* Kill and drop the region: the connection is closed for both sides. */
+static void fipc_conn_drop_region(struct fipc_conn *conn)
 {
 	fipc_region_kill(conn->region);
 	fipc_region_put(conn->region);
+	conn->region = NULL;
+}
+
+/**
+ * fipc_conn_put() - Drop a reference to a connection, freeing it and
+ * returning its user_conns_max charge on the last.
+ * @conn: the connection. Must not be called under a spinlock.
+ */
+void fipc_conn_put(struct fipc_conn *conn)
+{
+	if (!refcount_dec_and_test(&conn->ref))
+		return;
+	fipc_conn_drop_region(conn);
 	fipc_msg_put(conn->connect);
 	fipc_msg_put(conn->disconnect);
 	put_pid(conn->pid);
@@ -267,6 +281,21 @@ static void fipc_conn_free(struct fipc_conn *conn)
 	fipc_chan_put(conn->chan);
 	kfree(conn);
 	atomic_dec(&fipc_nr_conns);
+}
+
+/*
+ * Queue CONNECT or DISCONNECT @msg, owned by @conn until now. The message
+ * holds the connection until it is freed, keeping the connection charged
+ * to its user: what a user has queued for servers that do not receive is
+ * bounded by user_conns_max.
+ */
+static void fipc_conn_notify_locked(struct fipc_conn *conn,
+				    struct fipc_msg *msg)
+{
+	lockdep_assert_held(&conn->chan->lock);
+	refcount_inc(&conn->ref);
+	msg->ctl_conn = conn;
+	fipc_chan_enqueue_ctl_locked(conn->chan, msg);
 }
 
 static int fipc_conn_release(struct inode *inode, struct file *file)
@@ -282,7 +311,7 @@ static int fipc_conn_release(struct inode *inode, struct file *file)
 		conn->attached = false;
 		chan->nr_conns--;
 		if (!chan->dead) {
-			fipc_chan_enqueue_ctl_locked(chan, conn->disconnect);
+			fipc_conn_notify_locked(conn, conn->disconnect);
 			conn->disconnect = NULL;
 		}
 	}
@@ -290,7 +319,8 @@ static int fipc_conn_release(struct inode *inode, struct file *file)
 	if (was_attached)
 		fipc_nl_conn_event(chan, FASTIPC_CMD_EVENT_DISCONNECT, conn->id,
 				   conn->pid);
-	fipc_conn_free(conn);
+	fipc_conn_drop_region(conn);
+	fipc_conn_put(conn);
 	return 0;
 }
 
@@ -321,6 +351,7 @@ static struct fipc_conn *fipc_conn_alloc(struct fipc_chan *chan)
 		fipc_quota_uncharge(current_euid(), FIPC_QUOTA_CONNS, 1);
 		return ERR_PTR(-ENOMEM);
 	}
+	refcount_set(&conn->ref, 1);
 	INIT_LIST_HEAD(&conn->node);
 	conn->chan = chan;
 	conn->pid = get_pid(task_tgid(current));
@@ -343,7 +374,7 @@ static int fipc_conn_attach(struct fipc_conn *conn)
 		list_add_tail(&conn->node, &chan->conns);
 		conn->attached = true;
 		chan->nr_conns++;
-		fipc_chan_enqueue_ctl_locked(chan, conn->connect);
+		fipc_conn_notify_locked(conn, conn->connect);
 		conn->connect = NULL;
 	}
 	spin_unlock(&chan->lock);
@@ -417,7 +448,7 @@ struct file *fipc_conn_open(struct fipc_chan *chan, struct fipc_region *reg,
 	file = anon_inode_getfile("[fastipc-conn]", &fipc_conn_fops, conn,
 				  O_RDWR);
 	if (IS_ERR(file)) {
-		fipc_conn_free(conn);
+		fipc_conn_put(conn);
 		return file;
 	}
 	*conn_id = conn->id;

@@ -4,7 +4,9 @@
  *
  * Objects: a channel (struct fipc_chan) lives as long as its channel fd and
  * the connections that still point at it (kref); a connection (struct
- * fipc_conn) lives exactly as long as its connection fd; a message (struct
+ * fipc_conn) lives as long as its connection fd and its CONNECT and
+ * DISCONNECT messages not yet received (refcount), so that what those
+ * messages pin stays charged to the connecting user; a message (struct
  * fipc_msg) is refcounted by whoever holds it: the calling thread, the
  * channel's queue or its table of requests in progress, a receiving thread.
  *
@@ -217,7 +219,11 @@ struct fipc_conn_stats {
 
 /**
  * struct fipc_conn - A client's connection to a channel.
- * @chan: the channel (holds a reference).
+ * @ref: references: the connection fd, and each of its CONNECT and
+ *	DISCONNECT messages from the time it is queued until it is freed
+ *	(received, or dropped when the channel ends). The connection stays
+ *	charged to its user (user_conns_max) until the last one goes, which
+ *	bounds the notifications a user can have queued.
  * @id: the connection id (invariant once opened).
  * @node: entry on @chan->conns (chan lock).
  * @attached: whether it is on @chan->conns (chan lock).
@@ -227,11 +233,13 @@ struct fipc_conn_stats {
  * @connect: the CONNECT message until the connection joins its channel,
  *	then NULL.
  * @disconnect: the DISCONNECT message, allocated at connect so that a
- *	close never fails to tell the server.
- * @region: the connection's shared memory, or NULL (invariant).
+ *	close never fails to tell the server; NULL once queued.
+ * @region: the connection's shared memory, or NULL; dropped when the
+ *	connection fd is closed.
  * @stats: its counters (chan lock).
  */
 struct fipc_conn {
+	refcount_t ref;
 	struct fipc_chan *chan;
 	u64 id;
 	struct list_head node;
@@ -281,6 +289,9 @@ enum fipc_msg_state {
  * @state: enum fipc_msg_state (chan lock).
  * @result: for a DONE request: 0, or the error the caller gets.
  * @status: the server's reply status.
+ * @charged: payload bytes charged to @uid (user_queue_bytes_max).
+ * @ctl_conn: for a queued CONNECT or DISCONNECT, the connection it tells
+ *	of (holds a reference), else NULL.
  * @reply: reply payload: the message's own inline room (@reply_room bytes
  *	after the request payload in @data), or a kvmalloc'd buffer owned by
  *	the message if @reply_kv.
@@ -315,6 +326,7 @@ struct fipc_msg {
 	int result;
 	s32 status;
 	u32 charged;
+	struct fipc_conn *ctl_conn;
 	void *reply;
 	u32 reply_len;
 	u32 reply_room;
@@ -421,6 +433,7 @@ long fipc_chan_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 struct file *fipc_conn_open(struct fipc_chan *chan, struct fipc_region *reg,
 			    u64 *conn_id);
 int fipc_conn_publish(struct file *file);
+void fipc_conn_put(struct fipc_conn *conn);
 int fipc_conn_region_locked(struct fipc_chan *chan, u64 conn_id,
 			    struct fipc_region **regp);
 

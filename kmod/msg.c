@@ -89,8 +89,11 @@ void fipc_msg_set_sender(struct fipc_msg *msg, struct pid *pid, kuid_t uid,
  */
 void fipc_msg_put(struct fipc_msg *msg)
 {
+	struct fipc_conn *conn;
+
 	if (!msg || !refcount_dec_and_test(&msg->ref))
 		return;
+	conn = msg->ctl_conn;
 	if (msg->charged)
 		fipc_quota_uncharge(msg->uid, FIPC_QUOTA_QUEUED, msg->charged);
 	put_pid(msg->pid);
@@ -102,6 +105,9 @@ void fipc_msg_put(struct fipc_msg *msg)
 		kvfree(msg->data);
 	kfree(msg);
 	atomic_dec(&fipc_nr_msgs);
+	/* A CONNECT or DISCONNECT held its connection: see fipc_conn. */
+	if (conn)
+		fipc_conn_put(conn);
 }
 
 /**
