@@ -191,14 +191,18 @@ static long fipc_conn_call(struct file *file, unsigned int cmd,
 		ret = fipc_deadline_init(&dl, c.flags, c.timeout_ns, file);
 	if (ret)
 		return ret;
+	/*
+	 * An argument we could not write back would lose the reply: probe
+	 * it, writing back what the caller passed, so that a call that fails
+	 * changes nothing in it.
+	 */
+	ret = fipc_args_out(cmd, arg, &c, sizeof(c));
+	if (ret)
+		return ret;
 	c.rep_len = 0;
 	c.status = 0;
 	c.msg_id = 0;
 	memset(&c.rep_desc, 0, sizeof(c.rep_desc));
-	/* An argument we could not write back would lose the reply. */
-	ret = fipc_args_out(cmd, arg, &c, sizeof(c));
-	if (ret)
-		return ret;
 	ret = fipc_call_do(conn, &c, &dl, oneway);
 	if (ret) {
 		fipc_chan_count_error(conn->chan, conn, ret);

@@ -119,10 +119,32 @@ static long fipc_ctl_create(unsigned int cmd, unsigned long arg)
 	return fd;
 }
 
+/*
+ * Write CONNECT's results back, then join the channel. If the channel died
+ * meanwhile, the caller's struct is restored from @orig, what it passed
+ * in: a failed CONNECT writes nothing back.
+ */
+static int fipc_connect_finish(unsigned int cmd, unsigned long arg,
+			       const struct fastipc_connect *c,
+			       const struct fastipc_connect *orig,
+			       struct file *file)
+{
+	int ret;
+
+	/* The server hears of the connection only once it is returned. */
+	ret = fipc_args_out(cmd, arg, c, sizeof(*c));
+	if (ret)
+		return ret;
+	ret = fipc_conn_publish(file);
+	if (ret)
+		fipc_args_out(cmd, arg, orig, sizeof(*orig));
+	return ret;
+}
+
 static long fipc_ctl_connect(unsigned int cmd, unsigned long arg)
 {
+	struct fastipc_connect c, orig;
 	struct fipc_region *reg = NULL;
-	struct fastipc_connect c;
 	struct fipc_chan *chan;
 	struct file *file;
 	int ret, fd;
@@ -137,6 +159,7 @@ static long fipc_ctl_connect(unsigned int cmd, unsigned long arg)
 		ret = fipc_access_check();
 	if (ret)
 		return ret;
+	orig = c;
 	chan = fipc_registry_find(&c.ref);
 	if (IS_ERR(chan))
 		return PTR_ERR(chan);
@@ -149,27 +172,19 @@ static long fipc_ctl_connect(unsigned int cmd, unsigned long arg)
 		fipc_chan_put(chan);
 		return ret;
 	}
-	c.msg_max = chan->msg_max;
-	fipc_region_layout(reg, &c.layout);
-	/* Fail before the server hears of a connection we cannot return. */
-	ret = fipc_args_out(cmd, arg, &c, sizeof(c));
-	if (ret) {
-		fipc_region_put(reg);
-		fipc_chan_put(chan);
-		return ret;
-	}
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
 		fipc_region_put(reg);
 		fipc_chan_put(chan);
 		return fd;
 	}
+	c.msg_max = chan->msg_max;
+	fipc_region_layout(reg, &c.layout);
+	/* Every failure point but the channel's death precedes write-back. */
 	file = fipc_conn_open(chan, reg, &c.conn_id);
 	ret = PTR_ERR_OR_ZERO(file);
 	if (!ret)
-		ret = fipc_args_out(cmd, arg, &c, sizeof(c));
-	if (!ret)
-		ret = fipc_conn_publish(file);
+		ret = fipc_connect_finish(cmd, arg, &c, &orig, file);
 	if (ret) {
 		if (!IS_ERR(file))
 			fput(file);
