@@ -6,7 +6,9 @@
  *
  *  - user_chans_max and user_conns_max: one effective uid creating more
  *    channels, or making more connections, than allowed gets -ENOSPC, root
- *    included; closing one frees its slot; other users keep their own.
+ *    included; closing a channel frees its slot, and so does closing a
+ *    connection once its server received the DISCONNECT; other users keep
+ *    their own.
  *  - access: 0 everyone, 1 group access_gid and CAP_SYS_ADMIN, 2 nobody;
  *    checked at open() and again at CHAN_CREATE and CONNECT, while
  *    channels and connections already made keep working.
@@ -320,6 +322,17 @@ TEST_F(quota, conns_user_enospc)
 	EXPECT_EQ(0, run_child(user_fill_child, &u));
 }
 
+/* Receive all @chan has queued; the DISCONNECTs among it, or -errno. */
+static int drain_disconnects(int chan)
+{
+	struct fastipc_serve s;
+	int ret, n = 0;
+
+	while ((ret = fipc_recv(chan, NULL, 0, FASTIPC_F_NONBLOCK, 0, &s)) >= 0)
+		n += s.hdr.type == FASTIPC_MSG_DISCONNECT;
+	return ret == -EAGAIN ? n : ret;
+}
+
 TEST_F(quota, conns_close_frees_slot)
 {
 	int err, n, fd;
@@ -333,6 +346,9 @@ TEST_F(quota, conns_close_frees_slot)
 	ASSERT_EQ(-ENOSPC, err);
 	close(self->fds[1]);
 	self->fds[1] = -1;
+	/* Once its server has heard of the close (issue 10, item 2). */
+	EXPECT_EQ(-ENOSPC, fipc_connect(self->ctl, self->name, NULL));
+	EXPECT_EQ(1, drain_disconnects(self->fds[0]));
 	fd = fipc_connect(self->ctl, self->name, NULL);
 	EXPECT_LE(0, fd);
 	self->fds[1] = fd;

@@ -153,6 +153,26 @@ int modstat_get(int sock, struct modstat *st)
 	return 0;
 }
 
+int modstat_conn_dump_start(int sock, const char *name)
+{
+	size_t len = strlen(name) + 1;
+	struct nlattr *a;
+	struct nlreq req;
+
+	if (len > sizeof(req.attrs) - NLA_HDRLEN)
+		return -ENAMETOOLONG;
+	req_init(&req, family_id[sock], FASTIPC_CMD_GET_CONN,
+		 FASTIPC_GENL_VERSION);
+	a = (struct nlattr *)req.attrs;
+	a->nla_type = FASTIPC_A_CHAN_NAME;
+	a->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)a + NLA_HDRLEN, name, len);
+	req.n.nlmsg_len += NLA_ALIGN(a->nla_len);
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.n.nlmsg_seq = 1;
+	return send(sock, &req, req.n.nlmsg_len, 0) < 0 ? -errno : 0;
+}
+
 void modstat_close(int sock)
 {
 	if (sock >= 0)

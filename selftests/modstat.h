@@ -19,5 +19,10 @@ int modstat_open(void);
 /* Fill @st. Return: 0 or -errno. */
 int modstat_get(int sock, struct modstat *st);
 void modstat_close(int sock);
+/*
+ * Start a GET_CONN dump of the channel @name and leave it unread: until
+ * the socket is read or closed, the dump holds the channel. 0 or -errno.
+ */
+int modstat_conn_dump_start(int sock, const char *name);
 
 #endif /* MODSTAT_H */
