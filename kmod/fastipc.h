@@ -289,7 +289,8 @@ enum fipc_msg_state {
  * @state: enum fipc_msg_state (chan lock).
  * @result: for a DONE request: 0, or the error the caller gets.
  * @status: the server's reply status.
- * @charged: payload bytes charged to @uid (user_queue_bytes_max).
+ * @charged: payload bytes charged to @uid (user_queue_bytes_max) until
+ *	the message is received.
  * @ctl_conn: for a queued CONNECT or DISCONNECT, the connection it tells
  *	of (holds a reference), else NULL.
  * @reply: reply payload: the message's own inline room (@reply_room bytes
@@ -305,7 +306,8 @@ enum fipc_msg_state {
  * @desc: the payload descriptor the sender gave.
  * @reply_desc: the reply descriptor the server gave.
  * @wq: the caller waits here for the reply.
- * @data: payload: in @room, or its own kvmalloc() if @data_apart.
+ * @data: payload: in @room, or its own kvmalloc() if @data_apart, freed
+ *	once received.
  * @data_apart: whether @data was kvmalloc'd apart from the message.
  * @room: the payload, unless apart, then the inline reply room.
  */
@@ -383,6 +385,7 @@ int fipc_deadline_init(struct fipc_deadline *dl, u32 flags, u64 timeout_ns,
 struct fipc_msg *fipc_msg_alloc(u32 type, u32 len, u32 reply_room);
 void fipc_msg_put(struct fipc_msg *msg);
 int fipc_msg_charge(struct fipc_msg *msg);
+void fipc_msg_received(struct fipc_msg *msg);
 void fipc_msg_put_list(struct list_head *list);
 void fipc_msg_set_sender(struct fipc_msg *msg, struct pid *pid, kuid_t uid,
 			 kgid_t gid);

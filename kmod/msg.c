@@ -115,7 +115,8 @@ void fipc_msg_put(struct fipc_msg *msg)
  * @msg: a message whose sender is set (fipc_msg_set_sender()).
  *
  * The payload bytes count against user_queue_bytes_max of the sender's
- * effective uid until the message is freed (fipc_msg_put()).
+ * effective uid until a server has received the message
+ * (fipc_msg_received()) or it is freed unreceived (fipc_msg_put()).
  *
  * Return: 0, -EAGAIN when the sender's queued bytes would pass
  * user_queue_bytes_max, -ENOMEM.
@@ -130,6 +131,31 @@ int fipc_msg_charge(struct fipc_msg *msg)
 	if (!ret)
 		msg->charged = msg->len;
 	return ret;
+}
+
+/**
+ * fipc_msg_received() - Let go of a payload a server has received.
+ * @msg: a message whose receive succeeded for good (copied out, and the
+ *	receiver's struct written back), held by the caller.
+ *
+ * The message has left the queue, so its payload leaves its sender's
+ * user_queue_bytes_max charge, and a payload allocated apart is freed: a
+ * server that holds requests without answering them pins neither its
+ * callers' quota nor their payloads. An inline payload stays in the
+ * message's own allocation, at most a page with the message.
+ */
+void fipc_msg_received(struct fipc_msg *msg)
+{
+	u32 charged = msg->charged;
+
+	msg->charged = 0;
+	if (msg->data_apart) {
+		kvfree(msg->data);
+		msg->data = NULL;
+		msg->data_apart = false;
+	}
+	if (charged)
+		fipc_quota_uncharge(msg->uid, FIPC_QUOTA_QUEUED, charged);
 }
 
 /**

@@ -300,6 +300,8 @@ static long fipc_serve(struct file *file, unsigned int cmd, unsigned long arg,
 	if (msg) {
 		if (out)
 			fipc_requeue(chan, msg);
+		else
+			fipc_msg_received(msg);
 		fipc_msg_put(msg);
 	}
 	return ret ?: out;
