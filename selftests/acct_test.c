@@ -274,6 +274,43 @@ TEST_F(acct, chan_slot_back_on_close_during_unread_dump)
 	modstat_close(sock);
 }
 
+/* ---- the same class: a request the server holds ---- */
+
+#define QMSG		(64U << 10)	/* payload, and the user's quota */
+
+/*
+ * A server that received a request and sits on it does not hold its
+ * caller's user_queue_bytes_max charge: the payload left the queue.
+ */
+TEST_F(acct, queued_bytes_back_once_request_received)
+{
+	static char req[QMSG], buf[QMSG];
+	struct fastipc_msg_hdr h;
+	struct fastipc_call c;
+	struct fipc_bg bg;
+	int conn;
+
+	if (SETUP_SKIPPED())
+		return;
+	ASSERT_EQ(0, write_param("user_queue_bytes_max", QMSG));
+	self->chan = fipc_create_lim(self->ctl, self->name, QMSG, 16,
+				     4 * QMSG);
+	ASSERT_LE(0, self->chan);
+	conn = fipc_connect(self->ctl, self->name, NULL);
+	ASSERT_LE(0, conn);
+	ASSERT_EQ(0, fipc_recv_type(self->chan, FASTIPC_MSG_CONNECT, NULL, 0,
+				    &h));
+	fipc_call_init(&c, 1, req, sizeof(req), NULL, 0);
+	ASSERT_EQ(0, fipc_bg_start(&bg, conn, FASTIPC_IOC_CALL, &c));
+	ASSERT_EQ((int)QMSG, fipc_recv_type(self->chan, FASTIPC_MSG_REQUEST,
+					    buf, sizeof(buf), &h));
+	/* The request is in progress; its bytes are no longer queued. */
+	EXPECT_EQ(0, fipc_send(conn, 2, req, sizeof(req), FASTIPC_F_NONBLOCK));
+	EXPECT_EQ(0, fipc_reply(self->chan, h.msg_id, NULL, 0, 0, NULL));
+	EXPECT_EQ(0, fipc_bg_join(&bg));
+	close(conn);
+}
+
 /* ---- item 5: no 32-bit wrap of the queued bytes ---- */
 
 #define BIG_MSG		(64U << 20)
