@@ -355,7 +355,8 @@ struct fastipc_desc {
  * Return: a connection fd (O_CLOEXEC) on success. The server receives a
  * FASTIPC_MSG_CONNECT message. Errors: -ENOENT (no such channel in the
  * caller's IPC namespace), -EACCES, -ENOSPC (the caller's euid has
- * user_conns_max connections), -EDQUOT, -EPERM (refused by the access
+ * user_conns_max connections, counting closed ones until the server has
+ * received their DISCONNECT), -EDQUOT, -EPERM (refused by the access
  * module parameter), -EINVAL, -EMFILE, -ENOMEM.
  */
 struct fastipc_connect {
@@ -528,11 +529,13 @@ struct fastipc_chan_rmid {
  * -EIDRM (channel removed), -EAGAIN (full queue and non-blocking, or,
  * blocking or not, the sender's uid already has user_queue_bytes_max
  * payload bytes queued on all channels), -ETIMEDOUT, -EINTR, -EMSGSIZE,
- * -EFAULT, -EINVAL, -ENOMEM. The struct is probed for writing before
- * anything is queued, so -EFAULT normally means nothing was sent; but if
- * the final write-back fails after all (another thread unmapped or
- * write-protected it meanwhile), the request was already delivered and,
- * for CALL, the reply consumed: -EFAULT then reports the lost results.
+ * -EFAULT, -EINVAL, -ENOMEM. The struct is probed for writing (written
+ * back unchanged) before anything is queued, so -EFAULT normally means
+ * nothing was sent; but if the final write-back fails after all (another
+ * thread unmapped or write-protected it meanwhile), the request was
+ * already delivered and, for CALL, the reply consumed: -EFAULT then
+ * reports the lost results. A call that fails otherwise writes nothing
+ * back.
  */
 struct fastipc_call {
 	__u64 req_ptr;
@@ -833,10 +836,13 @@ enum fastipc_user_attr {
 	FASTIPC_A_USER_PAD,
 	FASTIPC_A_USER_UID,		/* u32, in the reader's user namespace */
 	FASTIPC_A_USER_CHANS,		/* u32: channels it created, live */
-	FASTIPC_A_USER_CONNS,		/* u32: connections it opened, live */
+	FASTIPC_A_USER_CONNS,		/* u32: connections it opened, live
+					 * or with a DISCONNECT not yet
+					 * received
+					 */
 	FASTIPC_A_USER_REGION_BYTES,	/* u64, bytes of its regions */
 	FASTIPC_A_USER_QUEUED_BYTES,	/* u64, payload bytes it sent, not
-					 * yet freed
+					 * yet received
 					 */
 
 	__FASTIPC_A_USER_MAX,	/* non-ABI */
