@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 #define FASTIPC_VERSION_MAJOR	0
-#define FASTIPC_VERSION_MINOR	2
+#define FASTIPC_VERSION_MINOR	3
 
 /* Timeout value meaning "wait as long as it takes" (no FASTIPC_F_TIMEOUT). */
 #define FASTIPC_TIMEOUT_INF	UINT64_MAX
