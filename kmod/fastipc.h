@@ -47,7 +47,11 @@
 
 #include <uapi/linux/fastipc.h>
 
+struct cred;
 struct file;
+struct genl_family;
+struct genl_info;
+struct sk_buff;
 struct task_struct;
 struct user_namespace;
 struct vm_area_struct;
@@ -400,8 +404,16 @@ int fipc_registry_for_each(u64 *cursor,
 			   void *arg);
 
 /* netlink.c */
+extern struct genl_family fipc_nl_family;
 int fipc_nl_init(void);
 void fipc_nl_exit(void);
+int fipc_nl_put_ident(struct sk_buff *skb, const struct fipc_chan *chan);
+
+/* nlevents.c */
+int fipc_nl_events_init(void);
+void fipc_nl_events_exit(void);
+int fipc_nl_subscribe(struct sk_buff *skb, struct genl_info *info);
+int fipc_nl_unsubscribe(struct sk_buff *skb, struct genl_info *info);
 void fipc_nl_chan_event(struct fipc_chan *chan, u8 cmd);
 void fipc_nl_conn_event(struct fipc_chan *chan, u8 cmd, u64 conn_id,
 			struct pid *pid);
@@ -411,6 +423,8 @@ void fipc_nl_error_event(struct fipc_chan *chan, u64 conn_id, int err);
 #define FIPC_MAY_READ	0444
 #define FIPC_MAY_WRITE	0222
 int fipc_perm_check(struct fipc_chan *chan, int flag);
+int fipc_perm_check_cred(struct fipc_chan *chan, int flag,
+			 const struct cred *cred);
 int fipc_perm_owner_check(struct fipc_chan *chan);
 void fipc_perm_to_user(struct fipc_chan *chan, struct fastipc_perm *out);
 int fipc_perm_set(struct fipc_chan *chan, const struct fastipc_chan_set *set);

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fastipc generic netlink family: channel, connection, per-user and module
- * statistics, and an event group. Specified in
- * Documentation/netlink/specs/fastipc.yaml.
+ * statistics; events and their subscriptions are in nlevents.c. Specified
+ * in Documentation/netlink/specs/fastipc.yaml.
  *
  * A channel belongs to the network namespace it was created in: dumps
- * there show it, and its events are sent there; like every lookup, dumps
- * show only the reader's IPC namespace's channels. A caller sees only the
- * channels it may read (r permission, as CHAN_STAT), checked with the
- * credentials of the task reading the socket. Events are built only while
- * the group has listeners.
+ * there show it; like every lookup, dumps show only the reader's IPC
+ * namespace's channels. A caller sees only the channels it may read (r
+ * permission, as CHAN_STAT), checked with the credentials of the task
+ * reading the socket. GET_STATS is module-wide counts and limits, no
+ * channel's or user's; GET_USER shows other users' charges only to
+ * CAP_SYS_ADMIN.
  *
  * Locking: dumps walk the registry under its mutex (registry.c) and read a
  * channel under its chan->lock; the users' dump fills the message under
@@ -34,21 +35,11 @@
 #define FASTIPC_VERSION "0.0.0"
 #endif
 
-enum {
-	FIPC_NL_GRP_EVENTS,
-};
-
-static const struct genl_multicast_group fipc_nl_mcgrps[] = {
-	[FIPC_NL_GRP_EVENTS] = { .name = FASTIPC_GENL_MCGRP_EVENTS },
-};
-
 static const struct nla_policy fipc_nl_policy[FASTIPC_A_MAX + 1] = {
 	[FASTIPC_A_CHAN_NAME]	= { .type = NLA_NUL_STRING,
 				    .len = FASTIPC_NAME_MAX - 1 },
 	[FASTIPC_A_CHAN_KEY]	= { .type = NLA_U64 },
 };
-
-static struct genl_family fipc_nl_family;
 
 static int fipc_nl_put_counters(struct sk_buff *skb,
 				const struct fastipc_chan_counters *c)
@@ -82,7 +73,14 @@ static int fipc_nl_put_counters(struct sk_buff *skb,
 	return 0;
 }
 
-static int fipc_nl_put_ident(struct sk_buff *skb, const struct fipc_chan *chan)
+/**
+ * fipc_nl_put_ident() - Put a channel's id, name and key.
+ * @skb: the message being built.
+ * @chan: the channel.
+ *
+ * Return: 0, or -EMSGSIZE if @skb has no room.
+ */
+int fipc_nl_put_ident(struct sk_buff *skb, const struct fipc_chan *chan)
 {
 	if (nla_put_u64_64bit(skb, FASTIPC_A_CHAN_ID, chan->id, FASTIPC_A_PAD) ||
 	    nla_put_string(skb, FASTIPC_A_CHAN_NAME, chan->name) ||
@@ -445,9 +443,17 @@ static const struct genl_ops fipc_nl_ops[] = {
 		.cmd	= FASTIPC_CMD_GET_USER,
 		.dumpit	= fipc_nl_dump_user,
 	},
+	{
+		.cmd	= FASTIPC_CMD_SUBSCRIBE,
+		.doit	= fipc_nl_subscribe,
+	},
+	{
+		.cmd	= FASTIPC_CMD_UNSUBSCRIBE,
+		.doit	= fipc_nl_unsubscribe,
+	},
 };
 
-static struct genl_family fipc_nl_family __ro_after_init = {
+struct genl_family fipc_nl_family __ro_after_init = {
 	.name		= FASTIPC_GENL_NAME,
 	.version	= FASTIPC_GENL_VERSION,
 	.maxattr	= FASTIPC_A_MAX,
@@ -457,98 +463,7 @@ static struct genl_family fipc_nl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= fipc_nl_ops,
 	.n_ops		= ARRAY_SIZE(fipc_nl_ops),
-	.mcgrps		= fipc_nl_mcgrps,
-	.n_mcgrps	= ARRAY_SIZE(fipc_nl_mcgrps),
 };
-
-/* Start an event about @chan, or return NULL if nobody listens. */
-static struct sk_buff *fipc_nl_event_new(struct fipc_chan *chan, u8 cmd,
-					 void **hdrp)
-{
-	struct sk_buff *skb;
-
-	if (!genl_has_listeners(&fipc_nl_family, chan->net, FIPC_NL_GRP_EVENTS))
-		return NULL;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		return NULL;
-	*hdrp = genlmsg_put(skb, 0, 0, &fipc_nl_family, 0, cmd);
-	if (!*hdrp || fipc_nl_put_ident(skb, chan)) {
-		nlmsg_free(skb);
-		return NULL;
-	}
-	return skb;
-}
-
-static void fipc_nl_event_send(struct fipc_chan *chan, struct sk_buff *skb,
-			       void *hdr)
-{
-	genlmsg_end(skb, hdr);
-	genlmsg_multicast_netns(&fipc_nl_family, chan->net, skb, 0,
-				FIPC_NL_GRP_EVENTS, GFP_KERNEL);
-}
-
-/**
- * fipc_nl_chan_event() - Report a channel created or removed.
- * @chan: the channel.
- * @cmd: FASTIPC_CMD_EVENT_CHAN_CREATED or _CHAN_REMOVED.
- */
-void fipc_nl_chan_event(struct fipc_chan *chan, u8 cmd)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = fipc_nl_event_new(chan, cmd, &hdr);
-	if (skb)
-		fipc_nl_event_send(chan, skb, hdr);
-}
-
-/**
- * fipc_nl_conn_event() - Report a connect or disconnect.
- * @chan: the channel.
- * @cmd: FASTIPC_CMD_EVENT_CONNECT or _DISCONNECT.
- * @conn_id: the connection.
- * @pid: the connecting thread group; reported in the current pid
- *	namespace.
- */
-void fipc_nl_conn_event(struct fipc_chan *chan, u8 cmd, u64 conn_id,
-			struct pid *pid)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = fipc_nl_event_new(chan, cmd, &hdr);
-	if (!skb)
-		return;
-	if (nla_put_u64_64bit(skb, FASTIPC_A_CONN_ID, conn_id, FASTIPC_A_PAD) ||
-	    nla_put_u32(skb, FASTIPC_A_CONN_PID, pid_vnr(pid))) {
-		nlmsg_free(skb);
-		return;
-	}
-	fipc_nl_event_send(chan, skb, hdr);
-}
-
-/**
- * fipc_nl_error_event() - Report a failed call or send.
- * @chan: the channel.
- * @conn_id: the connection it failed on.
- * @err: the error the caller got (negative).
- */
-void fipc_nl_error_event(struct fipc_chan *chan, u64 conn_id, int err)
-{
-	struct sk_buff *skb;
-	void *hdr;
-
-	skb = fipc_nl_event_new(chan, FASTIPC_CMD_EVENT_CALL_FAILED, &hdr);
-	if (!skb)
-		return;
-	if (nla_put_u64_64bit(skb, FASTIPC_A_CONN_ID, conn_id, FASTIPC_A_PAD) ||
-	    nla_put_u32(skb, FASTIPC_A_EVENT_ERROR, -err)) {
-		nlmsg_free(skb);
-		return;
-	}
-	fipc_nl_event_send(chan, skb, hdr);
-}
 
 /**
  * fipc_nl_init() - Register the generic netlink family.
@@ -557,13 +472,22 @@ void fipc_nl_error_event(struct fipc_chan *chan, u64 conn_id, int err)
  */
 int __init fipc_nl_init(void)
 {
-	return genl_register_family(&fipc_nl_family);
+	int ret = fipc_nl_events_init();
+
+	if (ret)
+		return ret;
+	ret = genl_register_family(&fipc_nl_family);
+	if (ret)
+		fipc_nl_events_exit();
+	return ret;
 }
 
 /**
- * fipc_nl_exit() - Unregister the generic netlink family.
+ * fipc_nl_exit() - Unregister the generic netlink family and drop every
+ * event subscription.
  */
 void fipc_nl_exit(void)
 {
 	genl_unregister_family(&fipc_nl_family);
+	fipc_nl_events_exit();
 }

@@ -3,10 +3,11 @@
  * fastipc permissions: SysV ipc_perm semantics on channels.
  *
  * mode's w bits let a user connect and call, its r bits let a user stat.
- * The check order is ipcperms()'s: owner or creator, then owner group or
- * creator group, then other; CAP_IPC_OWNER in the channel's user namespace
- * overrides. Changing or removing a channel takes its owner, its creator or
- * CAP_SYS_ADMIN in the channel's user namespace.
+ * The check order is ipcperms()'s: owner or creator (effective uid), then
+ * owner group or creator group (filesystem gid or a supplementary group,
+ * as in_group_p() tests), then other; CAP_IPC_OWNER in the channel's user
+ * namespace overrides. Changing or removing a channel takes its owner, its
+ * creator or CAP_SYS_ADMIN in the channel's user namespace.
  *
  * Locking: a channel's perm is read and written under its chan->lock; the
  * capability checks run outside it (they may audit).
@@ -38,14 +39,9 @@ static bool fipc_perm_is_owner(const struct fipc_perm *perm)
 	return uid_eq(euid, perm->uid) || uid_eq(euid, perm->cuid);
 }
 
-/**
- * fipc_perm_check() - ipcperms() for a channel.
- * @chan: the channel.
- * @flag: FIPC_MAY_READ to stat, FIPC_MAY_WRITE to connect and call.
- *
- * Return: 0 if the current task may, else -EACCES.
- */
-int fipc_perm_check(struct fipc_chan *chan, int flag)
+/* ipcperms() with the current credentials; @audit: may log the capability. */
+static int fipc_perm_check_current(struct fipc_chan *chan, int flag,
+				   bool audit)
 {
 	struct fipc_perm perm = fipc_perm_snapshot(chan);
 	int requested = (flag >> 6) | (flag >> 3) | flag;
@@ -55,10 +51,48 @@ int fipc_perm_check(struct fipc_chan *chan, int flag)
 		granted >>= 6;
 	else if (in_group_p(perm.gid) || in_group_p(perm.cgid))
 		granted >>= 3;
-	if ((requested & ~granted & 0007) &&
-	    !ns_capable(chan->user_ns, CAP_IPC_OWNER))
-		return -EACCES;
-	return 0;
+	if (!(requested & ~granted & 0007))
+		return 0;
+	if (audit ? ns_capable(chan->user_ns, CAP_IPC_OWNER) :
+		    ns_capable_noaudit(chan->user_ns, CAP_IPC_OWNER))
+		return 0;
+	return -EACCES;
+}
+
+/**
+ * fipc_perm_check() - ipcperms() for a channel.
+ * @chan: the channel.
+ * @flag: FIPC_MAY_READ to stat, FIPC_MAY_WRITE to connect and call.
+ *
+ * Return: 0 if the current task may, else -EACCES.
+ */
+int fipc_perm_check(struct fipc_chan *chan, int flag)
+{
+	return fipc_perm_check_current(chan, flag, true);
+}
+
+/**
+ * fipc_perm_check_cred() - ipcperms() for a channel, as other credentials.
+ * @chan: the channel.
+ * @flag: FIPC_MAY_READ or FIPC_MAY_WRITE.
+ * @cred: the credentials to check, e.g. an event subscriber's.
+ *
+ * The same rules as fipc_perm_check(), evaluated with @cred in place of
+ * the current task's (override_creds(), as overlayfs checks with its
+ * mounter's); the capability check is not audited and does not mark the
+ * current task as having used a privilege, since the current task is not
+ * the one asking.
+ *
+ * Return: 0 if @cred may, else -EACCES.
+ */
+int fipc_perm_check_cred(struct fipc_chan *chan, int flag,
+			 const struct cred *cred)
+{
+	const struct cred *old = override_creds(cred);
+	int ret = fipc_perm_check_current(chan, flag, false);
+
+	revert_creds(old);
+	return ret;
 }
 
 /**

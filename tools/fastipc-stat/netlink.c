@@ -373,18 +373,23 @@ void fs_nl_close(struct fs_nl *nl)
 	nl->sk = NULL;
 }
 
+/*
+ * Only sent here: the kernel subscribes the socket while it handles the
+ * send, and fs_nl_listen() reads the ACK (or error) among the events.
+ */
 int fs_nl_subscribe(struct fs_nl *nl)
 {
-	int grp, ret;
+	struct nl_msg *msg = fs_msg_new(nl, FASTIPC_CMD_SUBSCRIBE, 0, NULL);
+	int ret;
 
-	grp = genl_ctrl_resolve_grp(nl->sk, FASTIPC_GENL_NAME,
-				    FASTIPC_GENL_MCGRP_EVENTS);
-	if (grp < 0)
-		return fs_libnl_err(nl, "genl_ctrl_resolve_grp \""
-				    FASTIPC_GENL_MCGRP_EVENTS "\"", grp);
-	ret = nl_socket_add_membership(nl->sk, grp);
+	if (!msg) {
+		snprintf(nl->errmsg, sizeof(nl->errmsg), "out of memory");
+		return -ENOMEM;
+	}
+	ret = nl_send_auto(nl->sk, msg);
+	nlmsg_free(msg);
 	if (ret < 0)
-		return fs_libnl_err(nl, "nl_socket_add_membership", ret);
+		return fs_libnl_err(nl, "nl_send_auto", ret);
 	return 0;
 }
 
@@ -408,7 +413,10 @@ static int fs_on_event(struct fs_nl *nl, struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-/* Notifications carry sequence number 0: accept them all. */
+/*
+ * Notifications carry sequence number 0: accept them all. The SUBSCRIBE's
+ * ACK only sets rq.done, which does not end the loop; its error does.
+ */
 static int fs_cb_noseq(struct nl_msg *msg, void *arg)
 {
 	(void)msg;

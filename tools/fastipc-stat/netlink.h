@@ -47,7 +47,7 @@ int fs_nl_dump_users(struct fs_nl *nl, struct fs_users *out);
 /* Called for each event; return non-zero to stop listening. */
 typedef int (*fs_event_fn)(const struct fs_event *ev, void *arg);
 
-/* fs_nl_subscribe() - Join the "events" multicast group. */
+/* fs_nl_subscribe() - Ask for the events this user may see (SUBSCRIBE). */
 int fs_nl_subscribe(struct fs_nl *nl);
 
 /* fs_nl_listen() - Receive events until @fn returns non-zero. */

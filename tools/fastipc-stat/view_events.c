@@ -105,12 +105,10 @@ static int fs_events_run(struct fs_nl *nl, const struct fs_opts *opts)
 	struct fs_events st = { .opts = opts };
 
 	if (fs_nl_subscribe(nl) < 0) {
-		fs_err("joining the '" FASTIPC_GENL_MCGRP_EVENTS "' group: %s",
-		       nl->errmsg);
+		fs_err("subscribing to events: %s", nl->errmsg);
 		return FS_EXIT_ERR;
 	}
-	fprintf(stderr, PROG ": listening on " FASTIPC_GENL_NAME "/"
-		FASTIPC_GENL_MCGRP_EVENTS "\n");
+	fprintf(stderr, PROG ": listening on " FASTIPC_GENL_NAME "/events\n");
 	if (fs_nl_listen(nl, fs_on_event, &st) < 0) {
 		fs_err("receiving events: %s", nl->errmsg);
 		return FS_EXIT_ERR;

@@ -723,13 +723,19 @@ struct fastipc_wait {
  * (FASTIPC_A_STATS_*). FASTIPC_CMD_GET_USER dumps what each user has
  * charged against the per-user quotas (FASTIPC_A_USER, all namespaces):
  * every user's entry for a caller with CAP_SYS_ADMIN, else only the entry
- * of the caller's effective uid. Event notifications on the "events" group
- * carry the channel's name, key and id, and the connection or error
- * involved; they are built only while someone listens.
+ * of the caller's effective uid.
+ *
+ * Events (FASTIPC_CMD_EVENT_*) are sent, not multicast, to each socket
+ * that sent FASTIPC_CMD_SUBSCRIBE, one copy per subscriber, and only about
+ * the channels the subscriber could dump: same network and IPC namespace,
+ * r permission checked with the credentials the subscribing task had when
+ * it subscribed. They carry the channel's name, key and id, and the
+ * connection or error involved; pids are in the subscriber's pid
+ * namespace (0 if not visible there). FASTIPC_CMD_UNSUBSCRIBE or closing
+ * the socket ends the subscription.
  */
 #define FASTIPC_GENL_NAME		"fastipc"
 #define FASTIPC_GENL_VERSION		1
-#define FASTIPC_GENL_MCGRP_EVENTS	"events"
 
 enum fastipc_cmd {
 	FASTIPC_CMD_UNSPEC,
@@ -742,6 +748,8 @@ enum fastipc_cmd {
 	FASTIPC_CMD_EVENT_DISCONNECT,
 	FASTIPC_CMD_EVENT_CALL_FAILED,
 	FASTIPC_CMD_GET_USER,
+	FASTIPC_CMD_SUBSCRIBE,
+	FASTIPC_CMD_UNSUBSCRIBE,
 
 	__FASTIPC_CMD_MAX,	/* non-ABI */
 };
