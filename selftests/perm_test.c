@@ -9,6 +9,8 @@
 #define _GNU_SOURCE
 #include <signal.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/fsuid.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
 
@@ -419,6 +421,60 @@ TEST_F(owner, set_no_fields)
 {
 	FIPC_REQUIRE_ROOT();
 	EXPECT_EQ(-EINVAL, fipc_set(self->ctl, self->ch.name, 0, 0, 0, 0));
+}
+
+/*
+ * The group class is decided by the filesystem gid, as SysV's ipcperms()
+ * (in_group_p()), not by the effective gid: with fsgid the channel's
+ * group and egid another, a 0060 channel connects; the other way round it
+ * does not.
+ */
+static int connect_with_gids(const struct channel *ch, gid_t egid,
+			     gid_t fsgid)
+{
+	int ctl, ret;
+
+	CHILD_CHECK(setgroups(0, NULL) == 0);
+	CHILD_CHECK(setresgid(egid, egid, egid) == 0);
+	setfsgid(fsgid);
+	CHILD_CHECK(setfsgid(-1) == (int)fsgid);
+	CHILD_CHECK(setresuid(STRANGER, STRANGER, STRANGER) == 0);
+	CHILD_CHECK(getegid() == egid && setfsgid(-1) == (int)fsgid);
+	ctl = fipc_open();
+	CHILD_CHECK(ctl >= 0);
+	ret = fipc_connect(ctl, ch->name, NULL);
+	return ret < 0 ? -ret : 0;
+}
+
+static int fork_connect_with_gids(const struct channel *ch, gid_t egid,
+				  gid_t fsgid)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid)
+		_exit(connect_with_gids(ch, egid, fsgid));
+	return fipc_wait(pid);
+}
+
+TEST(group_class_uses_fsgid)
+{
+	struct channel ch = {};
+	int ctl;
+
+	FIPC_REQUIRE_DEV();
+	FIPC_REQUIRE_ROOT();
+	ctl = fipc_open();
+	ASSERT_LE(0, ctl);
+	ASSERT_EQ(0, channel_up(&ch, ctl, 0060));
+	EXPECT_EQ(0, fork_connect_with_gids(&ch, STRANGER, OWNER));
+	EXPECT_EQ(EACCES, fork_connect_with_gids(&ch, OWNER, STRANGER));
+	EXPECT_EQ(0, fork_connect_with_gids(&ch, OWNER, OWNER));
+	EXPECT_EQ(0, channel_down(&ch));
+	close(ctl);
 }
 
 TEST_HARNESS_MAIN
