@@ -74,7 +74,7 @@ struct fs_user {
 	uint64_t region_bytes, queued_bytes;
 };
 
-/* struct fs_event - One notification of the "events" group. */
+/* struct fs_event - One event sent to a subscriber (FASTIPC_CMD_EVENT_*). */
 struct fs_event {
 	uint8_t cmd;
 	uint64_t chan_id;

@@ -6,7 +6,7 @@
  *   fastipc-stat [-j]                     table of channels
  *   fastipc-stat [-j] -c NAME | -k KEY    one channel and its connections
  *   fastipc-stat [-j] -w SECS [-n COUNT]  per-second rates, repeated
- *   fastipc-stat [-j] -e [-n COUNT]       follow the "events" group
+ *   fastipc-stat [-j] -e [-n COUNT]       follow the events (SUBSCRIBE)
  *   fastipc-stat [-j] --limits            module version, counts, caps
  *   fastipc-stat [-j] --users             per-user quota use
  *

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The generic netlink side of fastipc-stat: one socket, the family and its
- * "events" group resolved by name, requests and dumps, and the parsing of
+ * The generic netlink side of fastipc-stat: one socket, the family resolved
+ * by name, requests, dumps and the event subscription, and the parsing of
  * every reply against a client-side nla_policy and a list of mandatory
  * attributes.
  *
