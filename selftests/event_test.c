@@ -520,4 +520,64 @@ TEST(signal_is_not_call_failed)
 	EXPECT_EQ(0, listen_end(&a, pid));
 }
 
+static int ev_unsubscribe(struct evsock *s)
+{
+	int ret = ev_send(s, s->family, FASTIPC_CMD_UNSUBSCRIBE, NULL, 0);
+
+	return ret ? ret : ev_ack(s, NULL);
+}
+
+static int count_hidden(const struct ev *ev, void *arg)
+{
+	return !strcmp(ev->name, arg) ? SAW_HIDDEN : 0;
+}
+
+/* After UNSUBSCRIBE nothing arrives; a second one is ENOENT. */
+TEST(unsubscribe_stops_events)
+{
+	char hidden[FASTIPC_NAME_MAX], marker[FASTIPC_NAME_MAX];
+	struct evsock s;
+	int ctl, chan;
+
+	FIPC_REQUIRE_DEV();
+	FIPC_REQUIRE_ROOT();
+	fipc_unique_name(hidden, "evunsub");
+	fipc_unique_name(marker, "evmark");
+	ASSERT_EQ(0, ev_open(&s));
+	ASSERT_EQ(0, ev_subscribe(&s));
+	ASSERT_EQ(0, ev_unsubscribe(&s));
+	EXPECT_EQ(-ENOENT, ev_unsubscribe(&s));
+	EXPECT_EQ(0, channel_cycle(hidden, 0666));
+	ASSERT_EQ(0, ev_subscribe(&s));
+	ctl = fipc_open();
+	ASSERT_LE(0, ctl);
+	chan = fipc_create(ctl, marker, 0, 0600);
+	ASSERT_LE(0, chan);
+	EXPECT_EQ(0, ev_until_marker(&s, marker, count_hidden, hidden));
+	close(chan);
+	close(ctl);
+	close(s.fd);
+}
+
+/* A user holds at most 64 subscriptions; closing a socket frees one. */
+TEST(subscriptions_per_user_are_bounded)
+{
+	struct evsock s[65];
+	int i;
+
+	FIPC_REQUIRE_DEV();
+	FIPC_REQUIRE_ROOT();
+	for (i = 0; i < 64; i++) {
+		ASSERT_EQ(0, ev_open(&s[i]));
+		ASSERT_EQ(0, ev_subscribe(&s[i])) TH_LOG("subscription %d", i);
+	}
+	ASSERT_EQ(0, ev_open(&s[64]));
+	EXPECT_EQ(-ENOSPC, ev_subscribe(&s[64]));
+	EXPECT_EQ(0, ev_subscribe(&s[0]));	/* refreshing is not a new one */
+	close(s[0].fd);
+	EXPECT_EQ(0, ev_subscribe(&s[64]));
+	for (i = 1; i < 65; i++)
+		close(s[i].fd);
+}
+
 TEST_HARNESS_MAIN
