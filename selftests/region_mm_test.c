@@ -366,28 +366,6 @@ TEST_F(region, map_files_reopen)
 /* ------------------------------------------------------------------ */
 /* fork(), MADV_DOFORK, MADV_REMOVE, userfaultfd */
 
-/* Status of a child that reads (or writes) @p once. */
-static int touch_child(unsigned char *p, int write)
-{
-	struct rlimit nocore = { 0, 0 };
-	pid_t pid;
-	int st;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		setrlimit(RLIMIT_CORE, &nocore);
-		if (write)
-			*(volatile unsigned char *)p = 1;
-		else
-			(void)*(volatile unsigned char *)p;
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
-		return -1;
-	return st;
-}
-
 #define DIED_OF(st, sig)	(WIFSIGNALED(st) && WTERMSIG(st) == (sig))
 
 static int check_not_inherited(struct rgn *r)

@@ -346,27 +346,6 @@ TEST_F(region, mremap_grow_fails)
 	EXPECT_EQ(0x5a, r->speer[PG]);
 }
 
-static int touch_child(unsigned char *p, int write)
-{
-	struct rlimit nocore = { 0, 0 };
-	pid_t pid;
-	int st;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		setrlimit(RLIMIT_CORE, &nocore);
-		if (write)
-			*(volatile unsigned char *)p = 1;
-		else
-			(void)*(volatile unsigned char *)p;
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
-		return -1;
-	return st;
-}
-
 struct remap_arg {
 	struct rgn *r;
 };

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -219,4 +221,25 @@ __u32 expect_area(__u64 want)
 	while (a < half)
 		a <<= 1;
 	return (__u32)a;
+}
+
+int touch_child(unsigned char *p, int write)
+{
+	struct rlimit nocore = { 0, 0 };
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		setrlimit(RLIMIT_CORE, &nocore);
+		if (write)
+			*(volatile unsigned char *)p = 1;
+		else
+			(void)*(volatile unsigned char *)p;
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return st;
 }

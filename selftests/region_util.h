@@ -77,6 +77,10 @@ short poll1(int fd, short events, int tmo_ms);
 
 __u64 mono_ns(void);
 
+/* Wait status of a forked child that reads (or, @write, writes) @p once,
+ * with core dumps off; -1 if fork or waitpid failed. */
+int touch_child(unsigned char *p, int write);
+
 
 /* The area size CONNECT should give a region_size of @want. */
 __u32 expect_area(__u64 want);
