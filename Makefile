@@ -6,6 +6,9 @@
 #   make [all]       module + lib + tools + selftests (each if present)
 #   make module      kmod/fastipc.ko against /lib/modules/$(KVER)/build
 #   make ksft-headers  kselftest headers from linux-source-6.1 -> build/ksft/
+#   make man         man pages with VERSION in their footers -> build/man/
+#   make host-tests  quick host tests of the build, the link line and the
+#                    docs (selftests/*_host.sh)
 #   make checkpatch  checkpatch.pl --strict on kmod/ (clean or fail)
 #   make sparse      module build with C=2 W=1 (no warning or fail)
 #   make kselftest   run selftests/run_kselftests.sh in the QEMU guest
@@ -26,8 +29,8 @@
 #                    fastipc-bench against sockets, pipes, ... (BENCH_ARGS,
 #                    e.g. BENCH_ARGS=--quick); table, results.jsonl and
 #                    SVG plots left in build/bench/
-#   make check       deps + all (-Werror) + checkpatch + sparse + host ring
-#                    and hashd session tests (ASan/UBSan) + install-check +
+#   make check       deps + all (-Werror) + checkpatch + sparse + host-tests
+#                    + host ring and hashd session tests (ASan/UBSan) + install-check +
 #                    kselftest (and libfastipc's guest test) + fuzz (60 s) + kselftest-debug
 #                    + fuzz-debug (30 s)
 #   make install     module (+ depmod), lib, headers, tools, man pages, udev
@@ -89,9 +92,10 @@ CHECKPATCH_FILES = $(filter-out %.mod.c,$(patsubst $(TOP)/%,%,$(wildcard \
 	$(TOP)/kmod/*.c $(TOP)/kmod/*.h $(TOP)/kmod/include/uapi/linux/*.h)))
 
 .PHONY: all deps module ksft-headers subdirs checkpatch sparse kselftest \
-	demo bench check clean kdir-check debug-kernel debug-module kselftest-debug
+	demo bench check clean kdir-check debug-kernel debug-module kselftest-debug \
+	host-tests
 
-all: module ksft-headers subdirs
+all: module ksft-headers subdirs man
 
 deps:
 	$(TOP)/tools/testing/deps.sh
@@ -243,6 +247,7 @@ check:
 	$(MAKE) -C $(TOP) checkpatch || fail="$$fail checkpatch"; \
 	$(MAKE) -C $(TOP) sparse || fail="$$fail sparse"; \
 	$(MAKE) -C $(TOP) all WERROR=1 || { echo "check: FAILED: build (-Werror)$$fail" >&2; exit 1; }; \
+	$(MAKE) -C $(TOP) host-tests || fail="$$fail host-tests"; \
 	$(MAKE) -C $(TOP)/lib/tests check || fail="$$fail lib-tests"; \
 	$(MAKE) -C $(TOP)/tools/fastipc-hash check || fail="$$fail hash-tests"; \
 	$(MAKE) -C $(TOP)/lib/tests guest || fail="$$fail lib-tests-guest"; \
@@ -281,6 +286,7 @@ MODDIR = /lib/modules/$(KVER)/extra
 SYSTEM_MAP = $(firstword $(wildcard $(DESTDIR)/boot/System.map-$(KVER) \
 	/boot/System.map-$(KVER)))
 INSTALL_VARS = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)"
+MAN_OUT ?= $(BUILD)/man
 MAN_PAGES = $(wildcard $(TOP)/man/man3/*.3 $(TOP)/man/man8/*.8)
 
 DKMS_SRCDIR ?= /usr/src/fastipc-$(FASTIPC_VERSION)
@@ -289,7 +295,7 @@ DKMS_EXCLUDE := $(addprefix --exclude=,'*.o' '*.ko' '*.mod' '*.mod.c' \
 	'.*.cmd' '*.d' Module.symvers modules.order .tmp_versions)
 DKMS_MOD := -m fastipc -v $(FASTIPC_VERSION)
 
-.PHONY: install uninstall install-check install-depmod dkms-src dkms-install dkms-remove
+.PHONY: install uninstall install-check install-depmod man dkms-src dkms-install dkms-remove
 
 install: all
 	@test -f $(TOP)/kmod/fastipc.ko || \
@@ -300,7 +306,7 @@ install: all
 	$(MAKE) -C $(TOP)/tools install $(INSTALL_VARS)
 	@set -e; for f in $(MAN_PAGES); do \
 		s=$${f##*.}; \
-		install -D -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; \
+		install -D -m 644 $(MAN_OUT)/man$$s/$${f##*/} $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; \
 	done; echo "  INSTALL $(words $(MAN_PAGES)) man pages -> $(DESTDIR)$(MANDIR)"
 	install -D -m 644 $(TOP)/udev/60-fastipc.rules \
 		$(DESTDIR)$(UDEVDIR)/60-fastipc.rules
@@ -331,8 +337,29 @@ install-depmod:
 		echo "  DEPMOD  skipped: DESTDIR is set and there is no System.map-$(KVER)"; \
 	fi
 
+# The man pages' footers say "libfastipc @VERSION@": the version comes from
+# VERSION, written into the copies in $(MAN_OUT) that `make install`
+# installs (selftests/docs_test.sh checks every footer).
+man:
+	@rm -rf $(MAN_OUT) && mkdir -p $(MAN_OUT)
+	@set -e; for f in $(MAN_PAGES); do \
+		s=$${f##*.}; mkdir -p $(MAN_OUT)/man$$s; \
+		sed -e 's|@VERSION@|$(FASTIPC_VERSION)|g' $$f > $(MAN_OUT)/man$$s/$${f##*/}; \
+	done; echo "  MAN     $(words $(MAN_PAGES)) pages, version $(FASTIPC_VERSION) -> $(MAN_OUT)"
+
 install-check:
 	$(TOP)/selftests/install_test.sh
+
+# Quick host tests (no guest, no root): every one runs, the summary
+# names the failed ones.
+HOST_TESTS := $(sort $(wildcard $(TOP)/selftests/*_host.sh))
+host-tests:
+	@fail=; for t in $(HOST_TESTS); do \
+		echo "# ==== $${t##*/}"; \
+		bash $$t || fail="$$fail $${t##*/}"; \
+	done; \
+	if [ -n "$$fail" ]; then echo "host-tests: FAILED:$$fail" >&2; exit 1; fi; \
+	echo "host-tests: all passed ($(words $(HOST_TESTS)))"
 
 # Only what the module build needs, without build products: what
 # `dkms add` copies and `dkms build` builds (see dkms.conf).
