@@ -3,7 +3,12 @@
 # fastipc top-level Makefile.
 #
 #   make deps        install the Debian packages the project needs (root)
-#   make [all]       module + lib + tools + selftests (each if present)
+#   make [all]       lib + tools + man pages, and the module if
+#                    the kernel headers are there (KDIR), the selftests if
+#                    linux-source-6.1 is (LINUX_SRC_TAR); says what it
+#                    skipped and which package provides it. With KVER or
+#                    KDIR given, missing headers fail the build (after the
+#                    rest is built).
 #   make module      kmod/fastipc.ko against /lib/modules/$(KVER)/build
 #   make ksft-headers  kselftest headers from linux-source-6.1 -> build/ksft/
 #   make man         man pages with VERSION in their footers -> build/man/
@@ -57,9 +62,16 @@ SHELL := /bin/bash
 TOP := $(patsubst %/,%,$(dir $(realpath $(lastword $(MAKEFILE_LIST)))))
 BUILD := $(TOP)/build
 
-KVER ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | \
-	sed -e 's|^/lib/modules/||' -e 's|/build$$||' | sort -V | tail -n1)
-KDIR ?= /lib/modules/$(KVER)/build
+# MODULES_DIR: where the kernels' build trees are looked for (a test
+# points it at an empty directory). An empty KVER counts as unset: `make
+# check` exports an empty KVER on a machine without headers, and its
+# `make all` runs after `make deps` installed them.
+MODULES_DIR ?= /lib/modules
+ifeq ($(strip $(KVER)),)
+KVER := $(shell ls -d $(MODULES_DIR)/*/build 2>/dev/null | \
+	sed -e 's|^$(MODULES_DIR)/||' -e 's|/build$$||' | sort -V | tail -n1)
+endif
+KDIR ?= $(MODULES_DIR)/$(KVER)/build
 export KVER
 
 FASTIPC_VERSION := $(shell cat $(TOP)/VERSION)
@@ -69,7 +81,8 @@ WERROR ?= 0
 KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) $(if $(filter 1,$(WERROR)),FASTIPC_WERROR=1)
 
 SUBDIRS := lib tools selftests
-LINUX_SRC_TAR := /usr/src/linux-source-6.1.tar.xz
+LINUX_SRC_PKG := linux-source-6.1
+LINUX_SRC_TAR := /usr/src/$(LINUX_SRC_PKG).tar.xz
 TAR_PREFIX := linux-source-6.1
 UNXZ := tar -I 'xz -T2' --occurrence=1 -x -f $(LINUX_SRC_TAR)
 
@@ -95,16 +108,41 @@ CHECKPATCH_FILES = $(filter-out %.mod.c,$(patsubst $(TOP)/%,%,$(wildcard \
 	demo bench check clean kdir-check debug-kernel debug-module kselftest-debug \
 	host-tests
 
-all: module ksft-headers subdirs man
+# What `all` can build here: the module needs the kernel's headers (only
+# a build tree with a Makefile counts), the selftests the kselftest
+# headers from the linux-source tarball. lib/ and tools/ need
+# neither. The hints name the package (Debian's, then Fedora's).
+HAVE_KDIR := $(wildcard $(KDIR)/Makefile)
+HAVE_KSFT := $(wildcard $(KSFT_STAMP) $(LINUX_SRC_TAR))
+HDR_KVER = $(or $(KVER),$(shell uname -r))
+HDR_HINT = no kernel headers $(if $(KVER)$(filter-out file,$(origin KDIR)),in $(KDIR),under $(MODULES_DIR)/*/build); install the package linux-headers-$(HDR_KVER) \
+	(Debian, Ubuntu: apt-get install linux-headers-$(HDR_KVER); Fedora: kernel-devel-$(HDR_KVER)), \
+	or point KDIR at a kernel build tree
+SRC_HINT = no $(LINUX_SRC_TAR); install the package $(LINUX_SRC_PKG) \
+	(Debian: apt-get install $(LINUX_SRC_PKG)), or point LINUX_SRC_TAR at its tarball
+# Asked for by name: make KVER=... or KDIR=... wants that kernel's module.
+KDIR_WANTED := $(strip $(if $(KVER),$(filter command line environment,$(origin KVER))) \
+	$(filter command line environment,$(origin KDIR)))
+BUILD_DIRS := $(if $(HAVE_KSFT),$(SUBDIRS),$(filter-out selftests,$(SUBDIRS)))
+
+all: $(if $(HAVE_KDIR),module) $(if $(HAVE_KSFT),ksft-headers) subdirs man
+	@$(if $(HAVE_KSFT),,echo "all: skipped the selftests (selftests/): $(SRC_HINT)" >&2;) \
+	$(if $(HAVE_KDIR),true,\
+	$(if $(KDIR_WANTED),\
+		echo "all: error: the module (kmod/fastipc.ko) was not built: $(HDR_HINT)" >&2; exit 1,\
+		echo "all: skipped the module (kmod/fastipc.ko): $(HDR_HINT)" >&2))
 
 deps:
 	$(TOP)/tools/testing/deps.sh
 
 kdir-check:
-	@if [ -z "$(KVER)" ] || [ ! -d "$(KDIR)" ]; then \
-		echo "error: no kernel headers at '$(KDIR)' (KVER='$(KVER)'); run 'make deps'" >&2; \
+	@if [ ! -f "$(KDIR)/Makefile" ]; then \
+		echo "error: $(HDR_HINT)" >&2; \
 		exit 1; \
 	fi
+
+$(LINUX_SRC_TAR):
+	@echo "error: $(SRC_HINT)" >&2; exit 1
 
 module: kdir-check
 	@if [ -f $(TOP)/kmod/Kbuild ] || [ -f $(TOP)/kmod/Makefile ]; then \
@@ -113,8 +151,8 @@ module: kdir-check
 		echo "module: kmod/Kbuild not present yet, skipping the module"; \
 	fi
 
-subdirs: ksft-headers
-	@for d in $(SUBDIRS); do \
+subdirs: $(if $(HAVE_KSFT),ksft-headers)
+	@for d in $(BUILD_DIRS); do \
 		if [ -f $(TOP)/$$d/Makefile ]; then \
 			$(MAKE) -C $(TOP)/$$d all || { echo "error: build of $$d/ failed" >&2; exit 1; }; \
 		else \
