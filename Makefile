@@ -3,7 +3,7 @@
 # fastipc top-level Makefile.
 #
 #   make deps        install the Debian packages the project needs (root)
-#   make [all]       lib + tools + man pages, and the module if
+#   make [all]       lib + tools + examples + man pages, and the module if
 #                    the kernel headers are there (KDIR), the selftests if
 #                    linux-source-6.1 is (LINUX_SRC_TAR); says what it
 #                    skipped and which package provides it. With KVER or
@@ -80,7 +80,7 @@ export FASTIPC_VERSION
 WERROR ?= 0
 KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) $(if $(filter 1,$(WERROR)),FASTIPC_WERROR=1)
 
-SUBDIRS := lib tools selftests
+SUBDIRS := lib tools examples selftests
 LINUX_SRC_PKG := linux-source-6.1
 LINUX_SRC_TAR := /usr/src/$(LINUX_SRC_PKG).tar.xz
 TAR_PREFIX := linux-source-6.1
@@ -110,7 +110,7 @@ CHECKPATCH_FILES = $(filter-out %.mod.c,$(patsubst $(TOP)/%,%,$(wildcard \
 
 # What `all` can build here: the module needs the kernel's headers (only
 # a build tree with a Makefile counts), the selftests the kselftest
-# headers from the linux-source tarball. lib/ and tools/ need
+# headers from the linux-source tarball. lib/, tools/ and examples/ need
 # neither. The hints name the package (Debian's, then Fedora's).
 HAVE_KDIR := $(wildcard $(KDIR)/Makefile)
 HAVE_KSFT := $(wildcard $(KSFT_STAMP) $(LINUX_SRC_TAR))

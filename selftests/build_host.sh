@@ -1,13 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build_host.sh: host test (TAP 13) that `make` builds the library and
-# the tools on a machine without the running kernel's
+# build_host.sh: host test (TAP 13) that `make` builds the library, the
+# tools and the examples on a machine without the running kernel's
 # headers and without the linux-source tarball, and names the packages
 # that provide what it skipped. A copy of the tree is built in a scratch
 # directory with MODULES_DIR pointing at an empty directory (no kernel
 # build tree is found) and LINUX_SRC_TAR at a missing file:
-#   - plain `make` succeeds, builds lib/ tools/ and man pages,
+#   - plain `make` succeeds, builds lib/ tools/ examples/ and man pages,
 #     builds no module and no selftest, and names linux-headers-<uname -r>
 #     and linux-source-6.1 (and never says "run make deps");
 #   - `make KVER=<none>` (the README's command) fails after building the
@@ -62,12 +62,12 @@ built()
 	local f
 	for f in lib/libfastipc.so.0 lib/libfastipc.a lib/fastipc-uninstalled.pc \
 		tools/fastipc-hash/fastipc-hashd tools/fastipc-stat/fastipc-stat \
-		tools/fastipcctl/fastipcctl \
+		tools/fastipcctl/fastipcctl examples/kv-server examples/kv-client \
 		build/man/man3/libfastipc.3; do
 		[ -e "$src/$f" ] || { echo "# $f not built"; return 1; }
 	done
 }
-check "lib/, tools/ and the man pages are built" built
+check "lib/, tools/, examples/ and the man pages are built" built
 check "no module and no selftest built (nothing to build them with)" \
 	test ! -e "$src/kmod/fastipc.ko" -a ! -e "$src/selftests/api_test"
 check "the module is skipped naming linux-headers-$(uname -r)" \
