@@ -337,7 +337,7 @@ DKMS_MOD := -m fastipc -v $(FASTIPC_VERSION)
 
 install: all
 	@test -f $(TOP)/kmod/fastipc.ko || \
-		{ echo "install: error: kmod/fastipc.ko was not built" >&2; exit 1; }
+		{ echo "install: error: kmod/fastipc.ko was not built$(if $(HAVE_KDIR),,: $(HDR_HINT))" >&2; exit 1; }
 	install -D -m 644 $(TOP)/kmod/fastipc.ko $(DESTDIR)$(MODDIR)/fastipc.ko
 	@$(MAKE) -s -C $(TOP) install-depmod
 	$(MAKE) -C $(TOP)/lib install $(INSTALL_VARS)
