@@ -162,7 +162,9 @@ subdirs: $(if $(HAVE_KSFT),ksft-headers)
 
 ksft-headers: $(KSFT_STAMP)
 
-$(KSFT_STAMP): $(LINUX_SRC_TAR)
+# Headers extracted once stay usable if the tarball goes away.
+$(KSFT_STAMP): $(wildcard $(LINUX_SRC_TAR))
+	@test -f $(LINUX_SRC_TAR) || { echo "error: $(SRC_HINT)" >&2; exit 1; }
 	@rm -rf $(BUILD)/ksft.tmp && mkdir -p $(BUILD)/ksft.tmp $(BUILD)/ksft
 	@echo "  EXTRACT build/ksft/kselftest_harness.h kselftest.h"
 	@$(UNXZ) -C $(BUILD)/ksft.tmp --strip-components=4 \
