@@ -56,6 +56,23 @@ const char *fastipc_version(void);
 int fastipc_version_major(void);
 int fastipc_version_minor(void);
 
+/*
+ * fastipc_strerror() - Describe an error of libfastipc in words (since 0.3).
+ * @err: a negative errno as the library returns it, or a positive errno.
+ *
+ * Says what the error means for fastipc where the C library's text does
+ * not (EDQUOT: the region quota region_user_max; EOVERFLOW: a reply larger
+ * than the caller's rep_cap; EIDRM: the channel was removed; EMSGSIZE:
+ * above the channel's msg_max or the region's largest record; ...); other
+ * values get the C library's description. -ENOENT means no such channel,
+ * or, from fastipc_open(), no /dev/fastipc (the module is not loaded): the
+ * text names both, so print which call failed beside it.
+ *
+ * Return: a constant string (never NULL, never to be freed, not changed by
+ * later calls: safe from any thread).
+ */
+const char *fastipc_strerror(int err);
+
 /* ---------------------------------------------------------------------- */
 /* Device: /dev/fastipc and the handshake                                  */
 /* ---------------------------------------------------------------------- */
