@@ -104,3 +104,21 @@ __public int fastipc_chan_rmid(struct fastipc_dev *dev, const char *name,
 		return ret;
 	return fipc_ioctl(dev->fd, FASTIPC_IOC_CHAN_RMID, &arg);
 }
+
+int fipc_chan_fd_check(int fd)
+{
+	struct fastipc_conn_region cr;
+	int ret;
+
+	memset(&cr, 0, sizeof(cr));
+	ret = fipc_ioctl(fd, FASTIPC_IOC_CONN_REGION, &cr);
+	if (ret >= 0) {
+		/* No connection has id 0: a kernel that says otherwise. */
+		close(ret);
+		return 0;
+	}
+	/* A live channel has no such connection; a removed one is dead. */
+	if (ret == -ENOENT || ret == -EIDRM || ret == -ECONNRESET)
+		return 0;
+	return ret == -EBADF ? -EBADF : -ENOTTY;
+}

@@ -80,4 +80,13 @@ static inline bool fipc_desc_refused(const struct fastipc_desc *d)
 int fipc_ref_fill(struct fastipc_chan_ref *ref, const char *name,
 		  uint64_t key);
 
+/*
+ * fipc_chan_fd_check() - Whether @fd is a fastipc channel fd. Asks for the
+ * region of connection 0 (FASTIPC_IOC_CONN_REGION), which no connection
+ * has: only a channel fd answers it (-ENOENT, or -EIDRM once removed);
+ * every other fd, a connection's or /dev/fastipc's too, says -ENOTTY.
+ * Nothing is created. Return: 0, -EBADF (not open) or -ENOTTY.
+ */
+int fipc_chan_fd_check(int fd);
+
 #endif /* _FASTIPC_INTERNAL_H */

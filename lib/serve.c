@@ -515,6 +515,7 @@ __public __cold int fastipc_server_create(int chan_fd, unsigned int nthreads,
 {
 	struct fastipc_server *srv;
 	size_t i;
+	int ret;
 
 	if (chan_fd < 0 || !nthreads || nthreads > FIPC_THREADS_MAX)
 		return -EINVAL;
@@ -525,6 +526,9 @@ __public __cold int fastipc_server_create(int chan_fd, unsigned int nthreads,
 		if (opts->msg_max > UINT32_MAX)
 			return -EINVAL;
 	}
+	ret = fipc_chan_fd_check(chan_fd);
+	if (ret < 0)
+		return ret;
 	srv = calloc(1, sizeof(*srv));
 	if (!srv)
 		return -ENOMEM;

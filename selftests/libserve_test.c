@@ -648,8 +648,15 @@ TEST(stats_size)
 {
 	struct fastipc_server_stats st[2];
 	struct fastipc_server *srv;
+	char name[FASTIPC_NAME_MAX];
+	struct fastipc_dev *dev;
+	int chan;
 
-	ASSERT_EQ(0, fastipc_server_create(0, 1, NULL, &srv));
+	ASSERT_EQ(0, fastipc_open(&dev));
+	fipc_unique_name(name, "libserve");
+	chan = fastipc_chan_create(dev, name, 0, 0600, NULL);
+	ASSERT_LE(0, chan);
+	ASSERT_EQ(0, fastipc_server_create(chan, 1, NULL, &srv));
 	memset(st, 0xa5, sizeof(st));
 	EXPECT_EQ(-EINVAL, fastipc_server_stats(srv, st, 8));
 	EXPECT_EQ(0, fastipc_server_stats(srv, st,
@@ -662,6 +669,8 @@ TEST(stats_size)
 	EXPECT_EQ(0, st[1].requests);
 	EXPECT_EQ(0, st[1].regions);
 	fastipc_server_destroy(srv);
+	close(chan);
+	fastipc_close(dev);
 }
 
 TEST_HARNESS_MAIN

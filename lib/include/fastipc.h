@@ -594,7 +594,10 @@ struct fastipc_server_opts {
  * @opts: settings, or NULL for the defaults.
  * @srvp: out: the server.
  *
- * Return: 0, or -EINVAL (bad fd, thread count or reserved field), -ENOMEM.
+ * Return: 0, or -EINVAL (negative fd, bad thread count or reserved field),
+ * -EBADF (@chan_fd is not open), -ENOTTY (since 0.3: @chan_fd is open but
+ * not a fastipc channel fd, e.g. a pipe, a connection fd or /dev/fastipc;
+ * checked with FASTIPC_IOC_CONN_REGION), -ENOMEM.
  */
 int fastipc_server_create(int chan_fd, unsigned int nthreads,
 			  const struct fastipc_server_opts *opts,
