@@ -23,6 +23,16 @@ uint64_t fipc_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+void fipc_timeout_args(uint64_t timeout_ns, __u32 *flags, __u64 *ns)
+{
+	*flags = 0;
+	*ns = 0;
+	if (timeout_ns == UINT64_MAX)	/* FASTIPC_TIMEOUT_INF */
+		return;
+	*flags = FASTIPC_F_TIMEOUT | (timeout_ns ? 0 : FASTIPC_F_NONBLOCK);
+	*ns = timeout_ns;
+}
+
 uint64_t fipc_deadline_at(uint64_t now, uint64_t timeout_ns)
 {
 	if (timeout_ns == UINT64_MAX)

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <linux/types.h>
 
 struct fipc_bell {
 	int fd;				/* connection or region fd; -1: futex */
@@ -62,6 +63,17 @@ uint64_t fipc_now_ns(void);
 uint64_t fipc_deadline_at(uint64_t now, uint64_t timeout_ns);
 /* Nanoseconds left until @deadline at @now: 0 once due, UINT64_MAX never. */
 uint64_t fipc_left_at(uint64_t now, uint64_t deadline);
+
+/*
+ * fipc_timeout_args() - The kernel's wait arguments (fastipc_call.flags and
+ * .timeout_ns) for a library @timeout_ns, by the one rule of every
+ * function with a timeout: FASTIPC_TIMEOUT_INF is no FASTIPC_F_TIMEOUT
+ * (wait forever); 0 is FASTIPC_F_TIMEOUT with 0 plus FASTIPC_F_NONBLOCK,
+ * so that a full queue is -EAGAIN with nothing queued, as for the ring
+ * and stream functions, and a call's reply is not waited for
+ * (-ETIMEDOUT); anything else is FASTIPC_F_TIMEOUT with @timeout_ns.
+ */
+void fipc_timeout_args(uint64_t timeout_ns, __u32 *flags, __u64 *ns);
 
 static inline uint64_t fipc_deadline(uint64_t timeout_ns)
 {

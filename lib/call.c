@@ -39,10 +39,7 @@ static int fipc_call_prep(struct fastipc_call *c, uint32_t op,
 	c->req_ptr = (uintptr_t)req;
 	c->req_len = (uint32_t)req_len;
 	c->op = op;
-	if (timeout_ns != FASTIPC_TIMEOUT_INF) {
-		c->flags = FASTIPC_F_TIMEOUT;
-		c->timeout_ns = timeout_ns;
-	}
+	fipc_timeout_args(timeout_ns, &c->flags, &c->timeout_ns);
 	return 0;
 }
 

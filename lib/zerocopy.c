@@ -108,10 +108,7 @@ __public int fastipc_call_zc(struct fastipc_conn *conn, uint32_t op,
 	c.op = op;
 	c.rep_ptr = (uintptr_t)rep;
 	c.rep_cap = rep_cap > UINT32_MAX ? UINT32_MAX : (uint32_t)rep_cap;
-	if (timeout_ns != FASTIPC_TIMEOUT_INF) {
-		c.flags = FASTIPC_F_TIMEOUT;
-		c.timeout_ns = timeout_ns;
-	}
+	fipc_timeout_args(timeout_ns, &c.flags, &c.timeout_ns);
 	ret = fipc_zc_send(conn, &c, buf, len);
 	if (ret == 0)
 		ret = fipc_ioctl(conn->fd, FASTIPC_IOC_CALL, &c);

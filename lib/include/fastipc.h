@@ -39,7 +39,19 @@ extern "C" {
 #define FASTIPC_VERSION_MAJOR	0
 #define FASTIPC_VERSION_MINOR	3
 
-/* Timeout value meaning "wait as long as it takes" (no FASTIPC_F_TIMEOUT). */
+/*
+ * Timeouts. Every function with a timeout_ns argument follows one rule,
+ * the kernel's (FASTIPC_F_TIMEOUT):
+ *  - 0: do not wait at all (unlike SO_RCVTIMEO, where 0 is forever). What
+ *    would have to wait for room or data fails at once with -EAGAIN and
+ *    has done nothing; fastipc_call() and fastipc_call_zc(), whose request
+ *    is then queued, end with -ETIMEDOUT unless the reply is already
+ *    there (the call is cancelled).
+ *  - FASTIPC_TIMEOUT_INF (UINT64_MAX, also (uint64_t)-1): wait as long as
+ *    it takes; so does a timeout too large to represent from now on.
+ *  - anything else: a relative timeout for the whole operation; when it
+ *    runs out the function fails with -ETIMEDOUT.
+ */
 #define FASTIPC_TIMEOUT_INF	UINT64_MAX
 
 struct fastipc_dev;
@@ -223,15 +235,17 @@ uint64_t fastipc_conn_id(const struct fastipc_conn *conn);
  * @rep: reply buffer of @rep_cap bytes (NULL with 0 if no reply payload).
  * @rep_len: out: reply length in bytes; may be NULL.
  * @timeout_ns: relative timeout for the whole call in nanoseconds, or
- *	FASTIPC_TIMEOUT_INF. 0 never waits and always ends -ETIMEDOUT.
+ *	FASTIPC_TIMEOUT_INF. 0 never waits (see "Timeouts" above): a full
+ *	queue is -EAGAIN (since 0.3; -ETIMEDOUT before), else the request
+ *	is queued and the call ends -ETIMEDOUT unless the reply is there.
  *
  * Return: the server's reply status (fastipc_serve.reply_status: by the
  * convention of fastipc_server, 0 or a negative errno chosen by the
  * handler) once the call completed, or a negative errno when the call
  * failed: -ECONNRESET (server closed the channel), -EIDRM (channel
  * removed), -ETIMEDOUT, -EINTR (signal; the call is cancelled),
- * -EMSGSIZE (@req_len above msg_max), -EAGAIN (queue full, O_NONBLOCK fd;
- * or the caller's uid has the module's user_queue_bytes_max queued),
+ * -EMSGSIZE (@req_len above msg_max), -EAGAIN (queue full, O_NONBLOCK fd
+ * or @timeout_ns 0; or the caller's uid has the module's user_queue_bytes_max queued),
  * -ENOBUFS (since 0.3: the server had no room in the connection's
  * server->client ring for a reply larger than msg_max until the timeout,
  * at most 2 s without one; the handler did not run), -EFAULT, -EINVAL,
@@ -256,10 +270,11 @@ int fastipc_call_raw(struct fastipc_conn *conn, struct fastipc_call *args);
 /*
  * fastipc_send() - Queue a one-way message for procedure @op
  * (FASTIPC_IOC_SEND); no reply. @timeout_ns bounds the wait for queue room
- * (FASTIPC_TIMEOUT_INF: wait as long as needed).
+ * (FASTIPC_TIMEOUT_INF: wait as long as needed; 0: not at all).
  *
  * Return: 0, or -ECONNRESET, -EIDRM, -ETIMEDOUT, -EINTR, -EMSGSIZE,
- * -EAGAIN (queue full and non-blocking, or the caller's uid has the
+ * -EAGAIN (queue full and non-blocking or @timeout_ns 0, since 0.3:
+ * -ETIMEDOUT before; or the caller's uid has the
  * module's user_queue_bytes_max queued), -EFAULT, -EINVAL, -ENOMEM.
  */
 int fastipc_send(struct fastipc_conn *conn, uint32_t op,
@@ -493,7 +508,8 @@ int fastipc_stream_send(struct fastipc_stream *st, const void *buf,
 
 /*
  * fastipc_stream_recv() - Copy the next record into @buf (@cap bytes)
- * and release it, waiting for one up to @timeout_ns.
+ * and release it, waiting for one up to @timeout_ns (FASTIPC_TIMEOUT_INF:
+ * forever; 0: not at all, -EAGAIN when none is there).
  * @len: out: the record's length.
  * Return: 0, -EMSGSIZE (@cap too small: *@len says the size, the record
  * stays), -EAGAIN, -ETIMEDOUT, -EINTR, -ECONNRESET, -EPROTO / -EBADMSG
