@@ -176,7 +176,7 @@ static int hash_path(struct client *cl, const char *path)
 		fprintf(stderr, PROG ": %s: %s\n", path, strerror(-ret));
 	else
 		fprintf(stderr, PROG ": %s: %s call failed: %s\n", path, what,
-			strerror(-ret));
+			fastipc_strerror(ret));
 	return ret;
 }
 
@@ -195,7 +195,7 @@ static int client_connect(struct client *cl, struct fastipc_dev *dev,
 	} else if (ret < 0 && region && ret != -ENOENT && ret != -EACCES) {
 		fprintf(stderr, PROG ": connect with a %ju-byte shared memory"
 			" region (-r): %s\n", (uintmax_t)region,
-			strerror(-ret));
+			fastipc_strerror(ret));
 	}
 	return ret;
 }

@@ -226,7 +226,7 @@ static int serve(struct fastipc_dev *dev, const struct hashd_opts *o,
 	chan = fastipc_chan_create(dev, o->name, 0, 0666, &copts);
 	if (chan < 0) {
 		fprintf(stderr, PROG ": create channel '%s': %s\n", o->name,
-			strerror(-chan));
+			fastipc_strerror(chan));
 		return chan;
 	}
 	sopts.msg_max = chan_msg_max(dev, o->name, o->msg_max);
@@ -259,7 +259,7 @@ out_close:
 	close(chan);
 	if (ret < 0)
 		fprintf(stderr, PROG ": serving '%s': %s\n", o->name,
-			strerror(-ret));
+			fastipc_strerror(ret));
 	return ret;
 }
 
