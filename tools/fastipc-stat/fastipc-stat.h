@@ -16,10 +16,14 @@
 
 #define PROG	"fastipc-stat"
 
-/* Exit statuses (see fastipc-stat(8)). */
+/*
+ * Exit statuses, the same in fastipcctl (see the EXIT STATUS of
+ * fastipc-stat(8) and fastipcctl(8)).
+ */
 #define FS_EXIT_OK	0
-#define FS_EXIT_ERR	1
-#define FS_EXIT_NOFAM	2
+#define FS_EXIT_ERR	1	/* a request failed */
+#define FS_EXIT_USAGE	2	/* a bad option or argument */
+#define FS_EXIT_NOFAM	3	/* fastipc unavailable: module not loaded */
 
 /* struct fs_counters - The FASTIPC_A_CNT_* nest of a channel or connection. */
 struct fs_counters {
@@ -112,6 +116,8 @@ struct fs_opts {
 	uint64_t chan_key;	/* -k (non-zero) */
 	double interval;	/* -w, seconds */
 	long count;		/* -n, 0: unbounded */
+	bool wide;		/* -W: every column of the table */
+	bool bytes;		/* --bytes: sizes as exact byte counts */
 };
 
 struct fs_nl;
@@ -141,6 +147,8 @@ const char *fs_perms(uint32_t mode, char *buf);	/* buf: 10 bytes */
 const char *fs_time(uint64_t ns, char *buf, size_t len);
 const char *fs_key(uint64_t key, char *buf, size_t len);
 const char *fs_errname(int err);	/* positive errno -> "ENOENT" */
+/* A size: "32M", "4.0K", "512" (at most 5 characters), or exact if @raw. */
+const char *fs_size(uint64_t v, bool raw, char *buf, size_t len);
 void fs_chans_sort(struct fs_chans *l);
 const struct fs_chan *fs_chans_find(const struct fs_chans *l, uint64_t id);
 

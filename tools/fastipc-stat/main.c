@@ -3,12 +3,15 @@
  * fastipc-stat: show fastipc channels, connections, events and limits
  * through the "fastipc" generic netlink family.
  *
- *   fastipc-stat [-j]                     table of channels
+ *   fastipc-stat [-j] [-W] [--bytes]      table of channels
  *   fastipc-stat [-j] -c NAME | -k KEY    one channel and its connections
  *   fastipc-stat [-j] -w SECS [-n COUNT]  per-second rates, repeated
  *   fastipc-stat [-j] -e [-n COUNT]       follow the events (SUBSCRIBE)
  *   fastipc-stat [-j] --limits            module version, counts, caps
  *   fastipc-stat [-j] --users             per-user quota use
+ *
+ * Exit status (as fastipcctl's): 0 done, 1 a request failed, 2 usage
+ * error, 3 the module is not loaded.
  *
  * Option parsing and dispatch only; each view is a file of its own that
  * registers itself with FS_VIEW().
@@ -51,16 +54,20 @@ const char *fs_ref_str(const struct fs_opts *opts, char *buf, size_t len)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: " PROG " [-j] [-c NAME | -k KEY]\n"
-		"       " PROG " [-j] -w SECONDS [-n COUNT] [-c NAME | -k KEY]\n"
+		"usage: " PROG " [-j] [-W] [--bytes] [-c NAME | -k KEY]\n"
+		"       " PROG " [-j] [--bytes] -w SECONDS [-n COUNT] [-c NAME | -k KEY]\n"
 		"       " PROG " [-j] -e [-n COUNT] [-c NAME | -k KEY]\n"
 		"       " PROG " [-j] --limits\n"
-		"       " PROG " [-j] --users\n"
+		"       " PROG " [-j] [--bytes] --users\n"
 		"Show fastipc channels (the table by default), one channel with its\n"
 		"connections (-c/-k), per-second rates (-w), events (-e), the\n"
 		"module's limits (--limits) or what each user holds against the\n"
 		"per-user quotas (--users), read over generic netlink.\n"
-		"  -j, --json            JSON output (JSON Lines with -w and -e)\n"
+		"  -j, --json            JSON output (JSON Lines with -w and -e),\n"
+		"                        sizes in bytes\n"
+		"  -W, --wide            every column of the table (key, group,\n"
+		"                        one-way, timeouts); the default fits 80\n"
+		"      --bytes           sizes as exact byte counts, not 4.0K, 32M\n"
 		"  -c, --channel NAME    one channel, by name\n"
 		"  -k, --key KEY         one channel, by key (decimal or 0x hex)\n"
 		"  -w, --watch SECONDS   repeat every SECONDS with rates\n"
@@ -70,14 +77,16 @@ static void usage(FILE *f)
 		"      --users           per-user channels, connections, region and\n"
 		"                        queued bytes against their quotas (all users\n"
 		"                        with CAP_SYS_ADMIN, else the caller's own)\n"
-		"  -h, --help            this help\n");
+		"  -h, --help            this help\n"
+		"Exit status: 0 done, 1 a request failed, 2 usage error, 3 the\n"
+		"fastipc module is not loaded.\n");
 }
 
 static int usage_err(const char *msg, const char *arg)
 {
 	fs_err("%s%s%s", msg, arg ? ": " : "", arg ? arg : "");
 	fprintf(stderr, "Try '" PROG " --help' for more information.\n");
-	return FS_EXIT_ERR;
+	return FS_EXIT_USAGE;
 }
 
 static int parse_num(const char *s, const char *what, uint64_t *v)
@@ -98,11 +107,11 @@ static int parse_interval(const char *s, double *v)
 	errno = 0;
 	*v = strtod(s, &end);
 	if (errno || end == s || *end || !(*v >= 0.1 && *v <= 86400))
-		return usage_err("bad interval (0.1 to 86400 seconds)", s);
+		return usage_err("-w: bad interval (0.1 to 86400 seconds)", s);
 	return 0;
 }
 
-enum { OPT_LIMITS = 0x100, OPT_USERS };
+enum { OPT_LIMITS = 0x100, OPT_USERS, OPT_BYTES };
 
 static const struct option fs_longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -113,6 +122,8 @@ static const struct option fs_longopts[] = {
 	{ "events", no_argument, NULL, 'e' },
 	{ "limits", no_argument, NULL, OPT_LIMITS },
 	{ "users", no_argument, NULL, OPT_USERS },
+	{ "wide", no_argument, NULL, 'W' },
+	{ "bytes", no_argument, NULL, OPT_BYTES },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -125,24 +136,30 @@ static int parse_opt(int c, struct fs_opts *o)
 	case 'j':
 		o->json = true;
 		return 0;
+	case 'W':
+		o->wide = true;
+		return 0;
+	case OPT_BYTES:
+		o->bytes = true;
+		return 0;
 	case 'c':
 		o->chan_name = optarg;
 		return 0;
 	case 'k':
-		if (parse_num(optarg, "bad key", &v))
-			return FS_EXIT_ERR;
+		if (parse_num(optarg, "-k: bad key (decimal or 0x hex)", &v))
+			return FS_EXIT_USAGE;
 		if (!v)
-			return usage_err("key 0 names no channel", NULL);
+			return usage_err("-k: key 0 names no channel", NULL);
 		o->chan_key = v;
 		return 0;
 	case 'w':
 		o->view = "watch";
 		return parse_interval(optarg, &o->interval);
 	case 'n':
-		if (parse_num(optarg, "bad count", &v))
-			return FS_EXIT_ERR;
+		if (parse_num(optarg, "-n: bad count", &v))
+			return FS_EXIT_USAGE;
 		if (!v || v > LONG_MAX)
-			return usage_err("bad count", optarg);
+			return usage_err("-n: bad count (1 or more)", optarg);
 		o->count = (long)v;
 		return 0;
 	case 'e':
@@ -159,7 +176,7 @@ static int parse_opt(int c, struct fs_opts *o)
 		exit(0);
 	default:	/* getopt_long() said what */
 		fprintf(stderr, "Try '" PROG " --help' for more information.\n");
-		return FS_EXIT_ERR;
+		return FS_EXIT_USAGE;
 	}
 }
 
@@ -182,6 +199,9 @@ static int check_opts(struct fs_opts *o, int argc, char **argv)
 				 "--users takes no channel", NULL);
 	if (o->count && (!o->view || global))
 		return usage_err("-n goes with -w or -e", NULL);
+	if (o->wide && (o->view || ref))
+		return usage_err("-W goes with the table (no -c, -k, -w, -e, --limits, --users)",
+				 NULL);
 	if (!o->view)
 		o->view = ref ? "detail" : "table";
 	return 0;
@@ -191,7 +211,7 @@ static int parse_args(int argc, char **argv, struct fs_opts *o)
 {
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "jc:k:w:n:eh", fs_longopts,
+	while ((c = getopt_long(argc, argv, "jWc:k:w:n:eh", fs_longopts,
 				NULL)) != -1) {
 		ret = parse_opt(c, o);
 		if (ret)
@@ -214,7 +234,8 @@ static int open_family(struct fs_nl *nl)
 		return FS_EXIT_NOFAM;
 	}
 	if (ret < 0) {
-		fs_err("opening the generic netlink socket: %s", nl->errmsg);
+		fs_err("opening a generic netlink socket and resolving family '"
+		       FASTIPC_GENL_NAME "': %s", nl->errmsg);
 		return FS_EXIT_ERR;
 	}
 	return 0;

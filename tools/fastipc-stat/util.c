@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fastipc-stat: formatting shared by the views: user and group names,
- * permission strings, times, keys, errno names, and a channel or counter
- * set as JSON members.
+ * permission strings, times, keys, sizes, errno names, and a channel or
+ * counter set as JSON members.
  */
 #define _GNU_SOURCE
 #include <grp.h>
@@ -65,6 +65,31 @@ const char *fs_key(uint64_t key, char *buf, size_t len)
 		snprintf(buf, len, "0x%08" PRIx64, key);
 	else
 		snprintf(buf, len, "-");
+	return buf;
+}
+
+/*
+ * As ls -h and ss do: powers of 1024, one decimal below 10 ("4.0K"),
+ * none from 10 ("32M"), a unit up rather than "1024K".
+ */
+const char *fs_size(uint64_t v, bool raw, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	double d = (double)v;
+	int u = -1;
+
+	if (raw || v < 1024) {
+		snprintf(buf, len, "%" PRIu64, v);
+		return buf;
+	}
+	while (d >= 1023.5 && u < 5) {
+		d /= 1024;
+		u++;
+	}
+	if (d < 9.95)
+		snprintf(buf, len, "%.1f%c", d, units[u]);
+	else
+		snprintf(buf, len, "%.0f%c", d, units[u]);
 	return buf;
 }
 

@@ -13,22 +13,37 @@
 
 #define KV(k, fmt, ...)	printf("  %-16s " fmt "\n", k, __VA_ARGS__)
 
-static void fs_detail_counters(const char *indent, const struct fs_counters *c)
+/* A size in a sentence: "512 bytes", "4.0K", or "4096 bytes" with @raw. */
+static const char *fs_detail_size(uint64_t v, bool raw, char *buf, size_t len)
 {
+	if (raw || v < 1024)
+		snprintf(buf, len, "%" PRIu64 " bytes", v);
+	else
+		fs_size(v, false, buf, len);
+	return buf;
+}
+
+static void fs_detail_counters(const char *indent, const struct fs_counters *c,
+			       bool raw)
+{
+	char a[32], b[32];
+
 	printf("%scalls            %" PRIu64 "\n", indent, c->calls);
 	printf("%soneway           %" PRIu64 "\n", indent, c->oneway);
 	printf("%sreplies          %" PRIu64 "\n", indent, c->replies);
-	printf("%sbytes_copied     %" PRIu64 "\n", indent, c->bytes_copied);
-	printf("%sbytes_shm        %" PRIu64 "\n", indent, c->bytes_shm);
+	printf("%sbytes_copied     %s\n", indent,
+	       fs_size(c->bytes_copied, raw, a, sizeof(a)));
+	printf("%sbytes_shm        %s\n", indent,
+	       fs_size(c->bytes_shm, raw, b, sizeof(b)));
 	printf("%stimeouts         %" PRIu64 "\n", indent, c->timeouts);
 	printf("%scancelled        %" PRIu64 "\n", indent, c->cancelled);
 	printf("%sdropped_replies  %" PRIu64 "\n", indent, c->dropped_replies);
 	printf("%serrors           %" PRIu64 "\n", indent, c->errors);
 }
 
-static void fs_detail_chan(const struct fs_chan *c)
+static void fs_detail_chan(const struct fs_chan *c, bool raw)
 {
-	char a[64], b[64];
+	char a[64], b[64], q[64];
 
 	printf("channel %s\n", c->name);
 	KV("id", "%" PRIu64, c->id);
@@ -43,13 +58,14 @@ static void fs_detail_chan(const struct fs_chan *c)
 	KV("seq", "%" PRIu32, c->seq);
 	KV("created", "%s", fs_time(c->ctime_ns, a, sizeof(a)));
 	KV("connections", "%" PRIu32, c->nr_conns);
-	KV("queue", "%" PRIu32 " messages, %" PRIu32 " bytes (peak %" PRIu32
-	   " messages)", c->queue_msgs, c->queue_bytes, c->queue_peak);
-	KV("limits", "msg_max %" PRIu32 " bytes, queue %" PRIu32
-	   " messages / %" PRIu32 " bytes", c->msg_max, c->queue_msgs_max,
-	   c->queue_bytes_max);
+	KV("queue", "%" PRIu32 " messages, %s (peak %" PRIu32 " messages)",
+	   c->queue_msgs, fs_detail_size(c->queue_bytes, raw, a, sizeof(a)),
+	   c->queue_peak);
+	KV("limits", "msg_max %s, queue %" PRIu32 " messages / %s",
+	   fs_detail_size(c->msg_max, raw, a, sizeof(a)), c->queue_msgs_max,
+	   fs_detail_size(c->queue_bytes_max, raw, q, sizeof(q)));
 	printf("  counters:\n");
-	fs_detail_counters("    ", &c->cnt);
+	fs_detail_counters("    ", &c->cnt, raw);
 }
 
 static const char *const fs_conn_heads[] = {
@@ -57,7 +73,8 @@ static const char *const fs_conn_heads[] = {
 	"BYTES-COPY", "BYTES-SHM", "TIMEOUTS", "ERRORS", NULL,
 };
 
-static void fs_detail_conn(struct fs_table *t, const struct fs_conn *c)
+static void fs_detail_conn(struct fs_table *t, const struct fs_conn *c,
+			   bool raw)
 {
 	char buf[64];
 
@@ -66,27 +83,30 @@ static void fs_detail_conn(struct fs_table *t, const struct fs_conn *c)
 	fs_table_cell(t, "%" PRIu32, c->pid);
 	fs_table_cell(t, "%s", fs_user(c->uid, buf, sizeof(buf)));
 	fs_table_cell(t, "%s", fs_group(c->gid, buf, sizeof(buf)));
-	fs_table_cell(t, "%" PRIu64, c->region_size);
+	fs_table_cell(t, "%s", fs_size(c->region_size, raw, buf, sizeof(buf)));
 	fs_table_cell(t, "%" PRIu64, c->cnt.calls);
 	fs_table_cell(t, "%" PRIu64, c->cnt.oneway);
-	fs_table_cell(t, "%" PRIu64, c->cnt.bytes_copied);
-	fs_table_cell(t, "%" PRIu64, c->cnt.bytes_shm);
+	fs_table_cell(t, "%s", fs_size(c->cnt.bytes_copied, raw, buf,
+				       sizeof(buf)));
+	fs_table_cell(t, "%s", fs_size(c->cnt.bytes_shm, raw, buf,
+				       sizeof(buf)));
 	fs_table_cell(t, "%" PRIu64, c->cnt.timeouts);
 	fs_table_cell(t, "%" PRIu64, c->cnt.errors);
 }
 
-static int fs_detail_text(const struct fs_chan *c, const struct fs_conns *l)
+static int fs_detail_text(const struct fs_chan *c, const struct fs_conns *l,
+			  bool raw)
 {
 	struct fs_table t;
 	size_t i;
 
-	fs_detail_chan(c);
+	fs_detail_chan(c, raw);
 	printf("connections (%zu):\n", l->n);
 	if (!l->n)
 		return 0;
 	fs_table_init(&t, fs_conn_heads, "rrllrrrrrrr");
 	for (i = 0; i < l->n; i++)
-		fs_detail_conn(&t, &l->v[i]);
+		fs_detail_conn(&t, &l->v[i], raw);
 	return fs_table_show(&t, 2, "the connections");
 }
 
@@ -144,7 +164,7 @@ static int fs_detail_run(struct fs_nl *nl, const struct fs_opts *opts)
 	if (opts->json)
 		fs_detail_json(&c, &l);
 	else
-		ret = fs_detail_text(&c, &l);
+		ret = fs_detail_text(&c, &l, opts->bytes);
 	free(l.v);
 	return ret;
 }

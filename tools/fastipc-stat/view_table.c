@@ -10,13 +10,45 @@
 #include "netlink.h"
 #include "table.h"
 
+/*
+ * The default table fits 80 columns (with names up to 16 characters and
+ * user names up to 8): sizes are at most 5 characters ("4.0K", "32M"),
+ * the mode is octal as ipcs prints it. -W adds the key, the group, one-way
+ * messages and timeouts and spells the permissions out.
+ */
 static const char *const fs_table_heads[] = {
+	"ID", "NAME", "OWNER", "MODE", "CONNS", "QUEUE", "CALLS", "COPY",
+	"SHM", "ERRORS", NULL,
+};
+
+static const char *const fs_table_wide_heads[] = {
 	"ID", "NAME", "KEY", "OWNER", "GROUP", "PERMS", "CONNS", "QUEUE",
 	"CALLS", "ONEWAY", "BYTES-COPY", "BYTES-SHM", "TIMEOUTS", "ERRORS",
 	NULL,
 };
 
-static void fs_table_chan(struct fs_table *t, const struct fs_chan *c)
+static void fs_table_chan(struct fs_table *t, const struct fs_chan *c,
+			  bool raw)
+{
+	char buf[64];
+
+	fs_table_row(t);
+	fs_table_cell(t, "%" PRIu64, c->id);
+	fs_table_cell(t, "%s", c->name);
+	fs_table_cell(t, "%s", fs_user(c->uid, buf, sizeof(buf)));
+	fs_table_cell(t, "%04" PRIo32, c->mode);
+	fs_table_cell(t, "%" PRIu32, c->nr_conns);
+	fs_table_cell(t, "%" PRIu32, c->queue_msgs);
+	fs_table_cell(t, "%" PRIu64, c->cnt.calls);
+	fs_table_cell(t, "%s", fs_size(c->cnt.bytes_copied, raw, buf,
+				       sizeof(buf)));
+	fs_table_cell(t, "%s", fs_size(c->cnt.bytes_shm, raw, buf,
+				       sizeof(buf)));
+	fs_table_cell(t, "%" PRIu64, c->cnt.errors);
+}
+
+static void fs_table_wide_chan(struct fs_table *t, const struct fs_chan *c,
+			       bool raw)
 {
 	char buf[64];
 
@@ -31,20 +63,29 @@ static void fs_table_chan(struct fs_table *t, const struct fs_chan *c)
 	fs_table_cell(t, "%" PRIu32, c->queue_msgs);
 	fs_table_cell(t, "%" PRIu64, c->cnt.calls);
 	fs_table_cell(t, "%" PRIu64, c->cnt.oneway);
-	fs_table_cell(t, "%" PRIu64, c->cnt.bytes_copied);
-	fs_table_cell(t, "%" PRIu64, c->cnt.bytes_shm);
+	fs_table_cell(t, "%s", fs_size(c->cnt.bytes_copied, raw, buf,
+				       sizeof(buf)));
+	fs_table_cell(t, "%s", fs_size(c->cnt.bytes_shm, raw, buf,
+				       sizeof(buf)));
 	fs_table_cell(t, "%" PRIu64, c->cnt.timeouts);
 	fs_table_cell(t, "%" PRIu64, c->cnt.errors);
 }
 
-static int fs_table_text(const struct fs_chans *l)
+static int fs_table_text(const struct fs_chans *l, const struct fs_opts *o)
 {
 	struct fs_table t;
 	size_t i;
 
-	fs_table_init(&t, fs_table_heads, "rllllrrrrrrrrr");
-	for (i = 0; i < l->n; i++)
-		fs_table_chan(&t, &l->v[i]);
+	if (o->wide)
+		fs_table_init(&t, fs_table_wide_heads, "rllllrrrrrrrrr");
+	else
+		fs_table_init(&t, fs_table_heads, "rllrrrrrrr");
+	for (i = 0; i < l->n; i++) {
+		if (o->wide)
+			fs_table_wide_chan(&t, &l->v[i], o->bytes);
+		else
+			fs_table_chan(&t, &l->v[i], o->bytes);
+	}
 	return fs_table_show(&t, 0, "the table");
 }
 
@@ -73,7 +114,8 @@ static int fs_table_run(struct fs_nl *nl, const struct fs_opts *opts)
 
 	ret = fs_nl_dump_chans(nl, &l);
 	if (ret < 0) {
-		fs_err("GET_CHAN dump: %s", nl->errmsg);
+		fs_err("listing the channels (GET_CHAN dump): %s",
+		       nl->errmsg);
 		free(l.v);
 		return FS_EXIT_ERR;
 	}
@@ -81,7 +123,7 @@ static int fs_table_run(struct fs_nl *nl, const struct fs_opts *opts)
 	if (opts->json)
 		fs_table_json(&l);
 	else
-		ret = fs_table_text(&l);
+		ret = fs_table_text(&l, opts);
 	free(l.v);
 	return ret;
 }

@@ -14,8 +14,7 @@
 #include "table.h"
 
 static const char *const fs_users_heads[] = {
-	"UID", "USER", "CHANNELS", "CONNS", "REGION-BYTES", "QUEUED-BYTES",
-	NULL,
+	"UID", "USER", "CHANNELS", "CONNS", "REGION", "QUEUED", NULL,
 };
 
 static int fs_users_cmp(const void *a, const void *b)
@@ -25,10 +24,11 @@ static int fs_users_cmp(const void *a, const void *b)
 	return (x->uid > y->uid) - (x->uid < y->uid);
 }
 
-static int fs_users_text(const struct fs_users *l, const struct fs_stats *s)
+static int fs_users_text(const struct fs_users *l, const struct fs_stats *s,
+			 bool raw)
 {
 	struct fs_table t;
-	char buf[64];
+	char buf[64], max[32];
 	size_t i;
 
 	fs_table_init(&t, fs_users_heads, "rlrrrr");
@@ -42,10 +42,14 @@ static int fs_users_text(const struct fs_users *l, const struct fs_stats *s)
 			      s->user_chans_max);
 		fs_table_cell(&t, "%" PRIu32 "/%" PRIu32, u->conns,
 			      s->user_conns_max);
-		fs_table_cell(&t, "%" PRIu64 "/%" PRIu64, u->region_bytes,
-			      s->region_user_max);
-		fs_table_cell(&t, "%" PRIu64 "/%" PRIu64, u->queued_bytes,
-			      s->user_queue_bytes_max);
+		fs_table_cell(&t, "%s/%s",
+			      fs_size(u->region_bytes, raw, buf, sizeof(buf)),
+			      fs_size(s->region_user_max, raw, max,
+				      sizeof(max)));
+		fs_table_cell(&t, "%s/%s",
+			      fs_size(u->queued_bytes, raw, buf, sizeof(buf)),
+			      fs_size(s->user_queue_bytes_max, raw, max,
+				      sizeof(max)));
 	}
 	return fs_table_show(&t, 0, "the table");
 }
@@ -106,7 +110,7 @@ static int fs_users_run(struct fs_nl *nl, const struct fs_opts *opts)
 	if (opts->json)
 		fs_users_json(&l, &s);
 	else
-		ret = fs_users_text(&l, &s);
+		ret = fs_users_text(&l, &s, opts->bytes);
 out:
 	free(l.v);
 	return ret;

@@ -73,8 +73,10 @@ static const char *const fs_watch_heads[] = {
 };
 
 static void fs_watch_row(struct fs_table *t, const struct fs_chan *c,
-			 const struct fs_rates *r)
+			 const struct fs_rates *r, bool raw)
 {
+	char buf[32];
+
 	fs_table_row(t);
 	fs_table_cell(t, "%s", c->name);
 	fs_table_cell(t, "%" PRIu32, c->nr_conns);
@@ -83,8 +85,10 @@ static void fs_watch_row(struct fs_table *t, const struct fs_chan *c,
 	fs_table_cell(t, "%.1f", r->calls);
 	fs_table_cell(t, "%.1f", r->oneway);
 	fs_table_cell(t, "%.1f", r->replies);
-	fs_table_cell(t, "%.0f", r->bytes_copied);
-	fs_table_cell(t, "%.0f", r->bytes_shm);
+	fs_table_cell(t, "%s", fs_size((uint64_t)(r->bytes_copied + 0.5), raw,
+				       buf, sizeof(buf)));
+	fs_table_cell(t, "%s", fs_size((uint64_t)(r->bytes_shm + 0.5), raw,
+				       buf, sizeof(buf)));
 	fs_table_cell(t, "%.1f", r->errors);
 }
 
@@ -137,7 +141,7 @@ static int fs_watch_report(const struct fs_opts *o, const struct fs_chans *cur,
 		if (o->json)
 			fs_watch_json(&j, &cur->v[i], &r);
 		else
-			fs_watch_row(&t, &cur->v[i], &r);
+			fs_watch_row(&t, &cur->v[i], &r, o->bytes);
 	}
 	if (o->json) {
 		fs_json_end_arr(&j);
