@@ -64,14 +64,16 @@ static int ctl_parse_key(const char *s, uint64_t *key)
 	return 0;
 }
 
-int ctl_parse_target(char **argv, int argc, struct ctl_target *t)
+int ctl_parse_target(const char *cmd, char **argv, int argc,
+		     struct ctl_target *t)
 {
 	int used = 0;
 
 	memset(t, 0, sizeof(*t));
 	if (argc >= 1 && (!strcmp(argv[0], "-k") || !strcmp(argv[0], "--key"))) {
 		if (argc < 2 || ctl_parse_key(argv[1], &t->key)) {
-			ctl_usage_err("-k needs a non-zero key (decimal or 0x hex)");
+			ctl_usage_err("%s: -k needs a non-zero key (decimal or 0x hex)",
+				      cmd);
 			return -1;
 		}
 		snprintf(t->desc, sizeof(t->desc), "key 0x%" PRIx64, t->key);
@@ -83,7 +85,12 @@ int ctl_parse_target(char **argv, int argc, struct ctl_target *t)
 		used = 1;
 	}
 	if (argc < 1 || !argv[0][0]) {
-		ctl_usage_err("missing channel (NAME or -k KEY)");
+		ctl_usage_err("%s: missing channel (NAME or -k KEY)", cmd);
+		return -1;
+	}
+	if (!used && argv[0][0] == '-') {
+		ctl_usage_err("%s: unknown option '%s' (a NAME that starts with - follows --)",
+			      cmd, argv[0]);
 		return -1;
 	}
 	t->name = argv[0];

@@ -13,9 +13,11 @@
 
 #define PROG		"fastipcctl"
 
+/* Exit statuses, the same as fastipc-stat's (see fastipcctl(8)). */
 #define CTL_EXIT_OK	0
-#define CTL_EXIT_ERR	1
-#define CTL_EXIT_USAGE	2
+#define CTL_EXIT_ERR	1	/* the operation failed */
+#define CTL_EXIT_USAGE	2	/* a bad command, option or argument */
+#define CTL_EXIT_NOMOD	3	/* /dev/fastipc missing: module not loaded */
 
 /* struct ctl_target - A channel named on the command line. */
 struct ctl_target {
@@ -45,7 +47,8 @@ int ctl_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "fastipcctl: CMD 'name': Operation not permitted (EPERM)"; returns 1. */
 int ctl_fail(const struct ctl_cmd *cmd, const struct ctl_target *t, int err);
 /* Parses NAME | -k KEY at @argv; returns how many arguments it used or -1. */
-int ctl_parse_target(char **argv, int argc, struct ctl_target *t);
+int ctl_parse_target(const char *cmd, char **argv, int argc,
+		     struct ctl_target *t);
 /* Name or number: 0 and the id, or -1 (message printed). */
 int ctl_parse_user(const char *s, uint32_t *uid, uint32_t *gid);
 int ctl_parse_group(const char *s, uint32_t *gid);

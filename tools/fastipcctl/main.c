@@ -9,7 +9,8 @@
  *   fastipcctl chgrp GROUP NAME | -k KEY
  *   fastipcctl rm    NAME | -k KEY
  *
- * Exit status: 0 done, 1 the operation failed, 2 usage error.
+ * Exit status (as fastipc-stat's): 0 done, 1 the operation failed, 2 usage
+ * error, 3 the module is not loaded (no /dev/fastipc).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,8 +35,9 @@ static void usage(FILE *f)
 	for (i = 0; i < NCMDS; i++)
 		fprintf(f, "  " PROG " %s %s\n      %s\n", ctl_cmds[i]->name,
 			ctl_cmds[i]->args, ctl_cmds[i]->help);
-	fprintf(f, "\nKEY is decimal or 0x hex. " PROG
-		" --help shows this text.\n");
+	fprintf(f, "\nKEY is decimal or 0x hex; a NAME that starts with - follows --.\n"
+		"Exit status: 0 done, 1 the operation failed, 2 usage error, 3 the\n"
+		"fastipc module is not loaded.\n");
 }
 
 static const struct ctl_cmd *find_cmd(const char *name)
@@ -48,16 +50,23 @@ static const struct ctl_cmd *find_cmd(const char *name)
 	return NULL;
 }
 
-static int open_dev(struct fastipc_dev **dev)
+/*
+ * No device node (ENOENT), or a node without its driver (ENXIO, ENODEV):
+ * the module is not loaded, status 3 as fastipc-stat's missing family.
+ */
+static int open_dev(const struct ctl_cmd *cmd, struct fastipc_dev **dev)
 {
 	int ret = fastipc_open(dev);
 
 	if (ret == 0)
 		return 0;
-	ctl_err("open /dev/" FASTIPC_DEVICE_NAME ": %s (%s)%s", strerror(-ret),
-		ctl_errname(-ret), ret == -ENOENT ?
-		": is the module loaded? (insmod kmod/fastipc.ko or modprobe fastipc)" :
-		"");
+	if (ret == -ENOENT || ret == -ENXIO || ret == -ENODEV) {
+		ctl_err("%s: opening /dev/" FASTIPC_DEVICE_NAME ": %s (%s): the fastipc module is not loaded (load it with 'insmod kmod/fastipc.ko' or 'modprobe fastipc')",
+			cmd->name, strerror(-ret), ctl_errname(-ret));
+		return CTL_EXIT_NOMOD;
+	}
+	ctl_err("%s: opening /dev/" FASTIPC_DEVICE_NAME ": %s (%s)", cmd->name,
+		strerror(-ret), ctl_errname(-ret));
 	return CTL_EXIT_ERR;
 }
 
@@ -70,7 +79,8 @@ static int run(const struct ctl_cmd *cmd, int argc, char **argv)
 	if (argc < cmd->nargs)
 		return ctl_usage_err("%s: usage: %s %s", cmd->name, cmd->name,
 				     cmd->args);
-	used = ctl_parse_target(argv + cmd->nargs, argc - cmd->nargs, &t);
+	used = ctl_parse_target(cmd->name, argv + cmd->nargs,
+				argc - cmd->nargs, &t);
 	if (used < 0)
 		return CTL_EXIT_USAGE;
 	if (cmd->nargs + used != argc)
@@ -78,7 +88,7 @@ static int run(const struct ctl_cmd *cmd, int argc, char **argv)
 				     argv[cmd->nargs + used]);
 	ret = cmd->check ? cmd->check(argv) : 0;
 	if (!ret)
-		ret = open_dev(&dev);
+		ret = open_dev(cmd, &dev);
 	if (ret)
 		return ret;
 	ret = cmd->run(dev, cmd, argv, &t);
@@ -101,8 +111,12 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return CTL_EXIT_OK;
 	}
+	if (argv[1][0] == '-')
+		return ctl_usage_err("unknown option '%s' (options follow the command)",
+				     argv[1]);
 	cmd = find_cmd(argv[1]);
 	if (!cmd)
-		return ctl_usage_err("unknown command '%s'", argv[1]);
+		return ctl_usage_err("unknown command '%s' (stat, chmod, chown, chgrp, rm)",
+				     argv[1]);
 	return run(cmd, argc - 2, argv + 2);
 }

@@ -38,7 +38,11 @@ static void ctl_stat_perm(const struct fastipc_chan_stat *st)
 	const struct fastipc_perm *p = &st->perm;
 	char buf[64];
 
-	KV("key", "0x%08" PRIx64, (uint64_t)p->key);
+	/* "-" for none, as fastipc-stat prints it */
+	if (p->key)
+		KV("key", "0x%08" PRIx64, (uint64_t)p->key);
+	else
+		KV("key", "%s", "-");
 	KV("seq", "%" PRIu32, p->seq);
 	KV("uid", "%" PRIu32 " (%s)", p->uid, ctl_user(p->uid, buf, sizeof(buf)));
 	KV("gid", "%" PRIu32 " (%s)", p->gid, ctl_group(p->gid, buf, sizeof(buf)));
