@@ -7,7 +7,9 @@
  *	or until the channel is removed. Prints "ready" once created. With
  *	-H, hold the channel without ever receiving (calls time out).
  *   fipc_helper call NAME COUNT [-s SIZE] [-o ONEWAY] [-f FAILS] [-t HOLD]
- *	Connect, make COUNT calls of SIZE bytes (default 64), send ONEWAY
+ *	[-r REGION]
+ *	Connect (with a shared-memory region of REGION bytes if given),
+ *	make COUNT calls of SIZE bytes (default 64), send ONEWAY
  *	one-way messages, make FAILS calls with a zero timeout (each ends
  *	ETIMEDOUT), print "calls C oneway O failed F conn ID pid PID", then
  *	keep the connection open HOLD seconds (default 0).
@@ -155,7 +157,7 @@ static int serve(int argc, char **argv)
 }
 
 struct call_opts {
-	unsigned long count, size, oneway, fails, hold;
+	unsigned long count, size, oneway, fails, hold, region;
 };
 
 static int do_calls(struct fastipc_conn *conn, const struct call_opts *o)
@@ -194,6 +196,16 @@ static int do_calls(struct fastipc_conn *conn, const struct call_opts *o)
 	return ret;
 }
 
+static int call_connect(struct fastipc_dev *dev, const char *name,
+			unsigned long region, struct fastipc_conn **conn)
+{
+	struct fastipc_conn_opts co = { .region_size = region };
+
+	if (!region)
+		return fastipc_connect(dev, name, conn);
+	return fastipc_connect_opts(dev, name, 0, &co, conn);
+}
+
 static int call(int argc, char **argv)
 {
 	struct call_opts o = { .size = 64 };
@@ -201,7 +213,7 @@ static int call(int argc, char **argv)
 	struct fastipc_conn *conn;
 	int c, ret;
 
-	while ((c = getopt(argc, argv, "s:o:f:t:")) != -1) {
+	while ((c = getopt(argc, argv, "s:o:f:t:r:")) != -1) {
 		if (c == 's')
 			o.size = num(optarg, "size");
 		else if (c == 'o')
@@ -210,6 +222,8 @@ static int call(int argc, char **argv)
 			o.fails = num(optarg, "fails");
 		else if (c == 't')
 			o.hold = num(optarg, "hold");
+		else if (c == 'r')
+			o.region = num(optarg, "region");
 		else
 			return 2;
 	}
@@ -219,7 +233,7 @@ static int call(int argc, char **argv)
 	ret = fastipc_open(&dev);
 	if (ret < 0)
 		return die("fastipc_open", ret);
-	ret = fastipc_connect(dev, argv[optind], &conn);
+	ret = call_connect(dev, argv[optind], o.region, &conn);
 	if (ret < 0)
 		return die("fastipc_connect", ret);
 	ret = do_calls(conn, &o);

@@ -9,9 +9,10 @@
 # seen through stat, EPERM and the r filter as uid 1000 (setpriv), --users
 # with 200 users (a dump over several messages) and as one of them, errors
 # for unknown channels, that fastipc-hashd keeps no session of clients
-# killed in the middle of a BEGIN, and, last, the message and exit status
-# 2 of fastipc-stat with the module unloaded (it is loaded again
-# afterwards).
+# killed in the middle of a BEGIN; the 80-column table with human sizes,
+# -W and --bytes, the key printed the same by both tools, exit status 2
+# for a bad option; and, last, the message and exit status 3 of both tools
+# with the module unloaded (it is loaded again afterwards).
 #
 # Environment: FASTIPC_TEST_BIN (where fipc_helper is), FASTIPC_KO (the
 # module, to reload it), FASTIPC_STAT, FASTIPC_CTL, FASTIPC_HASHD (the
@@ -25,7 +26,7 @@ STAT=${FASTIPC_STAT:-$top/tools/fastipc-stat/fastipc-stat}
 CTL=${FASTIPC_CTL:-$top/tools/fastipcctl/fastipcctl}
 HASHD=${FASTIPC_HASHD:-$top/tools/fastipc-hash/fastipc-hashd}
 KO=${FASTIPC_KO:-$top/kmod/fastipc.ko}
-NTESTS=53
+NTESTS=61
 KSFT_SKIP=4
 
 n=0
@@ -161,15 +162,36 @@ conn=$(awk '{print $8}' "$WORK/call-a")
 
 "$STAT" >"$WORK/table" 2>&1
 check "table: exit 0" [ $? -eq 0 ]
-check "table: header" sh -c "head -n 1 '$WORK/table' | grep -q 'NAME *KEY *OWNER *GROUP *PERMS *CONNS *QUEUE *CALLS *ONEWAY *BYTES-COPY *BYTES-SHM .*ERRORS'"
+check "table: header" sh -c "head -n 1 '$WORK/table' | grep -q '^ID  *NAME  *OWNER  *MODE  *CONNS  *QUEUE  *CALLS  *COPY  *SHM  *ERRORS\$'"
+check "table: every line fits in 80 columns" awk 'length($0) > 80 { bad = 1 } END { exit bad }' "$WORK/table" ||
+	diag "$WORK/table"
 check "table: $A has CALLS 25" [ "$(col "$WORK/table" "$A" CALLS)" = 25 ]
-check "table: $A has ONEWAY 3, CONNS 1, OWNER root, PERMS rw-rw-rw-" \
-	[ "$(col "$WORK/table" "$A" ONEWAY) $(col "$WORK/table" "$A" CONNS) $(col "$WORK/table" "$A" OWNER) $(col "$WORK/table" "$A" PERMS)" = "3 1 root rw-rw-rw-" ]
+"$STAT" -W >"$WORK/table-wide" 2>&1
+check "table -W: exit 0, every column" sh -c "[ $? -eq 0 ] && head -n 1 '$WORK/table-wide' | grep -q '^ID  *NAME  *KEY  *OWNER  *GROUP  *PERMS  *CONNS  *QUEUE  *CALLS  *ONEWAY  *BYTES-COPY  *BYTES-SHM  *TIMEOUTS  *ERRORS\$'" ||
+	diag "$WORK/table-wide"
+check "table -W: $A has ONEWAY 3, CONNS 1, OWNER root, PERMS rw-rw-rw-, MODE 0666 without -W" \
+	[ "$(col "$WORK/table-wide" "$A" ONEWAY) $(col "$WORK/table-wide" "$A" CONNS) $(col "$WORK/table-wide" "$A" OWNER) $(col "$WORK/table-wide" "$A" PERMS) $(col "$WORK/table" "$A" MODE)" = "3 1 root rw-rw-rw- 0666" ]
 
 "$STAT" -j >"$WORK/table.json" 2>&1
 check "json: valid JSON" [ "$(js "$WORK/table.json" "isinstance(d['channels'], list)")" = True ]
 check "json: $A counters, key, conns as numbers" [ "$(js "$WORK/table.json" \
 	"[(c['counters']['calls'], c['counters']['oneway'], c['key'], c['nr_conns'], c['counters']['bytes_copied'] >= 2500) for c in d['channels'] if c['name'] == '$A']")" = "[(25, 3, $KEY, 1, True)]" ]
+
+# human N: N bytes as fastipc-stat prints a size (fastipc-stat(8)).
+human()
+{
+	awk -v n="$1" 'BEGIN {
+		if (n < 1024) { print n; exit }
+		u = 0
+		while (n >= 1023.5 && u < 6) { n /= 1024; u++ }
+		printf(n < 9.95 ? "%.1f%s\n" : "%.0f%s\n", n, substr("KMGTPE", u, 1))
+	}'
+}
+bc=$(js "$WORK/table.json" "[c['counters']['bytes_copied'] for c in d['channels'] if c['name'] == '$A'][0]")
+check "table: COPY of $A human-readable, $(human "$bc") for $bc bytes" \
+	sh -c "[ '$(col "$WORK/table" "$A" COPY)' = '$(human "$bc")' ] && expr '$(human "$bc")' : '[0-9.]*K\$' >/dev/null"
+"$STAT" --bytes >"$WORK/table-bytes" 2>&1
+check "table --bytes: COPY of $A is the exact $bc" [ "$(col "$WORK/table-bytes" "$A" COPY)" = "$bc" ]
 
 "$STAT" -c "$A" >"$WORK/detail" 2>&1
 check "detail -c: calls 25 and the client's connection" \
@@ -181,6 +203,24 @@ check "detail -j -k: channel and connection match the client" [ "$(js "$WORK/det
 # The client held its connection for the detail view; let it go.
 kill -TERM "$CALLER" 2>/dev/null
 wait "$CALLER" 2>/dev/null
+
+# A connection with a 1 MiB region: its REGION in words and in bytes.
+R=tt-$$-r
+serve "$R" || diag "$WORK/serve-$R"
+"$HELPER" call -r 1048576 -t 300 "$R" 0 >"$WORK/call-r" 2>&1 &
+RCALLER=$!
+PIDS="$PIDS $RCALLER"
+wait_for "$WORK/call-r" '^calls 0' || diag "$WORK/call-r"
+rconn=$(awk '{print $8}' "$WORK/call-r")
+"$STAT" -j -c "$R" >"$WORK/detail-r.json" 2>&1
+"$STAT" -c "$R" >"$WORK/detail-r" 2>&1
+"$STAT" --bytes -c "$R" >"$WORK/detail-r-bytes" 2>&1
+rs=$(js "$WORK/detail-r.json" "[c['region_size'] for c in d['connections'] if c['id'] == $rconn][0]")
+check "detail: REGION $(human "$rs") for region_size $rs, exact with --bytes" \
+	sh -c "[ '$(awk -v c="$rconn" '$1 == c { print $5 }' "$WORK/detail-r") $(awk -v c="$rconn" '$1 == c { print $5 }' "$WORK/detail-r-bytes")' = '$(human "$rs") $rs' ] && [ $rs -ge 1048576 ]" ||
+	diag "$WORK/detail-r" "$WORK/detail-r-bytes"
+kill -TERM "$RCALLER" 2>/dev/null
+wait "$RCALLER" 2>/dev/null
 
 # ---- -w: rates from successive dumps ----
 # Driven by what the reports show, not by the clock: after the first
@@ -217,6 +257,12 @@ check "events: created, connect, call-failed, disconnect" [ "$(awk '{print $2}' 
 check "events: connect names the pid, call-failed ETIMEDOUT" \
 	sh -c "grep -q 'connect .*chan $B .* pid $bpid\$' '$WORK/events' && grep -q 'call-failed .*error ETIMEDOUT' '$WORK/events'"
 "$STAT" -j -c "$B" >"$WORK/b.json"
+# $B has no key, $A has $KEY: both tools print the key the same way.
+keys=$("$STAT" -c "$B" | awk '$1 == "key" { print $2 }'; "$CTL" stat "$B" | awk '$1 == "key" { print $2 }'
+	"$STAT" -W | awk -v n="$B" '$2 == n { print $3 }'
+	"$STAT" -c "$A" | awk '$1 == "key" { print $2 }'; "$CTL" stat "$A" | awk '$1 == "key" { print $2 }')
+check "no key: '-' in fastipc-stat -c, fastipcctl stat, -W; key $KEY the same in both" \
+	[ "$(echo $keys)" = "$(printf -- '- - - 0x%08x 0x%08x' "$KEY" "$KEY")" ] || echo "# keys: $(echo $keys)"
 check "json: $B counted 1 timeout, 0 replies" [ "$(js "$WORK/b.json" "(d['channel']['counters']['timeouts'], d['channel']['counters']['replies'])")" = "(1, 0)" ]
 timeout 30 "$STAT" -e -j -n 1 -c "$B" >"$WORK/events.json" 2>"$WORK/events.err" &
 E=$!
@@ -287,7 +333,12 @@ no_users_from()
 }
 check "users: the entries go with the channels" no_users_from 70000 || diag "$WORK/users-after.json"
 "$STAT" --users -c "$A" >/dev/null 2>"$WORK/err"
-check "users -c: usage error, exit 1" sh -c "[ $? -eq 1 ] && grep -q -- '--users takes no channel' '$WORK/err'"
+check "users -c: usage error, exit 2" sh -c "[ $? -eq 2 ] && grep -q -- '--users takes no channel' '$WORK/err'"
+"$STAT" --no-such-opt >/dev/null 2>"$WORK/err"
+st=$?
+"$CTL" --no-such-opt >/dev/null 2>>"$WORK/err"
+check "bad option: both tools exit 2 and name it" \
+	sh -c "[ '$st $?' = '2 2' ] && [ \$(grep -c -- \"'--no-such-opt'\" '$WORK/err') -eq 2 ]" || diag "$WORK/err"
 
 # ---- errors ----
 "$STAT" -c "nosuch-$$" >/dev/null 2>"$WORK/err"
@@ -303,7 +354,9 @@ check "fastipcctl: bad mode is a usage error (2)" [ $? -eq 2 ]
 field() { "$CTL" stat "$1" | awk -v f="$2" '$1 == f { print $2 }'; }
 check "fastipcctl stat: calls 35, mode 0666, uid 0" [ "$(field "$A" calls) $(field "$A" mode) $(field "$A" uid)" = "35 0666 0" ]
 check "chmod 0640" "$CTL" chmod 0640 "$A"
-check "chmod: stat and table show 0640 / rw-r-----" [ "$(field "$A" mode) $("$STAT" | awk -v n="$A" '$2 == n { print $6 }')" = "0640 rw-r-----" ]
+"$STAT" >"$WORK/table" 2>&1
+"$STAT" -W >"$WORK/table-wide" 2>&1
+check "chmod: stat and tables show 0640 / rw-r-----" [ "$(field "$A" mode) $(col "$WORK/table" "$A" MODE) $(col "$WORK/table-wide" "$A" PERMS)" = "0640 0640 rw-r-----" ]
 check "chown 1000:1000 -k KEY" "$CTL" chown 1000:1000 -k "$KEY"
 check "chgrp 0" "$CTL" chgrp 0 "$A"
 check "chown/chgrp: uid 1000, gid 0" [ "$(field "$A" uid) $(field "$A" gid)" = "1000 0" ]
@@ -351,11 +404,18 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/fipc-tools.XXXXXX") || exit 1
 if rmmod fastipc 2>/dev/null; then
 	"$STAT" >/dev/null 2>"$WORK/err"
 	st=$?
-	check "module unloaded: fastipc-stat exits 2 and says how to load it" \
-		sh -c "[ $st -eq 2 ] && grep -q 'not loaded.*insmod kmod/fastipc.ko.*modprobe fastipc' '$WORK/err'"
+	check "module unloaded: fastipc-stat exits 3 and says how to load it" \
+		sh -c "[ $st -eq 3 ] && grep -q 'not loaded.*insmod kmod/fastipc.ko.*modprobe fastipc' '$WORK/err'" ||
+		diag "$WORK/err"
+	"$CTL" stat "$A" >/dev/null 2>"$WORK/err"
+	st=$?
+	check "module unloaded: fastipcctl exits 3, names /dev/fastipc, says how to load it" \
+		sh -c "[ $st -eq 3 ] && grep -q '^fastipcctl: stat: opening /dev/fastipc: .*not loaded.*insmod kmod/fastipc.ko.*modprobe fastipc' '$WORK/err'" ||
+		diag "$WORK/err"
 	insmod "$KO" || echo "# could not reload $KO"
 else
-	skip "module unloaded: fastipc-stat exits 2" "module busy"
+	skip "module unloaded: fastipc-stat exits 3" "module busy"
+	skip "module unloaded: fastipcctl exits 3" "module busy"
 fi
 
 [ $n -eq $NTESTS ] || { echo "# planned $NTESTS, ran $n"; fails=$((fails + 1)); }
