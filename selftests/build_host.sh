@@ -15,15 +15,9 @@
 # No root, no module; the build runs with -j2.
 set -u
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fastipc-build.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/host_tap.sh" build
 src=$tmp/src
 nokver=0.0.0-fastipc-none
-n=0
-fails=0
-ok()	{ n=$((n + 1)); echo "ok $n - $*"; }
-nok()	{ n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
 # check DESCRIPTION COMMAND...
 check()	{ d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
 # The sources only: tracked and untracked files git does not ignore.

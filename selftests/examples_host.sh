@@ -12,14 +12,8 @@
 # -Wextra -Werror. No root, no module.
 set -u
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fastipc-examples.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/host_tap.sh" examples
 CC=${CC:-cc}
-n=0
-fails=0
-ok()	{ n=$((n + 1)); echo "ok $n - $*"; }
-nok()	{ n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
 
 # from_readme FILE: the ```c block after <!-- FILE --> in README.md.
 from_readme()

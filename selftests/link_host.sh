@@ -11,14 +11,7 @@
 # No root, no module.
 set -u
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-version=$(cat "$top/VERSION")
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fastipc-link.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-ok()	{ n=$((n + 1)); echo "ok $n - $*"; }
-nok()	{ n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
+. "$(dirname "$0")/host_tap.sh" link
 
 echo "TAP version 13"
 sed -n '/^### Linking a program against libfastipc/,/^##/s/^    //p' \

@@ -10,14 +10,7 @@
 # there. No root, no module.
 set -u
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-version=$(cat "$top/VERSION")
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fastipc-man.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-ok()	{ n=$((n + 1)); echo "ok $n - $*"; }
-nok()	{ n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
+. "$(dirname "$0")/host_tap.sh" man
 
 # The 4th field of a page's .TH line ("" when it has none).
 footer()
