@@ -162,12 +162,12 @@ conn=$(awk '{print $8}' "$WORK/call-a")
 
 "$STAT" >"$WORK/table" 2>&1
 check "table: exit 0" [ $? -eq 0 ]
-check "table: header" sh -c "head -n 1 '$WORK/table' | grep -q '^ID  *NAME  *OWNER  *MODE  *CONNS  *QUEUE  *CALLS  *COPY  *SHM  *ERRORS\$'"
+check "table: header" sh -c "head -n 1 '$WORK/table' | grep -q '^ *ID  *NAME  *OWNER  *MODE  *CONNS  *QUEUE  *CALLS  *COPY  *SHM  *ERRORS\$'"
 check "table: every line fits in 80 columns" awk 'length($0) > 80 { bad = 1 } END { exit bad }' "$WORK/table" ||
 	diag "$WORK/table"
 check "table: $A has CALLS 25" [ "$(col "$WORK/table" "$A" CALLS)" = 25 ]
 "$STAT" -W >"$WORK/table-wide" 2>&1
-check "table -W: exit 0, every column" sh -c "[ $? -eq 0 ] && head -n 1 '$WORK/table-wide' | grep -q '^ID  *NAME  *KEY  *OWNER  *GROUP  *PERMS  *CONNS  *QUEUE  *CALLS  *ONEWAY  *BYTES-COPY  *BYTES-SHM  *TIMEOUTS  *ERRORS\$'" ||
+check "table -W: exit 0, every column" sh -c "[ $? -eq 0 ] && head -n 1 '$WORK/table-wide' | grep -q '^ *ID  *NAME  *KEY  *OWNER  *GROUP  *PERMS  *CONNS  *QUEUE  *CALLS  *ONEWAY  *BYTES-COPY  *BYTES-SHM  *TIMEOUTS  *ERRORS\$'" ||
 	diag "$WORK/table-wide"
 check "table -W: $A has ONEWAY 3, CONNS 1, OWNER root, PERMS rw-rw-rw-, MODE 0666 without -W" \
 	[ "$(col "$WORK/table-wide" "$A" ONEWAY) $(col "$WORK/table-wide" "$A" CONNS) $(col "$WORK/table-wide" "$A" OWNER) $(col "$WORK/table-wide" "$A" PERMS) $(col "$WORK/table" "$A" MODE)" = "3 1 root rw-rw-rw- 0666" ]
