@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 #define FASTIPC_VERSION_MAJOR	0
-#define FASTIPC_VERSION_MINOR	3
+#define FASTIPC_VERSION_MINOR	4
 
 /*
  * Timeouts. Every function with a timeout_ns argument follows one rule,
@@ -268,6 +268,112 @@ int fastipc_call(struct fastipc_conn *conn, uint32_t op,
 int fastipc_call_raw(struct fastipc_conn *conn, struct fastipc_call *args);
 
 /*
+ * Size limits, as fastipc_call_args.limit names the one a call hit
+ * (since 0.4). fastipc_limit_name() gives each in words.
+ */
+enum fastipc_limit {
+	FASTIPC_LIMIT_NONE = 0,
+	FASTIPC_LIMIT_MSG_MAX,		/* the channel's msg_max (copy path) */
+	FASTIPC_LIMIT_SHM_MAX,		/* one record of the connection's ring */
+	FASTIPC_LIMIT_REP_CAP,		/* the caller's rep_cap */
+	FASTIPC_LIMIT_REPLY_MAX,	/* the largest reply the caller takes */
+};
+
+/* fastipc_call_args.flags */
+#define FASTIPC_CALL_ALLOC	0x1U	/* the library allocates the reply */
+
+/*
+ * struct fastipc_call_args - One call of fastipc_call2() (since 0.4).
+ * @op: in: procedure number (fastipc_msg_hdr.op).
+ * @flags: in: FASTIPC_CALL_ALLOC or 0; other bits are -EINVAL.
+ * @req: in: the request payload, @req_len bytes: any size up to the
+ *	connection's max_payload (fastipc_conn_info()); above the copy
+ *	threshold it goes through the region, else by copy.
+ * @rep: in: buffer for the reply, @rep_cap bytes, or NULL with 0. Without
+ *	FASTIPC_CALL_ALLOC, @rep_cap is the largest reply accepted. With it,
+ *	a reply that fits @rep is written there, and a larger one, up to the
+ *	connection's max_payload, into memory the library allocates
+ *	(@rep_alloc): one round trip whatever the reply's size.
+ * @timeout_ns: in: as for fastipc_call(): one deadline for the whole call.
+ * @status: out: the server's reply status (the handler's return value),
+ *	valid when fastipc_call2() returned 0.
+ * @limit: out: on -EMSGSIZE or -EOVERFLOW, the enum fastipc_limit hit;
+ *	else FASTIPC_LIMIT_NONE.
+ * @rep_len: out: the reply's length in bytes; on -EOVERFLOW, the length
+ *	the reply needs (0 if the server did not say).
+ * @rep_data: out: where the reply is: @rep, @rep_alloc, or NULL when
+ *	@rep_len is 0.
+ * @rep_alloc: out: with FASTIPC_CALL_ALLOC, the reply when it did not fit
+ *	@rep (the caller frees it with free()), else NULL.
+ * @limit_bytes: out: the value of @limit, in bytes.
+ * @resv: in: must be 0.
+ */
+struct fastipc_call_args {
+	uint32_t op;
+	uint32_t flags;
+	const void *req;
+	size_t req_len;
+	void *rep;
+	size_t rep_cap;
+	uint64_t timeout_ns;
+	int32_t status;
+	uint32_t limit;
+	size_t rep_len;
+	void *rep_data;
+	void *rep_alloc;
+	uint64_t limit_bytes;
+	uint64_t resv[4];
+};
+
+/* The first version's size: 120 bytes on LP64 (pointers and size_t vary). */
+#define FASTIPC_CALL_ARGS_SIZE_VER0	\
+	(offsetof(struct fastipc_call_args, resv) + 4 * sizeof(uint64_t))
+
+/*
+ * fastipc_call2() - Call procedure @args->op and wait for the reply, with
+ * the server's status kept apart from the call's own errors (since 0.4).
+ * Small payloads go by copy (FASTIPC_IOC_CALL, one syscall), large ones
+ * through the connection's region, as fastipc_call() does.
+ * @args: in/out: the call, see struct fastipc_call_args.
+ * @size: sizeof(*@args) as the caller was compiled.
+ *
+ * Return: 0 when the server answered, whatever its status (in
+ * @args->status: a handler's -EINVAL is a status, never a return value);
+ * or a negative errno when the call itself failed, and then no handler
+ * status exists: -EMSGSIZE (@req_len above max_payload; @args->limit and
+ * @limit_bytes say which limit), -EOVERFLOW (the reply did not fit: @rep_len
+ * is the length it needs, @limit the limit), -ECONNRESET, -EIDRM,
+ * -ETIMEDOUT, -EINTR, -EAGAIN, -ENOMEM (no memory for the reply), -EFAULT,
+ * -EINVAL (bad flags, non-zero @resv, @size below
+ * FASTIPC_CALL_ARGS_SIZE_VER0), -EBADMSG (the server corrupted the
+ * region), or another error of fastipc_call(). fastipc_call_strerror()
+ * turns the result into a sentence.
+ */
+int fastipc_call2(struct fastipc_conn *conn, struct fastipc_call_args *args,
+		  size_t size);
+
+/*
+ * fastipc_limit_name() - The limit @limit (enum fastipc_limit) in words,
+ * e.g. "the channel's msg_max". Return: a constant string, never NULL.
+ */
+const char *fastipc_limit_name(unsigned int limit);
+
+/*
+ * fastipc_call_strerror() - Say what happened to a call of fastipc_call2()
+ * in one sentence, naming a size limit and its value when one was hit
+ * (e.g. "request of 5000000 bytes is above the largest payload of the
+ * connection's region, 4194296 bytes (region_size 16777216): connect with
+ * fastipc_conn_opts.max_payload"), or the server's status.
+ * @err: what fastipc_call2() returned.
+ * @args: the call, as fastipc_call2() left it.
+ * @buf: out: the sentence, NUL-terminated, truncated to @len bytes.
+ *
+ * Return: @buf.
+ */
+char *fastipc_call_strerror(int err, const struct fastipc_call_args *args,
+			    char *buf, size_t len);
+
+/*
  * fastipc_send() - Queue a one-way message for procedure @op
  * (FASTIPC_IOC_SEND); no reply. @timeout_ns bounds the wait for queue room
  * (FASTIPC_TIMEOUT_INF: wait as long as needed; 0: not at all).
@@ -310,6 +416,15 @@ int fastipc_send(struct fastipc_conn *conn, uint32_t op,
  *	FASTIPC_THRESHOLD_DEFAULT, UINT64_MAX to never use it for calls.
  * @flags: must be 0.
  * @pad: must be 0.
+ * @max_payload: (since 0.4) the largest request or reply payload, in bytes,
+ *	the connection must carry, or 0. Above the channel's msg_max, the
+ *	library sizes the region so that one record of each ring holds it
+ *	(the smallest such region: each area is a power of two at least
+ *	2 * (@max_payload + 8) bytes, plus a control page per half); at most
+ *	msg_max, no region is needed and none is made unless @region_size
+ *	asks for one. With both set, @region_size must be at least what
+ *	@max_payload needs (-EINVAL otherwise). fastipc_conn_info() tells
+ *	what came out.
  * @resv: must be 0.
  */
 struct fastipc_conn_opts {
@@ -317,7 +432,8 @@ struct fastipc_conn_opts {
 	uint64_t threshold;
 	uint32_t flags;
 	uint32_t pad;
-	uint64_t resv[4];
+	uint64_t max_payload;
+	uint64_t resv[3];
 };
 
 /*
@@ -337,6 +453,42 @@ struct fastipc_conn_opts {
 int fastipc_connect_opts(struct fastipc_dev *dev, const char *name,
 			 uint64_t key, const struct fastipc_conn_opts *opts,
 			 struct fastipc_conn **connp);
+
+/*
+ * struct fastipc_conn_info - A connection's limits, in payload bytes
+ * (since 0.4).
+ * @msg_max: the channel's msg_max: the largest payload by copy.
+ * @shm_max: the largest payload one record of the region's rings takes
+ *	(half an area minus 8), 0 without a region.
+ * @max_payload: the largest request, and the largest reply, a call on
+ *	this connection can carry: the larger of @msg_max and @shm_max.
+ * @region_size: bytes of shared memory the connection holds, both halves
+ *	(what counts against region_user_max), 0 without a region.
+ * @threshold: payloads above this many bytes go through the region.
+ * @resv: 0.
+ */
+struct fastipc_conn_info {
+	uint64_t msg_max;
+	uint64_t shm_max;
+	uint64_t max_payload;
+	uint64_t region_size;
+	uint64_t threshold;
+	uint64_t resv[3];
+};
+
+#define FASTIPC_CONN_INFO_SIZE_VER0	64
+
+/*
+ * fastipc_conn_info() - Read @conn's limits (since 0.4), from what the
+ * kernel returned at connect: no syscall.
+ * @info: out: the limits.
+ * @size: sizeof(*@info) as the caller was compiled (appended fields beyond
+ *	it are not written; bytes beyond the library's struct are zeroed).
+ *
+ * Return: 0, or -EINVAL (@size below FASTIPC_CONN_INFO_SIZE_VER0).
+ */
+int fastipc_conn_info(const struct fastipc_conn *conn,
+		      struct fastipc_conn_info *info, size_t size);
 
 /*
  * fastipc_conn_shm_max() - The largest payload in bytes one record of
@@ -438,6 +590,85 @@ int fastipc_call_zc(struct fastipc_conn *conn, uint32_t op, void *buf,
 
 /* Release a reply of fastipc_call_zc() (no-op for a copied reply). */
 void fastipc_reply_done(struct fastipc_conn *conn, struct fastipc_reply *rep);
+
+/* ---------------------------------------------------------------------- */
+/* Asynchronous calls: several outstanding on one connection (since 0.4)   */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * A thread submits calls without waiting (FASTIPC_IOC_CALL with
+ * FASTIPC_F_ASYNC) and collects their outcomes later (FASTIPC_IOC_REAP),
+ * in the order they complete, from any thread. The connection fd polls
+ * EPOLLIN while a completion waits (or the server's ring has records),
+ * so an epoll loop can drive many calls on one connection with one
+ * thread. At most FASTIPC_ASYNC_MAX calls are outstanding per connection.
+ */
+
+/*
+ * struct fastipc_completion - The outcome of an asynchronous call.
+ * @id: the call, as fastipc_call_submit() returned it.
+ * @user_data: the pointer given at submit.
+ * @error: 0 when the server answered; else the negative errno the call
+ *	ended with: -ECONNRESET, -EIDRM, -ECANCELED (fastipc_call_cancel()),
+ *	-EOVERFLOW (the reply was larger than the @rep_max given at submit;
+ *	@rep_len is the length it needs, 0 if the server did not say),
+ *	-EBADMSG (the server corrupted the region), -ENOMEM.
+ * @status: the server's reply status, when @error is 0.
+ * @rep: the reply, @rep_len bytes, in memory the library allocated
+ *	(free() it), or NULL when @rep_len is 0 or @error is set.
+ * @rep_len: the reply's length in bytes.
+ * @resv: 0.
+ */
+struct fastipc_completion {
+	uint64_t id;
+	void *user_data;
+	int32_t error;
+	int32_t status;
+	void *rep;
+	size_t rep_len;
+	uint64_t resv[2];
+};
+
+/*
+ * fastipc_call_submit() - Start a call of procedure @op and return without
+ * waiting for the reply (since 0.4).
+ * @req: the request, @req_len bytes, up to the connection's max_payload:
+ *	copied (or written into the region) before the function returns, so
+ *	the caller may reuse it at once.
+ * @rep_max: the largest reply accepted, in bytes; 0 for the connection's
+ *	max_payload.
+ * @user_data: returned in the completion.
+ * @timeout_ns: how long to wait for queue room (and region room for a
+ *	large request): 0 not at all (-EAGAIN), FASTIPC_TIMEOUT_INF.
+ * @idp: out: the call's id (may be NULL).
+ *
+ * Return: 0, or -EBUSY (FASTIPC_ASYNC_MAX calls outstanding: reap some),
+ * -EAGAIN (queue full, or the caller's uid has user_queue_bytes_max
+ * queued: the reply room counts while the call is outstanding),
+ * -EMSGSIZE, -ETIMEDOUT, -EINTR, -ECONNRESET, -EIDRM, -ENOMEM, -EINVAL.
+ */
+int fastipc_call_submit(struct fastipc_conn *conn, uint32_t op,
+			const void *req, size_t req_len, size_t rep_max,
+			void *user_data, uint64_t timeout_ns, uint64_t *idp);
+
+/*
+ * fastipc_call_reap() - Collect one completed asynchronous call (since
+ * 0.4), waiting up to @timeout_ns (0: not at all; FASTIPC_TIMEOUT_INF).
+ * @c: out: the completion.
+ *
+ * Return: 0, or -EAGAIN (none completed, @timeout_ns 0), -ETIMEDOUT,
+ * -EINTR, -ENOENT (no call is outstanding), -ENOMEM (no memory for the
+ * reply: the completion stays, try again).
+ */
+int fastipc_call_reap(struct fastipc_conn *conn, struct fastipc_completion *c,
+		      uint64_t timeout_ns);
+
+/*
+ * fastipc_call_cancel() - Cancel asynchronous call @id (FASTIPC_IOC_CANCEL):
+ * it completes at once with -ECANCELED unless it already completed.
+ * Return: 0, or -ENOENT (no such call outstanding, or already completed).
+ */
+int fastipc_call_cancel(struct fastipc_conn *conn, uint64_t id);
 
 /* ---------------------------------------------------------------------- */
 /* Streams: one-way records over a region, no syscall while both run       */
@@ -580,10 +811,13 @@ typedef void (*fastipc_conn_cb_t)(void *ctx, const struct fastipc_msg_hdr *hdr);
 /*
  * struct fastipc_server_opts - Server settings; 0 means the default.
  * @msg_max: size in bytes of each thread's reply buffer and initial
- *	receive buffer; set it to the channel's msg_max (default
- *	FASTIPC_MSG_MAX_DEFAULT). The receive buffer grows on demand.
+ *	receive buffer; 0 (since 0.4) for the channel's own msg_max, read
+ *	from the channel fd (FASTIPC_IOC_CHAN_INFO). Above the channel's, it
+ *	is capped to it. The receive buffer grows on demand.
  * @stop_poll_ns: how often an idle thread wakes to check for
- *	fastipc_server_stop(), in nanoseconds (default 100 ms).
+ *	fastipc_server_stop(), in nanoseconds (default 100 ms), only on a
+ *	kernel without FASTIPC_IOC_CHAN_SHUTDOWN; since 0.4 idle threads
+ *	otherwise sleep until a message comes or the server stops.
  * @reply_threshold: (0.2) replies go through the connection's region when
  *	the caller's reply_max is above this many bytes (default
  *	FASTIPC_THRESHOLD_DEFAULT; UINT64_MAX: never).
@@ -657,9 +891,13 @@ int fastipc_server_run(struct fastipc_server *srv);
 
 /*
  * fastipc_server_stop() - Ask the pool to stop: each thread returns after
- * its current message, at the latest stop_poll_ns later when idle.
- * Async-signal-safe (a SIGTERM handler may call it); may be called before
- * or during fastipc_server_run(), which then returns 0. Removing the
+ * its current message; idle threads wake at once (since 0.4: the library
+ * shuts receives on the channel down with FASTIPC_IOC_CHAN_SHUTDOWN, and
+ * fastipc_server_run() opens them again when it starts; on an older
+ * kernel, at the latest stop_poll_ns later). Queued messages stay queued
+ * for the next run. Async-signal-safe (a SIGTERM handler may call it);
+ * may be called before or during fastipc_server_run(), which then
+ * returns 0. Removing the
  * channel (fastipc_chan_rmid()) stops the pool at once, with -EIDRM.
  */
 void fastipc_server_stop(struct fastipc_server *srv);
@@ -716,6 +954,94 @@ struct fastipc_server_stats {
  */
 int fastipc_server_stats(struct fastipc_server *srv,
 			 struct fastipc_server_stats *st, size_t size);
+
+/* ---------------------------------------------------------------------- */
+/* Server, since 0.4: handlers that size their reply, and event loops      */
+/* ---------------------------------------------------------------------- */
+
+/* A request being served by a fastipc_handler2_t (opaque). */
+struct fastipc_req;
+
+/*
+ * fastipc_handler2_t - Serves one request or one-way message (since 0.4).
+ * @ctx: the pointer given to fastipc_server_register2().
+ * @req: the request: read it with fastipc_req_hdr() and fastipc_req_data();
+ *	reply with fastipc_req_reply_buf() or fastipc_req_reply(). Valid
+ *	during the call only.
+ *
+ * Return: the status delivered to the caller (fastipc_call_args.status;
+ * ignored for one-way messages); by convention 0 or a negative errno. A
+ * handler that replied nothing sends an empty reply.
+ */
+typedef int (*fastipc_handler2_t)(void *ctx, struct fastipc_req *req);
+
+/* The message header (ids, type, op, the sender's pid/uid/gid). */
+const struct fastipc_msg_hdr *fastipc_req_hdr(const struct fastipc_req *req);
+
+/*
+ * fastipc_req_data() - The request payload and its length (*@len, bytes).
+ * A large request is read in place in the client's half of the region,
+ * which the client can still change while the handler runs: read each
+ * field once, or copy it first.
+ */
+const void *fastipc_req_data(const struct fastipc_req *req, size_t *len);
+
+/*
+ * fastipc_req_reply_max() - The largest reply in bytes this caller can
+ * take, by copy or through its region; 0 for a one-way message.
+ */
+size_t fastipc_req_reply_max(const struct fastipc_req *req);
+
+/*
+ * fastipc_req_reply_buf() - Room for a reply of exactly @len bytes, chosen
+ * by size: the copy buffer up to the server's reply_threshold (or when the
+ * caller has no region, or no room in it), else a record in the caller's
+ * server->client ring, sent by descriptor without a copy. Calling it
+ * again replaces the earlier buffer (its contents are not kept).
+ * @bufp: out: where to write the reply.
+ *
+ * Return: 0, or -EOVERFLOW (@len is above fastipc_req_reply_max(): the
+ * caller's call ends with -EOVERFLOW and learns @len as the length the
+ * reply needs; the handler's status is not delivered), -ENOBUFS (the
+ * caller's ring has no room now and the copy buffer is too small: the
+ * caller's library retries the call), -EINVAL (a one-way message).
+ */
+int fastipc_req_reply_buf(struct fastipc_req *req, size_t len, void **bufp);
+
+/*
+ * fastipc_req_reply() - fastipc_req_reply_buf() and a copy of @len bytes
+ * from @data. Return: as fastipc_req_reply_buf().
+ */
+int fastipc_req_reply(struct fastipc_req *req, const void *data, size_t len);
+
+/*
+ * fastipc_server_register2() - As fastipc_server_register(), for a
+ * fastipc_handler2_t (since 0.4). An op has one handler of either kind.
+ */
+int fastipc_server_register2(struct fastipc_server *srv, uint32_t op,
+			     fastipc_handler2_t fn, void *ctx);
+
+/*
+ * fastipc_server_fd() - The fd to poll for fastipc_server_dispatch()
+ * (since 0.4): the channel fd, EPOLLIN while a message is queued,
+ * EPOLLHUP once the channel is removed. Owned by the caller, as the
+ * channel fd given to fastipc_server_create().
+ */
+int fastipc_server_fd(const struct fastipc_server *srv);
+
+/*
+ * fastipc_server_dispatch() - Serve what is queued now, in the calling
+ * thread, and never block (since 0.4): receive with FASTIPC_F_NONBLOCK,
+ * run the handler, reply; at most @max messages (0: until the queue is
+ * empty). For a server driven by the caller's own event loop instead of
+ * fastipc_server_run(); not while fastipc_server_run() runs (-EBUSY).
+ * Handlers run in the caller's thread, so a handler that blocks blocks
+ * the loop.
+ *
+ * Return: the number of messages handled (0: none was queued), or a
+ * negative errno: -EIDRM (channel removed), -EBUSY, -ENOMEM, -EBADF.
+ */
+int fastipc_server_dispatch(struct fastipc_server *srv, unsigned int max);
 
 /* Free @srv (NULL is a no-op). Not while fastipc_server_run() runs. */
 void fastipc_server_destroy(struct fastipc_server *srv);

@@ -13,11 +13,14 @@
  *     FASTIPC_IOC_CHAN_STAT/SET/RMID    by name or key (the msgctl() of fastipc)
  *   channel fd:    FASTIPC_IOC_RECV, FASTIPC_IOC_REPLY, FASTIPC_IOC_REPLY_RECV,
  *                  FASTIPC_IOC_CONN_REGION -> region fd of one connection,
+ *                  FASTIPC_IOC_CHAN_INFO, FASTIPC_IOC_CHAN_SHUTDOWN,
  *                  poll() (EPOLLIN: a message is queued; EPOLLHUP: removed)
  *   connection fd: FASTIPC_IOC_CALL, FASTIPC_IOC_SEND, mmap() of its region,
  *                  FASTIPC_IOC_NOTIFY, FASTIPC_IOC_WAIT,
+ *                  FASTIPC_IOC_REAP, FASTIPC_IOC_CANCEL (asynchronous calls),
  *                  poll() (EPOLLOUT: the queue has room; EPOLLIN: the server's
- *                  ring has records; EPOLLHUP: server gone)
+ *                  ring has records, or an asynchronous call has completed;
+ *                  EPOLLHUP: server gone)
  *   region fd:     mmap(), FASTIPC_IOC_NOTIFY, FASTIPC_IOC_WAIT (server side),
  *                  poll() (EPOLLIN: the client's ring has records; EPOLLHUP)
  *
@@ -64,6 +67,14 @@
 /* Flags shared by the blocking ioctls (fastipc_call, fastipc_serve). */
 #define FASTIPC_F_NONBLOCK	0x1U	/* never sleep: -EAGAIN */
 #define FASTIPC_F_TIMEOUT	0x2U	/* timeout_ns is valid */
+#define FASTIPC_F_ASYNC		0x4U	/* CALL only: do not wait for the reply */
+#define FASTIPC_F_REPLY_NEED	0x8U	/* REPLY, REPLY_RECV: reply_len is a need */
+
+/*
+ * Most asynchronous calls (FASTIPC_F_ASYNC) one connection may have
+ * submitted and not yet reaped.
+ */
+#define FASTIPC_ASYNC_MAX	64
 
 /**
  * enum fastipc_msg_type - What a received message is.
@@ -521,6 +532,25 @@ struct fastipc_chan_rmid {
  *	FASTIPC_AREA_NONE for none. Without a region, or out of the area's
  *	bounds, it is -EINVAL.
  * @rep_desc: out (CALL, VER1): the reply's descriptor, area NONE if none.
+ * @rep_need: out (CALL, VER2): 0, or the length in bytes of a reply the
+ *	server could not send because it did not fit: the server answered
+ *	with FASTIPC_F_REPLY_NEED, no payload came (@rep_len 0, @rep_desc
+ *	NONE), and @status is the server's. A caller that compiled against
+ *	VER0 or VER1 sees the same call with only the status.
+ * @resv: must be 0 (VER2).
+ *
+ * With FASTIPC_F_ASYNC (CALL only), the request is queued and the ioctl
+ * returns at once: @msg_id names the call, @rep_len, @status, @rep_need
+ * and @rep_desc are written as 0, and the outcome is collected later with
+ * FASTIPC_IOC_REAP on the same connection fd. @rep_ptr must then be 0 (the
+ * reply buffer is given at REAP) and @rep_cap is the largest reply accepted.
+ * FASTIPC_F_NONBLOCK and FASTIPC_F_TIMEOUT bound only the wait for queue
+ * room, as for SEND. A connection holds at most FASTIPC_ASYNC_MAX calls
+ * submitted and not yet reaped (-EBUSY beyond). From submit to reap, the
+ * smaller of @rep_cap and the channel's msg_max is charged to the caller's
+ * user against user_queue_bytes_max (the kernel holds at most that many
+ * reply bytes for it), so a caller that never reaps is bounded by its own
+ * quota. Closing the connection cancels and frees its asynchronous calls.
  *
  * CALL queues the request, wakes one server thread and sleeps until the
  * reply, in one syscall. A call that ends with -ETIMEDOUT or -EINTR is
@@ -550,10 +580,13 @@ struct fastipc_call {
 	__u64 msg_id;
 	struct fastipc_desc req_desc;
 	struct fastipc_desc rep_desc;
+	__u32 rep_need;
+	__u32 resv;
 };
 
 #define FASTIPC_CALL_SIZE_VER0	56
 #define FASTIPC_CALL_SIZE_VER1	88
+#define FASTIPC_CALL_SIZE_VER2	96	/* rep_need */
 
 /**
  * struct fastipc_msg_hdr - The header of every received message.
@@ -601,7 +634,12 @@ struct fastipc_msg_hdr {
  * @buf_ptr: in (RECV, REPLY_RECV): buffer for the received payload. 0 for
  *	REPLY.
  * @buf_cap: in (RECV, REPLY_RECV): its size in bytes. 0 for REPLY.
- * @flags: in: FASTIPC_F_NONBLOCK (no message: -EAGAIN), FASTIPC_F_TIMEOUT.
+ * @flags: in: FASTIPC_F_NONBLOCK (no message: -EAGAIN), FASTIPC_F_TIMEOUT;
+ *	and for REPLY and REPLY_RECV, FASTIPC_F_REPLY_NEED: the reply does not
+ *	fit the caller and is not sent; @reply_len is the length it needs
+ *	(any value, also above msg_max and the caller's reply_max), @reply_ptr
+ *	must be 0 and @reply_desc NONE. The caller's CALL completes with
+ *	@reply_status, no payload, and fastipc_call.rep_need = @reply_len.
  * @timeout_ns: in: with FASTIPC_F_TIMEOUT, relative receive timeout in
  *	nanoseconds; must be 0 without.
  * @out_flags: out: FASTIPC_SERVE_* bits saying what was done, so a
@@ -615,12 +653,15 @@ struct fastipc_msg_hdr {
  * @desc: out (VER1): the received message's descriptor, area NONE if none.
  *
  * REPLY_RECV delivers the reply, then waits for the next message, in one
- * syscall; if the reply fails, nothing is received. Replying errors:
+ * syscall; if the reply fails, nothing is received. While receives on the
+ * channel are shut down (FASTIPC_IOC_CHAN_SHUTDOWN), RECV and the receive
+ * half of REPLY_RECV fail with -ESHUTDOWN at once and every thread waiting
+ * in them wakes with -ESHUTDOWN; queued messages stay queued. Replying errors:
  * -ENOENT, -EMSGSIZE, -ENOBUFS, -EFAULT, -ENOMEM (the request stays
  * outstanding for all of these), -EIDRM (channel removed). Receiving
  * errors: -EIDRM, -EAGAIN, -ETIMEDOUT, -EINTR, -EMSGSIZE (buffer too
  * small; hdr.len says the size, the message stays queued), -EFAULT (the
- * message stays queued). The struct is written back on success and on
+ * message stays queued), -ESHUTDOWN. The struct is written back on success and on
  * error, so out_flags and hdr always tell what happened; if it cannot be
  * written when probed on entry (-EFAULT), nothing is done. If only the
  * final write-back fails (another thread unmapped the struct meanwhile),
@@ -668,6 +709,63 @@ struct fastipc_conn_region {
 #define FASTIPC_CONN_REGION_SIZE_VER0	88
 
 /**
+ * struct fastipc_chan_info - FASTIPC_IOC_CHAN_INFO on a channel fd.
+ * @flags: in: must be 0.
+ * @msg_max: out: the channel's inline payload limit, in bytes.
+ * @queue_msgs_max: out: the channel's queue limit, in messages.
+ * @queue_bytes_max: out: the channel's queue limit, in bytes.
+ * @nr_conns: out: live connections.
+ * @shut: out: the shutdown state, FASTIPC_SHUT_* bits.
+ * @id: out: the channel's id, unique and never reused (FASTIPC_A_CHAN_ID).
+ * @key: out: the channel's key, 0 if none.
+ * @name: out: the channel's name, NUL-padded.
+ *
+ * What the server needs to know about its own channel. Holding the channel
+ * fd is the permission: no mode bit is checked (CHAN_STAT on the control
+ * fd needs r). Return: 0, or -EINVAL (non-zero @flags), -EFAULT.
+ */
+struct fastipc_chan_info {
+	__u32 flags;
+	__u32 msg_max;
+	__u32 queue_msgs_max;
+	__u32 queue_bytes_max;
+	__u32 nr_conns;
+	__u32 shut;
+	__u64 id;
+	__u64 key;
+	char name[FASTIPC_NAME_MAX];
+};
+
+#define FASTIPC_CHAN_INFO_SIZE_VER0	104
+
+/* fastipc_chan_shutdown.shut and fastipc_chan_info.shut */
+#define FASTIPC_SHUT_RECV	0x1U	/* receives fail with -ESHUTDOWN */
+
+/**
+ * struct fastipc_chan_shutdown - FASTIPC_IOC_CHAN_SHUTDOWN on a channel fd.
+ * @shut: in: the new shutdown state: FASTIPC_SHUT_RECV, or 0 to receive
+ *	again. Other bits are -EINVAL.
+ * @flags: in: must be 0.
+ *
+ * How a server stops its receiving threads without polling: with
+ * FASTIPC_SHUT_RECV, every thread waiting in RECV or REPLY_RECV on the
+ * channel wakes with -ESHUTDOWN (a REPLY_RECV still delivers its reply
+ * first: out_flags says so), and later receives fail with -ESHUTDOWN at
+ * once, until the state is set back to 0. Nothing else changes: messages
+ * stay queued, clients still connect and call (their calls wait in the
+ * queue as for a busy server), REPLY still answers requests in progress,
+ * and poll() still reports EPOLLIN for queued messages. Setting the state
+ * it already has is not an error. Return: 0, or -EINVAL, -EIDRM (the
+ * channel was removed).
+ */
+struct fastipc_chan_shutdown {
+	__u32 shut;
+	__u32 flags;
+};
+
+#define FASTIPC_CHAN_SHUTDOWN_SIZE_VER0	8
+
+/**
  * struct fastipc_wait - FASTIPC_IOC_WAIT on a connection or region fd.
  * @eventcount: in: the peer's eventcount as last read; the call sleeps
  *	while the peer's eventcount still equals it.
@@ -688,6 +786,68 @@ struct fastipc_wait {
 
 #define FASTIPC_WAIT_SIZE_VER0	16
 
+/**
+ * struct fastipc_reap - FASTIPC_IOC_REAP on a connection fd: collect one
+ * completed asynchronous call (FASTIPC_F_ASYNC), oldest completion first.
+ * @rep_ptr: in: buffer for the reply payload (userspace address).
+ * @rep_cap: in: its size in bytes. A reply that does not fit is -EMSGSIZE:
+ *	@rep_len says the size and the completion stays.
+ * @flags: in: FASTIPC_F_NONBLOCK (none completed: -EAGAIN),
+ *	FASTIPC_F_TIMEOUT.
+ * @timeout_ns: in: with FASTIPC_F_TIMEOUT, the relative time to wait for a
+ *	completion, in nanoseconds; must be 0 without.
+ * @msg_id: out: the call, as fastipc_call.msg_id returned at submit.
+ * @rep_len: out: reply length in bytes.
+ * @status: out: the server's reply status, when @error is 0.
+ * @error: out: 0 when the server answered, else the negative errno the
+ *	call ended with: -ECONNRESET (the server closed the channel), -EIDRM
+ *	(channel removed), -ECANCELED (FASTIPC_IOC_CANCEL).
+ * @rep_need: out: as fastipc_call.rep_need.
+ * @pad: must be 0.
+ * @rep_desc: out: the reply's descriptor in the server->client area, area
+ *	NONE if none.
+ *
+ * Return: 0 with a completion filled in, or -EAGAIN, -ETIMEDOUT, -EINTR,
+ * -ENOENT (no asynchronous call is outstanding: nothing to wait for),
+ * -EMSGSIZE, -EFAULT (the completion stays), -EINVAL.
+ */
+struct fastipc_reap {
+	__u64 rep_ptr;
+	__u32 rep_cap;
+	__u32 flags;
+	__u64 timeout_ns;
+	__u64 msg_id;
+	__u32 rep_len;
+	__s32 status;
+	__s32 error;
+	__u32 rep_need;
+	struct fastipc_desc rep_desc;
+	__u32 pad;
+	__u32 pad2;
+};
+
+#define FASTIPC_REAP_SIZE_VER0	72
+
+/**
+ * struct fastipc_cancel - FASTIPC_IOC_CANCEL on a connection fd.
+ * @msg_id: in: an asynchronous call of this connection not yet completed.
+ * @flags: in: must be 0.
+ * @pad: must be 0.
+ *
+ * A call no server has received is removed from the queue; one in progress
+ * has its reply dropped when it comes (counted in dropped_replies). Either
+ * way it completes at once with error -ECANCELED, to be reaped as usual.
+ * Return: 0, or -ENOENT (no such call, or it has already completed: REAP
+ * gives its outcome), -EINVAL.
+ */
+struct fastipc_cancel {
+	__u64 msg_id;
+	__u32 flags;
+	__u32 pad;
+};
+
+#define FASTIPC_CANCEL_SIZE_VER0	16
+
 #define FASTIPC_IOC_MAGIC	0xFA	/* numbers 0x00-0x3f */
 
 /* control fd (/dev/fastipc) */
@@ -703,6 +863,8 @@ struct fastipc_wait {
 #define FASTIPC_IOC_REPLY	_IOWR(FASTIPC_IOC_MAGIC, 0x11, struct fastipc_serve)
 #define FASTIPC_IOC_REPLY_RECV	_IOWR(FASTIPC_IOC_MAGIC, 0x12, struct fastipc_serve)
 #define FASTIPC_IOC_CONN_REGION	_IOWR(FASTIPC_IOC_MAGIC, 0x13, struct fastipc_conn_region)
+#define FASTIPC_IOC_CHAN_INFO	_IOWR(FASTIPC_IOC_MAGIC, 0x14, struct fastipc_chan_info)
+#define FASTIPC_IOC_CHAN_SHUTDOWN _IOW(FASTIPC_IOC_MAGIC, 0x15, struct fastipc_chan_shutdown)
 
 /* connection fd */
 #define FASTIPC_IOC_CALL	_IOWR(FASTIPC_IOC_MAGIC, 0x20, struct fastipc_call)
@@ -711,6 +873,10 @@ struct fastipc_wait {
 /* connection fd and region fd: the doorbell */
 #define FASTIPC_IOC_NOTIFY	_IO(FASTIPC_IOC_MAGIC, 0x22)
 #define FASTIPC_IOC_WAIT	_IOW(FASTIPC_IOC_MAGIC, 0x23, struct fastipc_wait)
+
+/* connection fd: asynchronous calls */
+#define FASTIPC_IOC_REAP	_IOWR(FASTIPC_IOC_MAGIC, 0x24, struct fastipc_reap)
+#define FASTIPC_IOC_CANCEL	_IOW(FASTIPC_IOC_MAGIC, 0x25, struct fastipc_cancel)
 
 /*
  * Generic netlink family "fastipc" (Documentation/netlink/specs/fastipc.yaml).
