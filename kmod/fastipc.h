@@ -27,7 +27,7 @@
  * for at most the spin_ns module parameter; what they see is only a hint,
  * rechecked under fipc_chan.lock. Fields read that way are written with
  * WRITE_ONCE() (and read with READ_ONCE()): fipc_msg.state,
- * fipc_msg.server, fipc_chan.dead.
+ * fipc_msg.server, fipc_chan.dead, fipc_chan.shut.
  */
 #ifndef _FASTIPC_INTERNAL_H
 #define _FASTIPC_INTERNAL_H
@@ -157,6 +157,9 @@ struct fipc_perm {
  * @perm: ownership and mode.
  * @dead: 0 while live, else the error its waiters and users get:
  *	-ECONNRESET (channel fd closed) or -EIDRM (removed).
+ * @shut: the receive-shutdown state, FASTIPC_SHUT_* bits
+ *	(FASTIPC_IOC_CHAN_SHUTDOWN): while FASTIPC_SHUT_RECV is set, receives
+ *	fail with -ESHUTDOWN. Part of the receivers' wait condition.
  * @queue: messages not yet received, in order.
  * @inflight: requests received and not yet answered, by id.
  * @nr_queued: messages on @queue.
@@ -191,6 +194,7 @@ struct fipc_chan {
 	spinlock_t lock;	/* protects the fields below */
 	struct fipc_perm perm;
 	int dead;
+	u32 shut;
 	struct list_head queue;
 	DECLARE_HASHTABLE(inflight, 6);
 	u32 nr_queued;
@@ -445,6 +449,11 @@ int fipc_chan_create_fd(struct fipc_chan *chan);
 
 /* serve.c */
 long fipc_chan_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+/* chanctl.c */
+long fipc_chanctl_info(struct file *file, unsigned int cmd, unsigned long arg);
+long fipc_chanctl_shutdown(struct file *file, unsigned int cmd,
+			   unsigned long arg);
 
 /* conn.c */
 struct file *fipc_conn_open(struct fipc_chan *chan, struct fipc_region *reg,

@@ -5,7 +5,9 @@
  * A received request moves from the channel's queue to its in-progress
  * table, where REPLY finds it by id. Payloads are copied outside the
  * channel lock; a receive whose copy-out faults puts the message back at
- * the head of the queue, so bad input loses nothing.
+ * the head of the queue, so bad input loses nothing. While the channel's
+ * receives are shut down (chanctl.c), a receive fails with -ESHUTDOWN and
+ * leaves the queue alone.
  *
  * Locking: chan->lock, as described in chan.c.
  */
@@ -40,11 +42,19 @@ static struct fipc_msg *fipc_inflight_find_locked(struct fipc_chan *chan,
 	return NULL;
 }
 
+/*
+ * The receivers' wait condition: a message, or an end to waiting. The
+ * shutdown state is part of it, so that CHAN_SHUTDOWN, which sets it under
+ * the lock and then wakes, cannot slip between a receiver's test and its
+ * sleep; the spin path polls the same condition.
+ */
 static bool fipc_chan_readable(void *arg)
 {
 	const struct fipc_chan *chan = arg;
 
-	return READ_ONCE(chan->dead) || !list_empty(&chan->queue);
+	return READ_ONCE(chan->dead) ||
+	       (READ_ONCE(chan->shut) & FASTIPC_SHUT_RECV) ||
+	       !list_empty(&chan->queue);
 }
 
 /*
@@ -124,6 +134,8 @@ static int fipc_serve_recv(struct fipc_chan *chan, struct fastipc_serve *s,
 			       chan, dl, true, true);
 	if (!ret)
 		ret = chan->dead;
+	if (!ret && chan->shut & FASTIPC_SHUT_RECV)
+		ret = -ESHUTDOWN;
 	if (ret) {
 		spin_unlock(&chan->lock);
 		return ret;
@@ -349,9 +361,11 @@ static long fipc_chan_conn_region(struct file *file, unsigned int cmd,
 /**
  * fipc_chan_ioctl() - ioctl() on a channel fd.
  * @file: the channel fd.
- * @cmd: FASTIPC_IOC_RECV, FASTIPC_IOC_REPLY, FASTIPC_IOC_REPLY_RECV or
- *	FASTIPC_IOC_CONN_REGION.
- * @arg: pointer to a struct fastipc_serve or struct fastipc_conn_region.
+ * @cmd: FASTIPC_IOC_RECV, FASTIPC_IOC_REPLY, FASTIPC_IOC_REPLY_RECV,
+ *	FASTIPC_IOC_CONN_REGION, FASTIPC_IOC_CHAN_INFO or
+ *	FASTIPC_IOC_CHAN_SHUTDOWN.
+ * @arg: pointer to a struct fastipc_serve, struct fastipc_conn_region,
+ *	struct fastipc_chan_info or struct fastipc_chan_shutdown.
  *
  * Return: 0, a region fd for CONN_REGION, or -errno as documented in the
  * uapi header; -ENOTTY for any other ioctl.
@@ -367,6 +381,10 @@ long fipc_chan_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return fipc_serve(file, cmd, arg, true, true);
 	case FIPC_IOC_BASE(FASTIPC_IOC_CONN_REGION):
 		return fipc_chan_conn_region(file, cmd, arg);
+	case FIPC_IOC_BASE(FASTIPC_IOC_CHAN_INFO):
+		return fipc_chanctl_info(file, cmd, arg);
+	case FIPC_IOC_BASE(FASTIPC_IOC_CHAN_SHUTDOWN):
+		return fipc_chanctl_shutdown(file, cmd, arg);
 	default:
 		return -ENOTTY;
 	}
