@@ -41,6 +41,7 @@ enum fz_kind { FZ_ANY, FZ_CTL, FZ_CHAN, FZ_CONN, FZ_REGION, FZ_EPOLL, FZ_NKIND }
 enum fz_op {
 	OP_OPEN, OP_API, OP_CREATE, OP_CONNECT, OP_STAT, OP_SET, OP_RMID,
 	OP_RECV, OP_REPLY, OP_REPLY_RECV, OP_SERVE, OP_CONN_REGION,
+	OP_CHAN_INFO, OP_CHAN_SHUTDOWN,
 	OP_CALL, OP_SEND, OP_NOTIFY, OP_WAIT, OP_RAW_IOCTL,
 	OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_SCRIBBLE,
 	OP_POLL, OP_EPOLL, OP_CLOSE, OP_DUP, OP_FORK, OP_SIGNAL, OP_KILL,
@@ -212,6 +213,8 @@ int op_reply(struct fz_thr *t);
 int op_reply_recv(struct fz_thr *t);
 int op_serve(struct fz_thr *t);
 int op_conn_region(struct fz_thr *t);
+int op_chan_info(struct fz_thr *t);
+int op_chan_shutdown(struct fz_thr *t);
 int op_call(struct fz_thr *t);
 int op_send(struct fz_thr *t);
 int op_notify(struct fz_thr *t);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fastipc-fuzz: message operations: RECV, REPLY, REPLY_RECV and a
- * well-formed server loop on channel fds, CONN_REGION, CALL and SEND on
- * connection fds, the NOTIFY/WAIT doorbell, and raw ioctl numbers.
+ * well-formed server loop, CONN_REGION, CHAN_INFO and CHAN_SHUTDOWN on
+ * channel fds, CALL and SEND on connection fds, the NOTIFY/WAIT doorbell,
+ * and raw ioctl numbers.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -183,6 +184,40 @@ int op_conn_region(struct fz_thr *t)
 	if (ret >= 0)
 		fz_slot_add(t, ret, FZ_REGION, c.conn_id, &c.layout);
 	return ret;
+}
+
+int op_chan_info(struct fz_thr *t)
+{
+	struct fastipc_chan_info ci;
+	struct fz_slot sl;
+	int fd = fz_slot_pick(t, fz_chance(t, 90) ? FZ_CHAN : FZ_ANY, &sl);
+
+	memset(&ci, 0, sizeof(ci));
+	ci.flags = fz_chance(t, 95) ? 0 : fz_flags(t, 0);
+	if (fz_chance(t, 5))
+		ci.nr_conns = (uint32_t)fz_rand(t);	/* out only: ignored */
+	return fz_ioctl(t, fd, FASTIPC_IOC_CHAN_INFO, &ci, sizeof(ci),
+			FASTIPC_CHAN_INFO_SIZE_VER0);
+}
+
+/*
+ * Shut receives down less often than restore them: a channel left shut
+ * down only makes its callers wait out their timeouts.
+ */
+int op_chan_shutdown(struct fz_thr *t)
+{
+	struct fastipc_chan_shutdown cs;
+	struct fz_slot sl;
+	int fd = fz_slot_pick(t, fz_chance(t, 90) ? FZ_CHAN : FZ_ANY, &sl);
+
+	memset(&cs, 0, sizeof(cs));
+	if (fz_chance(t, 90))
+		cs.shut = fz_chance(t, 35) ? FASTIPC_SHUT_RECV : 0;
+	else
+		cs.shut = fz_flags(t, FASTIPC_SHUT_RECV);
+	cs.flags = fz_chance(t, 95) ? 0 : fz_flags(t, 0);
+	return fz_ioctl(t, fd, FASTIPC_IOC_CHAN_SHUTDOWN, &cs, sizeof(cs),
+			FASTIPC_CHAN_SHUTDOWN_SIZE_VER0);
 }
 
 static int call_common(struct fz_thr *t, unsigned long cmd, bool call)
