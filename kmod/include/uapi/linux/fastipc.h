@@ -722,7 +722,9 @@ struct fastipc_conn_region {
  *
  * What the server needs to know about its own channel. Holding the channel
  * fd is the permission: no mode bit is checked (CHAN_STAT on the control
- * fd needs r). Return: 0, or -EINVAL (non-zero @flags), -EFAULT.
+ * fd needs r). A removed channel still answers, with its creation values,
+ * the connection fds still open on it and the last @shut set.
+ * Return: 0, or -EINVAL (non-zero @flags), -EFAULT.
  */
 struct fastipc_chan_info {
 	__u32 flags;
