@@ -199,7 +199,10 @@ struct noperm {
 	const char *name;
 };
 
-/* As another user: CHAN_STAT is refused, CHAN_INFO on the fd is not. */
+/*
+ * As another user: CHAN_STAT is refused; CHAN_INFO and CHAN_SHUTDOWN on
+ * the fd are not (the fd is the capability, wherever it went).
+ */
 static int noperm_child(void *arg)
 {
 	const struct noperm *np = arg;
@@ -213,6 +216,7 @@ static int noperm_child(void *arg)
 	CHILD_CHECK(ci.queue_msgs_max == 8);
 	CHILD_CHECK(name_is(&ci, np->name));
 	CHILD_CHECK(ci.nr_conns == 0 && ci.shut == 0);
+	CHILD_CHECK(chan_shut(np->chan, FASTIPC_SHUT_RECV) == 0);
 	return 0;
 }
 
@@ -239,6 +243,7 @@ TEST_F(chanctl, info_without_read_permission)
 	pid = fipc_fork(noperm_child, &np);
 	ASSERT_LT(0, pid);
 	EXPECT_EQ(0, fipc_wait(pid));
+	EXPECT_EQ(FASTIPC_SHUT_RECV, (__u32)info_shut(fd));
 	close(fd);
 }
 
