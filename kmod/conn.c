@@ -136,7 +136,7 @@ static int fipc_call_check(const struct fipc_conn *conn,
 	const struct fipc_chan *chan = conn->chan;
 	u32 area_size = conn->region ? conn->region->area_size : 0;
 
-	if (c->flags & ~FIPC_WAIT_FLAGS)
+	if (c->flags & ~FIPC_WAIT_FLAGS || c->resv)
 		return -EINVAL;
 	if (fipc_desc_check(&c->req_desc, FASTIPC_AREA_C2S, area_size))
 		return -EINVAL;
@@ -165,6 +165,7 @@ static int fipc_call_do(struct fipc_conn *conn, struct fastipc_call *c,
 		c->msg_id = msg->id;
 		c->rep_len = msg->reply_len;
 		c->status = msg->status;
+		c->rep_need = msg->reply_need;
 		c->rep_desc = msg->reply_desc;
 		if (msg->reply_len &&
 		    copy_to_user(u64_to_user_ptr(c->rep_ptr), msg->reply,
@@ -202,6 +203,7 @@ static long fipc_conn_call(struct file *file, unsigned int cmd,
 	c.rep_len = 0;
 	c.status = 0;
 	c.msg_id = 0;
+	c.rep_need = 0;
 	memset(&c.rep_desc, 0, sizeof(c.rep_desc));
 	ret = fipc_call_do(conn, &c, &dl, oneway);
 	if (ret) {

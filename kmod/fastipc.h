@@ -305,6 +305,8 @@ enum fipc_msg_state {
  *	after the request payload in @data), or a kvmalloc'd buffer owned by
  *	the message if @reply_kv.
  * @reply_len: reply length in bytes.
+ * @reply_need: 0, or the length the server said the reply needs
+ *	(FASTIPC_F_REPLY_NEED): then there is no reply payload.
  * @reply_room: bytes of inline reply room, min(@reply_max,
  *	FIPC_REPLY_INLINE), so that small replies need no allocation.
  * @reply_kv: whether @reply was kvmalloc'd.
@@ -339,6 +341,7 @@ struct fipc_msg {
 	struct fipc_conn *ctl_conn;
 	void *reply;
 	u32 reply_len;
+	u32 reply_need;
 	u32 reply_room;
 	bool reply_kv;
 	struct task_struct *server;

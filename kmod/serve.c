@@ -206,22 +206,39 @@ static void fipc_reply_set(struct fipc_msg *msg, void *buf, u32 len)
 	msg->reply_kv = true;
 }
 
+/* Mark an answered request DONE and wake its caller. */
+static void fipc_reply_complete_locked(struct fipc_chan *chan,
+				       struct fipc_msg *msg, bool sync)
+{
+	lockdep_assert_held(&chan->lock);
+	msg->result = 0;
+	WRITE_ONCE(msg->state, FIPC_MSG_DONE);
+	if (sync)
+		wake_up_interruptible_sync(&msg->wq);
+	else
+		wake_up_interruptible(&msg->wq);
+}
+
 /*
- * Deliver a reply. The request leaves the in-progress table only when the
- * reply is taken or dropped: on -EMSGSIZE, -ENOBUFS or -EFAULT the server
- * may answer it again.
+ * Deliver a reply, or with FASTIPC_F_REPLY_NEED only the length the reply
+ * needs (no payload: reply_len is not a length to copy, so it is checked
+ * against neither msg_max nor the caller's reply_max). The request leaves
+ * the in-progress table only when the reply is taken or dropped: on
+ * -EMSGSIZE, -ENOBUFS or -EFAULT the server may answer it again.
  */
 static int fipc_serve_reply(struct fipc_chan *chan, struct fastipc_serve *s,
 			    bool sync)
 {
 	struct fipc_msg *msg, *done = NULL;
 	u8 stage[FIPC_REPLY_INLINE];
+	bool need;
 	void *buf;
 	int ret = 0;
 
-	if (s->reply_len > chan->msg_max)
+	need = s->flags & FASTIPC_F_REPLY_NEED;
+	if (!need && s->reply_len > chan->msg_max)
 		return -EMSGSIZE;
-	buf = fipc_reply_copy_in(s, stage);
+	buf = need ? NULL : fipc_reply_copy_in(s, stage);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
@@ -236,26 +253,25 @@ static int fipc_serve_reply(struct fipc_chan *chan, struct fastipc_serve *s,
 		chan->stats.dropped_replies++;
 		s->out_flags |= FASTIPC_SERVE_REPLY_DROPPED;
 		done = msg;
-	} else if (s->reply_len > msg->reply_max) {
+	} else if (!need && s->reply_len > msg->reply_max) {
 		ret = -ENOBUFS;
 	} else if (fipc_desc_check(&s->reply_desc, FASTIPC_AREA_S2C,
 				   msg->area_size)) {
 		ret = -EINVAL;
 	} else {
 		hash_del(&msg->hnode);
-		fipc_reply_set(msg, buf, s->reply_len);
-		buf = NULL;
+		if (need) {
+			msg->reply_need = s->reply_len;
+		} else {
+			fipc_reply_set(msg, buf, s->reply_len);
+			buf = NULL;
+			chan->stats.bytes_copied += s->reply_len;
+		}
 		msg->status = s->reply_status;
 		msg->reply_desc = s->reply_desc;
 		chan->stats.bytes_shm += s->reply_desc.len;
-		msg->result = 0;
-		WRITE_ONCE(msg->state, FIPC_MSG_DONE);
 		chan->stats.replies++;
-		chan->stats.bytes_copied += s->reply_len;
-		if (sync)
-			wake_up_interruptible_sync(&msg->wq);
-		else
-			wake_up_interruptible(&msg->wq);
+		fipc_reply_complete_locked(chan, msg, sync);
 		s->out_flags |= FASTIPC_SERVE_REPLIED;
 		done = msg;
 	}
@@ -269,7 +285,12 @@ static int fipc_serve_reply(struct fipc_chan *chan, struct fastipc_serve *s,
 static int fipc_serve_check(const struct fastipc_serve *s, bool reply,
 			    bool recv)
 {
-	if (s->flags & ~FIPC_WAIT_FLAGS || s->pad)
+	if (s->flags & ~(FIPC_WAIT_FLAGS | FASTIPC_F_REPLY_NEED) || s->pad)
+		return -EINVAL;
+	/* A need carries no payload: no pointer, no descriptor. */
+	if (s->flags & FASTIPC_F_REPLY_NEED &&
+	    (!reply || s->reply_ptr || s->reply_desc.area ||
+	     s->reply_desc.offset || s->reply_desc.len))
 		return -EINVAL;
 	if (!reply && (s->reply_id || s->reply_ptr || s->reply_len ||
 		       s->reply_status || s->reply_desc.area ||
