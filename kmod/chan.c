@@ -111,7 +111,10 @@ static void fipc_msg_complete_locked(struct fipc_chan *chan,
 	lockdep_assert_held(&chan->lock);
 	msg->result = result;
 	WRITE_ONCE(msg->state, FIPC_MSG_DONE);
-	wake_up_interruptible(&msg->wq);
+	if (msg->async_conn)
+		fipc_async_done_locked(chan, msg);
+	else
+		wake_up_interruptible(&msg->wq);
 }
 
 /**

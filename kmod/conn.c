@@ -10,6 +10,9 @@
  * a queued request is removed; one a server already holds is abandoned and
  * its reply will be dropped and counted.
  *
+ * CALL with FASTIPC_F_ASYNC only queues the request: the connection keeps
+ * it until REAP collects its outcome (async.c).
+ *
  * A connection may own a shared-memory region (region.c): its fd maps the
  * region and rings or waits on its doorbell as the client side, and its
  * calls may carry descriptors into the client's area.
@@ -60,8 +63,16 @@ static bool fipc_call_spin_worth(void *arg)
 	}
 }
 
-static void fipc_call_cancel_locked(struct fipc_chan *chan,
-				    struct fipc_msg *msg)
+/**
+ * fipc_call_cancel_locked() - Give up a request not yet complete.
+ * @chan: its channel, locked.
+ * @msg: a QUEUED or INFLIGHT request, held by the caller.
+ *
+ * A queued request leaves the queue (CANCELLED); one a server holds is
+ * ABANDONED, so that its reply is dropped and counted. Counted in
+ * cancelled.
+ */
+void fipc_call_cancel_locked(struct fipc_chan *chan, struct fipc_msg *msg)
 {
 	lockdep_assert_held(&chan->lock);
 	if (msg->state == FIPC_MSG_QUEUED) {
@@ -136,7 +147,12 @@ static int fipc_call_check(const struct fipc_conn *conn,
 	const struct fipc_chan *chan = conn->chan;
 	u32 area_size = conn->region ? conn->region->area_size : 0;
 
-	if (c->flags & ~FIPC_WAIT_FLAGS || c->resv)
+	u32 flags = oneway ? FIPC_WAIT_FLAGS : FIPC_WAIT_FLAGS | FASTIPC_F_ASYNC;
+
+	if (c->flags & ~flags || c->resv)
+		return -EINVAL;
+	/* An asynchronous call's reply buffer is given at REAP. */
+	if (c->flags & FASTIPC_F_ASYNC && c->rep_ptr)
 		return -EINVAL;
 	if (fipc_desc_check(&c->req_desc, FASTIPC_AREA_C2S, area_size))
 		return -EINVAL;
@@ -145,6 +161,28 @@ static int fipc_call_check(const struct fipc_conn *conn,
 	if (c->req_len > chan->msg_max)
 		return -EMSGSIZE;
 	return 0;
+}
+
+/*
+ * Submit an asynchronous call: reserve its slot and reply charge, then
+ * queue it; the connection holds it from then on.
+ */
+static int fipc_call_async(struct fipc_conn *conn, struct fastipc_call *c,
+			   const struct fipc_deadline *dl)
+{
+	struct fipc_msg *msg;
+	u32 charge;
+	int ret;
+
+	ret = fipc_async_reserve(conn, c->rep_cap, &charge);
+	if (ret)
+		return ret;
+	msg = fipc_call_prepare(conn, c, false);
+	if (IS_ERR(msg)) {
+		fipc_async_unreserve(conn, charge);
+		return PTR_ERR(msg);
+	}
+	return fipc_async_submit(conn, msg, charge, dl, &c->msg_id);
 }
 
 /* Send a request or one-way message and, for a request, await the reply. */
@@ -205,7 +243,10 @@ static long fipc_conn_call(struct file *file, unsigned int cmd,
 	c.msg_id = 0;
 	c.rep_need = 0;
 	memset(&c.rep_desc, 0, sizeof(c.rep_desc));
-	ret = fipc_call_do(conn, &c, &dl, oneway);
+	if (c.flags & FASTIPC_F_ASYNC)
+		ret = fipc_call_async(conn, &c, &dl);
+	else
+		ret = fipc_call_do(conn, &c, &dl, oneway);
 	if (ret) {
 		fipc_chan_count_error(conn->chan, conn, ret);
 		return ret;
@@ -230,6 +271,10 @@ static long fipc_conn_ioctl(struct file *file, unsigned int cmd,
 		return fipc_conn_call(file, cmd, arg, false);
 	case FIPC_IOC_BASE(FASTIPC_IOC_SEND):
 		return fipc_conn_call(file, cmd, arg, true);
+	case FIPC_IOC_BASE(FASTIPC_IOC_REAP):
+		return fipc_async_reap(file, cmd, arg);
+	case FIPC_IOC_BASE(FASTIPC_IOC_CANCEL):
+		return fipc_async_cancel(file, cmd, arg);
 	default:
 		return -ENOTTY;
 	}
@@ -242,12 +287,15 @@ static __poll_t fipc_conn_poll(struct file *file, poll_table *wait)
 	__poll_t mask = 0;
 
 	poll_wait(file, &chan->space_wq, wait);
+	poll_wait(file, &conn->async_wq, wait);
 	spin_lock(&chan->lock);
 	if (chan->dead)
 		mask = EPOLLHUP;
 	else if (chan->nr_queued < chan->queue_msgs_max &&
 		 chan->bytes_queued < chan->queue_bytes_max)
 		mask = EPOLLOUT | EPOLLWRNORM;
+	if (fipc_async_ready_locked(conn))
+		mask |= EPOLLIN | EPOLLRDNORM;
 	spin_unlock(&chan->lock);
 	return mask | fipc_region_poll(conn->region, FIPC_SIDE_CLIENT, file,
 				       wait);
@@ -310,6 +358,7 @@ static int fipc_conn_release(struct inode *inode, struct file *file)
 	struct fipc_chan *chan = conn->chan;
 	bool was_attached;
 
+	fipc_async_release(conn);
 	spin_lock(&chan->lock);
 	was_attached = conn->attached;
 	if (conn->attached) {
@@ -359,6 +408,9 @@ static struct fipc_conn *fipc_conn_alloc(struct fipc_chan *chan)
 	}
 	refcount_set(&conn->ref, 1);
 	INIT_LIST_HEAD(&conn->node);
+	INIT_LIST_HEAD(&conn->async_pending);
+	INIT_LIST_HEAD(&conn->async_done);
+	init_waitqueue_head(&conn->async_wq);
 	conn->chan = chan;
 	conn->pid = get_pid(task_tgid(current));
 	conn->uid = current_euid();

@@ -7,14 +7,17 @@
  * fipc_conn) lives as long as its connection fd and its CONNECT and
  * DISCONNECT messages not yet received (refcount), so that what those
  * messages pin stays charged to the connecting user; a message (struct
- * fipc_msg) is refcounted by whoever holds it: the calling thread, the
- * channel's queue or its table of requests in progress, a receiving thread.
+ * fipc_msg) is refcounted by whoever holds it: the calling thread (or, for
+ * an asynchronous call, its connection), the channel's queue or its table
+ * of requests in progress, a receiving thread.
  *
  * Locking overview (outermost first):
  *   fipc_registry.lock (mutex)  name and key tables, registry seq
  *   fipc_chan.lock (spinlock)   everything mutable in a channel: its state,
  *                               queue, in-progress table, connection list,
- *                               perm, counters, and every message's state
+ *                               perm, counters, every message's state, and
+ *                               its connections' asynchronous calls
+ *                               (async.c)
  *   fipc_region.lock (spinlock) a region's doorbell state
  *   fipc_quota_lock (spinlock)  per-user charges (taken alone)
  *   wait queue locks            taken inside fipc_chan.lock by wake-ups
@@ -245,6 +248,13 @@ struct fipc_conn_stats {
  * @region: the connection's shared memory, or NULL; dropped when the
  *	connection fd is closed.
  * @stats: its counters (chan lock).
+ * @async_pending: asynchronous calls submitted and not yet complete, linked
+ *	through &fipc_msg.async_node (chan lock).
+ * @async_done: asynchronous calls complete and not yet reaped, oldest
+ *	completion first (chan lock).
+ * @nr_async: asynchronous calls submitted and not yet reaped, at most
+ *	FASTIPC_ASYNC_MAX (chan lock).
+ * @async_wq: REAP waiters and pollers, woken when a call completes.
  */
 struct fipc_conn {
 	refcount_t ref;
@@ -259,6 +269,10 @@ struct fipc_conn {
 	struct fipc_msg *disconnect;
 	struct fipc_region *region;
 	struct fipc_conn_stats stats;
+	struct list_head async_pending;
+	struct list_head async_done;
+	u32 nr_async;
+	wait_queue_head_t async_wq;
 };
 
 /**
@@ -316,6 +330,13 @@ enum fipc_msg_state {
  * @desc: the payload descriptor the sender gave.
  * @reply_desc: the reply descriptor the server gave.
  * @wq: the caller waits here for the reply.
+ * @async_conn: for an asynchronous call, the connection that holds it
+ *	until it is reaped, else NULL; cleared when the connection is closed
+ *	(chan lock).
+ * @async_node: entry on @async_conn's pending or done list (chan lock);
+ *	that list holds the caller's reference.
+ * @async_charge: reply bytes charged to @uid (user_queue_bytes_max) from
+ *	submit to reap, for an asynchronous call.
  * @data: payload: in @room, or its own kvmalloc() if @data_apart, freed
  *	once received.
  * @data_apart: whether @data was kvmalloc'd apart from the message.
@@ -349,6 +370,9 @@ struct fipc_msg {
 	struct fastipc_desc desc;
 	struct fastipc_desc reply_desc;
 	wait_queue_head_t wq;
+	struct fipc_conn *async_conn;
+	struct list_head async_node;
+	u32 async_charge;
 	u8 *data;
 	bool data_apart;
 	u8 room[];
@@ -459,12 +483,24 @@ long fipc_chanctl_shutdown(struct file *file, unsigned int cmd,
 			   unsigned long arg);
 
 /* conn.c */
+void fipc_call_cancel_locked(struct fipc_chan *chan, struct fipc_msg *msg);
 struct file *fipc_conn_open(struct fipc_chan *chan, struct fipc_region *reg,
 			    u64 *conn_id);
 int fipc_conn_publish(struct file *file);
 void fipc_conn_put(struct fipc_conn *conn);
 int fipc_conn_region_locked(struct fipc_chan *chan, u64 conn_id,
 			    struct fipc_region **regp);
+
+/* async.c */
+int fipc_async_reserve(struct fipc_conn *conn, u32 rep_cap, u32 *charge);
+void fipc_async_unreserve(struct fipc_conn *conn, u32 charge);
+int fipc_async_submit(struct fipc_conn *conn, struct fipc_msg *msg, u32 charge,
+		      const struct fipc_deadline *dl, u64 *id);
+void fipc_async_done_locked(struct fipc_chan *chan, struct fipc_msg *msg);
+bool fipc_async_ready_locked(struct fipc_conn *conn);
+long fipc_async_reap(struct file *file, unsigned int cmd, unsigned long arg);
+long fipc_async_cancel(struct file *file, unsigned int cmd, unsigned long arg);
+void fipc_async_release(struct fipc_conn *conn);
 
 /* region.c */
 struct fipc_region *fipc_region_create(u64 want);

@@ -54,6 +54,7 @@ struct fipc_msg *fipc_msg_alloc(u32 type, u32 len, u32 reply_room)
 	memset(msg, 0, sizeof(*msg));
 	INIT_LIST_HEAD(&msg->node);
 	INIT_HLIST_NODE(&msg->hnode);
+	INIT_LIST_HEAD(&msg->async_node);
 	refcount_set(&msg->ref, 1);
 	init_waitqueue_head(&msg->wq);
 	msg->type = type;

@@ -206,14 +206,19 @@ static void fipc_reply_set(struct fipc_msg *msg, void *buf, u32 len)
 	msg->reply_kv = true;
 }
 
-/* Mark an answered request DONE and wake its caller. */
+/*
+ * Mark an answered request DONE and wake its caller, or for an
+ * asynchronous call, park it on its connection's completions.
+ */
 static void fipc_reply_complete_locked(struct fipc_chan *chan,
 				       struct fipc_msg *msg, bool sync)
 {
 	lockdep_assert_held(&chan->lock);
 	msg->result = 0;
 	WRITE_ONCE(msg->state, FIPC_MSG_DONE);
-	if (sync)
+	if (msg->async_conn)
+		fipc_async_done_locked(chan, msg);
+	else if (sync)
 		wake_up_interruptible_sync(&msg->wq);
 	else
 		wake_up_interruptible(&msg->wq);
