@@ -42,7 +42,7 @@ enum fz_op {
 	OP_OPEN, OP_API, OP_CREATE, OP_CONNECT, OP_STAT, OP_SET, OP_RMID,
 	OP_RECV, OP_REPLY, OP_REPLY_RECV, OP_SERVE, OP_CONN_REGION,
 	OP_CHAN_INFO, OP_CHAN_SHUTDOWN,
-	OP_CALL, OP_SEND, OP_NOTIFY, OP_WAIT, OP_RAW_IOCTL,
+	OP_CALL, OP_SEND, OP_NOTIFY, OP_WAIT, OP_REAP, OP_CANCEL, OP_RAW_IOCTL,
 	OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MADVISE, OP_SCRIBBLE,
 	OP_POLL, OP_EPOLL, OP_CLOSE, OP_DUP, OP_FORK, OP_SIGNAL, OP_KILL,
 	OP_EXIT, NR_OPS
@@ -219,6 +219,8 @@ int op_call(struct fz_thr *t);
 int op_send(struct fz_thr *t);
 int op_notify(struct fz_thr *t);
 int op_wait(struct fz_thr *t);
+int op_reap(struct fz_thr *t);
+int op_cancel(struct fz_thr *t);
 int op_raw_ioctl(struct fz_thr *t);
 int op_mmap(struct fz_thr *t);
 int op_munmap(struct fz_thr *t);

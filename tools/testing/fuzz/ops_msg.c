@@ -2,8 +2,9 @@
 /*
  * fastipc-fuzz: message operations: RECV, REPLY, REPLY_RECV and a
  * well-formed server loop, CONN_REGION, CHAN_INFO and CHAN_SHUTDOWN on
- * channel fds, CALL and SEND on connection fds, the NOTIFY/WAIT doorbell,
- * and raw ioctl numbers.
+ * channel fds, CALL and SEND on connection fds (and asynchronous calls:
+ * CALL with FASTIPC_F_ASYNC, REAP, CANCEL), the NOTIFY/WAIT doorbell, and
+ * raw ioctl numbers.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -51,6 +52,15 @@ static void reply_part(struct fz_thr *t, struct fastipc_serve *s,
 		s->reply_len = FZ_PAYLOAD;
 	s->reply_status = (int32_t)(fz_chance(t, 80) ? fz_below(t, 3) : fz_rand(t));
 	fz_desc(t, &s->reply_desc, FASTIPC_AREA_S2C, NULL);
+	if (fz_chance(t, 8)) {
+		/* a need: no payload, any length (a pointer is -EINVAL) */
+		s->flags |= FASTIPC_F_REPLY_NEED;
+		if (fz_chance(t, 90))
+			s->reply_ptr = 0;
+		if (fz_chance(t, 90))
+			memset(&s->reply_desc, 0, sizeof(s->reply_desc));
+		s->reply_len = (uint32_t)fz_rand(t);
+	}
 }
 
 static int serve_ioctl(struct fz_thr *t, int fd, unsigned long cmd,
@@ -240,6 +250,16 @@ static int call_common(struct fz_thr *t, unsigned long cmd, bool call)
 		c.rep_cap = cap_for(t, c.rep_ptr, t->rbuf);
 	}
 	c.flags = fz_wait_flags(t, &c.timeout_ns, call);
+	if (fz_chance(t, call ? 3 : 20)) {
+		/* asynchronous: the reply buffer comes at REAP */
+		c.flags |= FASTIPC_F_ASYNC;
+		if (fz_chance(t, 90))
+			c.rep_ptr = 0;
+	}
+	if (fz_chance(t, 10))
+		c.rep_need = (uint32_t)fz_rand(t);	/* out only */
+	if (fz_chance(t, 30))
+		c.resv = 1;
 	if (fz_chance(t, 3))
 		c.status = 1;
 	if (size == sizeof(c)) {
@@ -261,6 +281,44 @@ int op_call(struct fz_thr *t)
 int op_send(struct fz_thr *t)
 {
 	return call_common(t, FASTIPC_IOC_SEND, false);
+}
+
+/* Collect a completed asynchronous call, into a buffer of any size. */
+int op_reap(struct fz_thr *t)
+{
+	struct fastipc_reap r;
+	struct fz_slot sl;
+
+	memset(&r, 0, sizeof(r));
+	r.rep_ptr = fz_out_ptr(t, t->rbuf);
+	r.rep_cap = fz_chance(t, 20) ? (uint32_t)fz_below(t, 300) :
+		cap_for(t, r.rep_ptr, t->rbuf);
+	r.flags = fz_wait_flags(t, &r.timeout_ns, false);
+	if (fz_chance(t, 3))
+		r.pad = 1;
+	if (fz_chance(t, 3))
+		r.pad2 = 1;
+	if (fz_chance(t, 3))
+		r.error = 1;				/* out only */
+	return fz_ioctl(t, fz_slot_pick(t, FZ_CONN, &sl), FASTIPC_IOC_REAP, &r,
+			sizeof(r), FASTIPC_REAP_SIZE_VER0);
+}
+
+/* Cancel a call: mostly one a server has seen, so possibly ours. */
+int op_cancel(struct fz_thr *t)
+{
+	struct fastipc_cancel c;
+	struct fz_recent r;
+	struct fz_slot sl;
+	bool have = fz_recent_pick(t, &r);
+
+	memset(&c, 0, sizeof(c));
+	c.msg_id = have && fz_chance(t, 80) ? r.msg_id : fz_foreign_msg(t);
+	c.flags = fz_flags(t, 0);
+	if (fz_chance(t, 3))
+		c.pad = 1;
+	return fz_ioctl(t, fz_slot_pick(t, FZ_CONN, &sl), FASTIPC_IOC_CANCEL,
+			&c, sizeof(c), FASTIPC_CANCEL_SIZE_VER0);
 }
 
 static int bell_fd(struct fz_thr *t)
