@@ -176,6 +176,13 @@ static void prep_send(FIXTURE_DATA(abuse) *self, void *arg)
 	c->op = 3;
 }
 
+/* REAP and CANCEL with nothing outstanding: all zero is valid (-ENOENT). */
+static void prep_none(FIXTURE_DATA(abuse) *self, void *arg)
+{
+	(void)self;
+	(void)arg;
+}
+
 #define WAITF	(FASTIPC_F_NONBLOCK | FASTIPC_F_TIMEOUT)
 
 static const struct icase cases[] = {
@@ -204,19 +211,26 @@ static const struct icase cases[] = {
 	    F(struct fastipc_serve, reply_ptr),
 	    F(struct fastipc_serve, reply_len) }, 4, prep_recv, 0, 0 },
 	{ FASTIPC_IOC_REPLY, CHAN, FASTIPC_SERVE_SIZE_VER0,
-	  offsetof(struct fastipc_serve, flags), WAITF,
+	  offsetof(struct fastipc_serve, flags), WAITF | FASTIPC_F_REPLY_NEED,
 	  { F(struct fastipc_serve, pad), F(struct fastipc_serve, buf_ptr),
 	    F(struct fastipc_serve, buf_cap) }, 3, prep_reply, 0, 0 },
 	{ FASTIPC_IOC_REPLY_RECV, CHAN, FASTIPC_SERVE_SIZE_VER0,
-	  offsetof(struct fastipc_serve, flags), WAITF,
+	  offsetof(struct fastipc_serve, flags), WAITF | FASTIPC_F_REPLY_NEED,
 	  { F(struct fastipc_serve, pad) }, 1, prep_reply_recv, -EAGAIN, 0 },
 	{ FASTIPC_IOC_CALL, CONN, FASTIPC_CALL_SIZE_VER0,
-	  offsetof(struct fastipc_call, flags), WAITF, { }, 0, prep_call,
-	  -ETIMEDOUT, 0 },
+	  offsetof(struct fastipc_call, flags), WAITF | FASTIPC_F_ASYNC, { }, 0,
+	  prep_call, -ETIMEDOUT, 0 },
 	{ FASTIPC_IOC_SEND, CONN, FASTIPC_CALL_SIZE_VER0,
 	  offsetof(struct fastipc_call, flags), WAITF,
 	  { F(struct fastipc_call, rep_ptr), F(struct fastipc_call, rep_cap) },
 	  2, prep_send, 0, 0 },
+	{ FASTIPC_IOC_REAP, CONN, FASTIPC_REAP_SIZE_VER0,
+	  offsetof(struct fastipc_reap, flags), WAITF,
+	  { F(struct fastipc_reap, pad), F(struct fastipc_reap, pad2) }, 2,
+	  prep_none, -ENOENT, 0 },
+	{ FASTIPC_IOC_CANCEL, CONN, FASTIPC_CANCEL_SIZE_VER0,
+	  offsetof(struct fastipc_cancel, flags), 0,
+	  { F(struct fastipc_cancel, pad) }, 1, prep_none, -ENOENT, 0 },
 };
 
 FIXTURE_VARIANT(abuse) {
@@ -234,6 +248,8 @@ FIXTURE_VARIANT_ADD(abuse, reply) { .idx = 7 };
 FIXTURE_VARIANT_ADD(abuse, reply_recv) { .idx = 8 };
 FIXTURE_VARIANT_ADD(abuse, call) { .idx = 9 };
 FIXTURE_VARIANT_ADD(abuse, send) { .idx = 10 };
+FIXTURE_VARIANT_ADD(abuse, reap) { .idx = 11 };
+FIXTURE_VARIANT_ADD(abuse, cancel) { .idx = 12 };
 
 FIXTURE_SETUP(abuse)
 {

@@ -22,7 +22,7 @@ static const unsigned long chan_cmds[] = {
 	FASTIPC_IOC_CHAN_INFO, FASTIPC_IOC_CHAN_SHUTDOWN,
 };
 static const unsigned long conn_cmds[] = {
-	FASTIPC_IOC_CALL, FASTIPC_IOC_SEND,
+	FASTIPC_IOC_CALL, FASTIPC_IOC_SEND, FASTIPC_IOC_REAP, FASTIPC_IOC_CANCEL,
 };
 
 TEST(handshake_current)
@@ -48,7 +48,7 @@ TEST(handshake_current)
 		EXPECT_TRUE(api.ioctls & NR_BIT(conn_cmds[i]));
 	/* Nothing outside the implemented numbers is claimed. */
 	EXPECT_EQ(0ULL, api.ioctls & ~(0x3fULL | (0x3fULL << 0x10) |
-				       (0xfULL << 0x20)));
+				       (0x3fULL << 0x20)));
 	close(fd);
 }
 
@@ -160,7 +160,7 @@ static int all_notty(int fd, unsigned char *arg)
 	ok &= notty(fd, _IOWR(FASTIPC_IOC_MAGIC, 0x40, struct fastipc_api), arg);
 	ok &= notty(fd, _IOWR(FASTIPC_IOC_MAGIC, 0x06, struct fastipc_api), arg);
 	ok &= notty(fd, _IOWR(FASTIPC_IOC_MAGIC, 0x1f, struct fastipc_serve), arg);
-	ok &= notty(fd, _IOWR(FASTIPC_IOC_MAGIC, 0x24, struct fastipc_call), arg);
+	ok &= notty(fd, _IOWR(FASTIPC_IOC_MAGIC, 0x26, struct fastipc_call), arg);
 	ok &= notty(fd, _IO(FASTIPC_IOC_MAGIC, 0x3e), arg);
 	ok &= notty(fd, _IOWR('X', 0x00, struct fastipc_api), arg);
 	ok &= notty(fd, _IOWR(0xFB, 0x10, struct fastipc_serve), arg);
