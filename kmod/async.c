@@ -51,6 +51,17 @@
 
 #define FIPC_WAIT_FLAGS	(FASTIPC_F_NONBLOCK | FASTIPC_F_TIMEOUT)
 
+/*
+ * Give back a call's slot. A REAP sleeping while nothing is left
+ * outstanding would sleep for nothing: wake it to fail with -ENOENT.
+ */
+static void fipc_async_put_slot_locked(struct fipc_conn *conn)
+{
+	lockdep_assert_held(&conn->chan->lock);
+	if (!--conn->nr_async)
+		wake_up_interruptible(&conn->async_wq);
+}
+
 /**
  * fipc_async_reserve() - Reserve a connection's slot and reply charge for
  *	one asynchronous call.
@@ -97,7 +108,7 @@ void fipc_async_unreserve(struct fipc_conn *conn, u32 charge)
 	struct fipc_chan *chan = conn->chan;
 
 	spin_lock(&chan->lock);
-	conn->nr_async--;
+	fipc_async_put_slot_locked(conn);
 	spin_unlock(&chan->lock);
 	if (charge)
 		fipc_quota_uncharge(current_euid(), FIPC_QUOTA_QUEUED, charge);
@@ -246,7 +257,7 @@ static void fipc_reap_finish(struct fipc_conn *conn, struct fipc_msg *msg)
 	struct fipc_chan *chan = conn->chan;
 
 	spin_lock(&chan->lock);
-	conn->nr_async--;
+	fipc_async_put_slot_locked(conn);
 	msg->async_conn = NULL;
 	spin_unlock(&chan->lock);
 	fipc_async_uncharge(msg);

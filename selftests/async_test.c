@@ -489,6 +489,42 @@ TEST_F(async, reap_eintr_and_wakeup)
 	EXPECT_EQ(3, r.status);
 }
 
+/* Two sleeping reapers, one completion: one gets it, the other -ENOENT. */
+TEST_F(async, two_reapers_one_completion)
+{
+	struct fastipc_reap r[2];
+	struct fastipc_msg_hdr h;
+	struct fipc_bg b[2];
+	__u64 id;
+	int i, got = -1;
+
+	ASSERT_EQ(0, submit(self->conn, 9, NULL, 0, 0, &id));
+	for (i = 0; i < 2; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].flags = FASTIPC_F_TIMEOUT;
+		r[i].timeout_ns = FIPC_WAIT_NS;
+		ASSERT_EQ(0, fipc_bg_start(&b[i], self->conn, FASTIPC_IOC_REAP,
+					   &r[i]));
+		ASSERT_EQ(0, fipc_bg_blocked(&b[i]));
+	}
+	ASSERT_EQ(0, take(self->chan, NULL, 0, &h));
+	ASSERT_EQ(0, fipc_reply(self->chan, h.msg_id, NULL, 0, 6, NULL));
+	for (i = 0; i < 2; i++) {
+		int ret = fipc_bg_join(&b[i]);
+
+		if (!ret) {
+			EXPECT_EQ(-1, got);
+			got = i;
+			EXPECT_EQ(id, r[i].msg_id);
+			EXPECT_EQ(6, r[i].status);
+		} else {
+			/* Nothing left outstanding: not a sleep to the timeout. */
+			EXPECT_EQ(-ENOENT, ret);
+		}
+	}
+	EXPECT_NE(-1, got);
+}
+
 #define IOC_REAP_SIZED(sz) _IOC(_IOC_READ | _IOC_WRITE, FASTIPC_IOC_MAGIC, \
 				0x24, (sz))
 
