@@ -5,7 +5,9 @@
  * Channels and connections are charged to the effective uid that created
  * them, shared-memory region bytes to the uid that connected, and the
  * payload bytes of queued messages (requests and one-way messages, from
- * send until the message is freed) to the effective uid that sent them,
+ * send until the message is received or freed) and the reply room of
+ * asynchronous calls (from submit to reap, async.c) to the effective uid
+ * that sent them,
  * for root and non-root alike: user_chans_max and user_conns_max give
  * -ENOSPC, like msgget() at msgmni, region_user_max gives -EDQUOT, and
  * user_queue_bytes_max gives -EAGAIN (the sender may retry once its

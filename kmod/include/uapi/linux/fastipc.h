@@ -1018,7 +1018,9 @@ enum fastipc_user_attr {
 					 */
 	FASTIPC_A_USER_REGION_BYTES,	/* u64, bytes of its regions */
 	FASTIPC_A_USER_QUEUED_BYTES,	/* u64, payload bytes it sent, not
-					 * yet received
+					 * yet received, and the reply room
+					 * of its asynchronous calls not yet
+					 * reaped
 					 */
 
 	__FASTIPC_A_USER_MAX,	/* non-ABI */
