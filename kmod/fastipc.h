@@ -235,6 +235,7 @@ struct fipc_conn_stats {
  *	(received, or dropped when the channel ends). The connection stays
  *	charged to its user (user_conns_max) until the last one goes, which
  *	bounds the notifications a user can have queued.
+ * @chan: its channel (invariant; holds a reference).
  * @id: the connection id (invariant once opened).
  * @node: entry on @chan->conns (chan lock).
  * @attached: whether it is on @chan->conns (chan lock).
