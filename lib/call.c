@@ -25,6 +25,7 @@
  * space until its handler returns; a server that claims it after the
  * abandonment is refused (the handler does not run).
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -157,18 +158,96 @@ __public int fastipc_call_raw(struct fastipc_conn *conn,
 #define FIPC_RETRY_MAX_NS	5000000ULL		/* 5 ms */
 #define FIPC_RETRY_FOR_NS	2000000000ULL		/* 2 s */
 
-/*
- * One CALL, the reply copied out. Return 0 (c->status, c->rep_len set),
- * 1 when the server refused it before running the handler (its reply
- * ring was full), or a negative errno.
- */
-static int fipc_call_once(struct fastipc_conn *conn, struct fastipc_call *c,
-			  const void *req, void *rep, uint64_t deadline)
+int fipc_rep_copy(struct fastipc_conn *conn, const struct fastipc_desc *d,
+		  uint32_t rep_cap, void *rep, size_t rep_size, void **allocp)
 {
-	uint32_t off;
+	uint32_t off = (uint32_t)d->offset;
+	void *dst = rep;
 	int ret;
 
-	ret = fipc_req_shm(conn, c, req, deadline);
+	ret = fipc_rep_claim(conn, d, rep_cap);
+	if (ret < 0)
+		return ret;
+	if (d->len > rep_size) {
+		dst = allocp ? malloc(d->len) : NULL;
+		ret = allocp ? (dst ? 0 : -ENOMEM) : -EBADMSG;
+	}
+	if (dst && d->len)
+		memcpy(dst, fipc_rx_ptr(conn->reg, off), d->len);
+	fipc_region_release(conn->reg, off);
+	if (allocp)
+		*allocp = dst != rep ? dst : NULL;
+	return ret;
+}
+
+/*
+ * The copy buffer the kernel writes a copied reply into: the caller's
+ * @rep when it takes any reply the copy path can bring (at most msg_max
+ * and reply_max bytes), else, with FASTIPC_CALL_ALLOC, one malloc'd for
+ * this call (so that any number of threads may call on one connection).
+ */
+static int fipc_io_copy_buf(struct fastipc_conn *conn, struct fipc_call_io *io)
+{
+	size_t need = io->reply_max;
+
+	if (conn->msg_max && conn->msg_max < need)
+		need = conn->msg_max;
+	io->cbuf = io->rep;
+	io->cbuf_cap = io->rep_cap;
+	if (!io->alloc || io->rep_cap >= need)
+		return 0;
+	io->own = malloc(need ? need : 1);
+	if (!io->own)
+		return -ENOMEM;
+	io->cbuf = io->own;
+	io->cbuf_cap = need;
+	return 0;
+}
+
+/* Where the reply came, once CALL has completed: into @io's outputs. */
+static int fipc_io_reply(struct fastipc_conn *conn, struct fipc_call_io *io)
+{
+	struct fastipc_call *c = &io->c;
+	int ret;
+
+	if (c->rep_desc.area) {
+		ret = fipc_rep_copy(conn, &c->rep_desc, c->rep_cap, io->rep,
+				    io->rep_cap, io->alloc ? &io->rep_alloc :
+				    NULL);
+		if (ret < 0)
+			return ret;
+		io->rep_len = c->rep_desc.len;
+	} else {
+		io->rep_len = c->rep_len;
+		if (io->cbuf != io->rep && io->rep_len > io->rep_cap) {
+			io->rep_alloc = io->own;	/* handed to the caller */
+			io->own = NULL;
+		} else if (io->cbuf != io->rep && io->rep_len) {
+			memcpy(io->rep, io->cbuf, io->rep_len);
+		}
+	}
+	io->rep_data = !io->rep_len ? NULL : io->rep_alloc ? io->rep_alloc :
+		       io->rep;
+	return 0;
+}
+
+/*
+ * One CALL, the reply copied out. Return 0 (io->c.status and the reply
+ * set), 1 when the server refused it before running the handler (its
+ * reply ring was full), or a negative errno.
+ */
+static int fipc_call_once(struct fastipc_conn *conn, struct fipc_call_io *io,
+			  uint64_t deadline)
+{
+	struct fastipc_call *c = &io->c;
+	int ret;
+
+	ret = fipc_call_prep(c, io->op, io->req, io->req_len, io->timeout_ns);
+	if (ret < 0)
+		return ret;
+	c->rep_ptr = (uintptr_t)io->cbuf;
+	c->rep_cap = io->reply_max;
+	ret = fipc_req_shm(conn, c, io->req, deadline);
 	if (ret < 0)
 		return ret;
 	ret = fipc_call_left(c, deadline);
@@ -182,17 +261,7 @@ static int fipc_call_once(struct fastipc_conn *conn, struct fastipc_call *c,
 		return ret;
 	if (fipc_desc_refused(&c->rep_desc))
 		return 1;
-	if (c->rep_desc.area) {
-		ret = fipc_rep_claim(conn, &c->rep_desc, c->rep_cap);
-		if (ret < 0)
-			return ret;
-		off = (uint32_t)c->rep_desc.offset;
-		if (c->rep_desc.len)
-			memcpy(rep, fipc_rx_ptr(conn->reg, off), c->rep_desc.len);
-		fipc_region_release(conn->reg, off);
-		c->rep_len = c->rep_desc.len;
-	}
-	return 0;
+	return fipc_io_reply(conn, io);
 }
 
 /*
@@ -218,42 +287,55 @@ static int fipc_call_backoff(uint64_t *backoff, uint64_t give_up)
 	return 0;
 }
 
-__public int fastipc_call(struct fastipc_conn *conn, uint32_t op,
-			  const void *req, size_t req_len,
-			  void *rep, size_t rep_cap, size_t *rep_len,
-			  uint64_t timeout_ns)
+int fipc_call_run(struct fastipc_conn *conn, struct fipc_call_io *io)
 {
-	uint64_t deadline = fipc_deadline(timeout_ns), give_up;
+	uint64_t deadline = fipc_deadline(io->timeout_ns), give_up;
 	uint64_t backoff = FIPC_RETRY_MIN_NS;
-	struct fastipc_call c;
 	bool refused = false;
 	int ret;
 
 	give_up = deadline != UINT64_MAX ? deadline :
 		  fipc_deadline(FIPC_RETRY_FOR_NS);
-	for (;;) {
-		ret = fipc_call_prep(&c, op, req, req_len, timeout_ns);
-		if (ret < 0)
-			return ret;
-		c.rep_ptr = (uintptr_t)rep;
-		c.rep_cap = rep_cap > UINT32_MAX ? UINT32_MAX :
-			    (uint32_t)rep_cap;
-		ret = fipc_call_once(conn, &c, req, rep, deadline);
+	io->own = NULL;
+	io->rep_alloc = NULL;
+	ret = fipc_io_copy_buf(conn, io);
+	while (ret == 0) {
+		ret = fipc_call_once(conn, io, deadline);
 		if (ret <= 0)
 			break;
 		refused = true;
 		ret = fipc_call_backoff(&backoff, give_up);
-		if (ret < 0)
-			return ret;
 	}
+	free(io->own);
+	io->own = NULL;
 	/* Out of time while the server had no room for the reply: say so. */
 	if (ret == -ETIMEDOUT && refused)
 		return -ENOBUFS;
+	return ret;
+}
+
+__public int fastipc_call(struct fastipc_conn *conn, uint32_t op,
+			  const void *req, size_t req_len,
+			  void *rep, size_t rep_cap, size_t *rep_len,
+			  uint64_t timeout_ns)
+{
+	struct fipc_call_io io = {
+		.op = op,
+		.req = req,
+		.req_len = req_len,
+		.rep = rep,
+		.rep_cap = rep_cap,
+		.timeout_ns = timeout_ns,
+		.reply_max = rep_cap > UINT32_MAX ? UINT32_MAX :
+			     (uint32_t)rep_cap,
+	};
+	int ret = fipc_call_run(conn, &io);
+
 	if (ret < 0)
 		return ret;
 	if (rep_len)
-		*rep_len = c.rep_len;
-	return c.status;
+		*rep_len = io.rep_len;
+	return io.c.status;
 }
 
 __public int fastipc_send(struct fastipc_conn *conn, uint32_t op,

@@ -65,6 +65,60 @@ int fipc_rep_claim(struct fastipc_conn *conn, const struct fastipc_desc *d,
 		   uint32_t rep_cap);
 
 /*
+ * fipc_rep_copy() - Take the reply record @d names in the server->client
+ * ring (claimed as fipc_rep_claim() does, for a caller that accepts
+ * @rep_cap bytes), copy it out and release it. A reply of at most
+ * @rep_size bytes goes into @rep; a larger one into memory malloc'd here
+ * and returned in *@allocp (NULL when @rep took it), or, without @allocp,
+ * it is -EBADMSG. The record is released whatever happens, once claimed.
+ * Shared by the synchronous and asynchronous calls.
+ * Return: 0, -EBADMSG (bad descriptor or record) or -ENOMEM.
+ */
+int fipc_rep_copy(struct fastipc_conn *conn, const struct fastipc_desc *d,
+		  uint32_t rep_cap, void *rep, size_t rep_size, void **allocp);
+
+/*
+ * struct fipc_call_io - One synchronous call, as fastipc_call() and
+ * fastipc_call2() make it (fipc_call_run()).
+ * @op, @req, @req_len, @timeout_ns: in: as for fastipc_call().
+ * @rep, @rep_cap: in: the caller's reply buffer.
+ * @reply_max: in: the largest reply accepted, told to the server
+ *	(fastipc_call.rep_cap): @rep_cap, or with @alloc up to max_payload.
+ * @alloc: in: FASTIPC_CALL_ALLOC: a reply larger than @rep_cap goes into
+ *	malloc'd memory (@rep_alloc) instead of being refused.
+ * @c: out: the CALL as it completed (status, rep_need, msg_id).
+ * @rep_len, @rep_data, @rep_alloc: out: the reply, as in
+ *	struct fastipc_call_args.
+ * @cbuf, @cbuf_cap, @own: internal: the buffer a copied reply lands in.
+ */
+struct fipc_call_io {
+	uint32_t op;
+	const void *req;
+	size_t req_len;
+	void *rep;
+	size_t rep_cap;
+	uint64_t timeout_ns;
+	uint32_t reply_max;
+	bool alloc;
+	struct fastipc_call c;
+	size_t rep_len;
+	void *rep_data;
+	void *rep_alloc;
+	void *cbuf;
+	size_t cbuf_cap;
+	void *own;
+};
+
+/*
+ * fipc_call_run() - Make the call @io describes: request by copy or
+ * through the region, wait, copy the reply out, send again a request the
+ * server refused for want of reply room (up to the timeout, 2 s without).
+ * Return: 0 when the server answered (@io->c.status is its status), or a
+ * negative errno as fastipc_call() returns it.
+ */
+int fipc_call_run(struct fastipc_conn *conn, struct fipc_call_io *io);
+
+/*
  * The pool's answer, with status -ENOBUFS, to a request whose handler it
  * did not run: the caller accepts a reply larger than the copy path
  * takes and its server->client ring had no room. A reply descriptor of
