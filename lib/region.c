@@ -241,3 +241,40 @@ uint64_t fipc_region_errors(struct fipc_region *g)
 	pthread_mutex_unlock(&g->lock);
 	return n;
 }
+
+static uint64_t fipc_pow2_up(uint64_t v)
+{
+	uint64_t p = 1;
+
+	while (p < v)
+		p <<= 1;
+	return p;
+}
+
+uint64_t fipc_region_area(uint64_t region_size, uint64_t page)
+{
+	uint64_t half = region_size / 2 + region_size % 2;
+
+	if (!region_size || half > FIPC_AREA_MAX)
+		return 0;
+	return fipc_pow2_up(half > page ? half : page);
+}
+
+uint64_t fipc_region_for_payload(uint64_t payload, uint64_t page)
+{
+	uint64_t area;
+
+	if (payload > FIPC_AREA_MAX / 2 - FIPC_REC_HDR)
+		return 0;
+	area = fipc_pow2_up(2 * (payload + FIPC_REC_HDR));
+	if (area < page)
+		area = page;
+	return 2 * area;
+}
+
+uint64_t fipc_region_bytes(uint64_t region_size, uint64_t page)
+{
+	uint64_t area = fipc_region_area(region_size, page);
+
+	return area ? 2 * (page + area) : 0;
+}

@@ -92,4 +92,28 @@ int64_t fipc_tx_off(struct fipc_region *g, const void *p);
 /* Errors counted by both ring views. */
 uint64_t fipc_region_errors(struct fipc_region *g);
 
+/*
+ * Region sizing in payload terms, mirroring the kernel's rounding
+ * (kmod/region.c): a region_size asked for at CONNECT becomes two halves
+ * of one control page and one area each, the area the power of two
+ * roundup_pow2(max(ceil(region_size / 2), page)); one record of a ring
+ * holds at most area / 2 - 8 bytes (fipc_ring_max_len()). Areas above
+ * FIPC_AREA_MAX bytes are never made (the kernel keeps them below 2 GiB).
+ */
+#define FIPC_AREA_MAX		(1ULL << 30)
+
+/* The area the kernel makes of @region_size; 0 if it cannot be made. */
+uint64_t fipc_region_area(uint64_t region_size, uint64_t page);
+
+/*
+ * fipc_region_for_payload() - The smallest region_size whose rings take a
+ * record of @payload bytes (an area of roundup_pow2(2 * (@payload + 8)),
+ * at least a page), to be passed to CONNECT as it is; 0 when no region
+ * can (above FIPC_AREA_MAX / 2 - 8 bytes).
+ */
+uint64_t fipc_region_for_payload(uint64_t payload, uint64_t page);
+
+/* The bytes the kernel holds for @region_size: 2 * (page + area). */
+uint64_t fipc_region_bytes(uint64_t region_size, uint64_t page);
+
 #endif /* _FASTIPC_REGION_H */
