@@ -86,9 +86,11 @@ static int fipc_req_fits(const struct fastipc_conn *conn,
 {
 	size_t shm = fipc_conn_shm(conn);
 
+	if (conn->threshold >= shm)	/* calls never use the region */
+		shm = 0;
 	if (a->req_len <= conn->msg_max || !conn->msg_max)
 		return 0;
-	if (shm && a->req_len <= shm && a->req_len > conn->threshold)
+	if (a->req_len <= shm && a->req_len > conn->threshold)
 		return 0;
 	if (shm > conn->msg_max)
 		return fipc_limit(a, -EMSGSIZE, FASTIPC_LIMIT_SHM_MAX, shm);
