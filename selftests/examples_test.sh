@@ -113,7 +113,7 @@ while [ $i -lt 14 ]; do
 	client 0 "" "" put "k$i" "v$i" || st=1
 	i=$((i + 1))
 done
-if [ $st -eq 0 ] && client 1 "" "kv-client: put k14: No space left on device" \
+if [ $st -eq 0 ] && client 1 "" "kv-client: put k14: server status -28 (No space left on device)" \
 	put k14 v14 && client 0 "v13" "" get k13; then
 	ok "16 keys fit, the 17th finds the store full (ENOSPC)"
 else
