@@ -293,7 +293,10 @@ enum fastipc_limit {
  *	FASTIPC_CALL_ALLOC, @rep_cap is the largest reply accepted. With it,
  *	a reply that fits @rep is written there, and a larger one, up to the
  *	connection's max_payload, into memory the library allocates
- *	(@rep_alloc): one round trip whatever the reply's size.
+ *	(@rep_alloc): one round trip whatever the reply's size. When @rep_cap
+ *	is below the channel's msg_max, the call also allocates a copy
+ *	buffer of msg_max bytes for its duration (per call: any number of
+ *	threads may call on one connection).
  * @timeout_ns: in: as for fastipc_call(): one deadline for the whole call.
  * @status: out: the server's reply status (the handler's return value),
  *	valid when fastipc_call2() returned 0.
@@ -422,7 +425,9 @@ int fastipc_send(struct fastipc_conn *conn, uint32_t op,
  *	(the smallest such region: each area is a power of two at least
  *	2 * (@max_payload + 8) bytes, plus a control page per half); at most
  *	msg_max, no region is needed and none is made unless @region_size
- *	asks for one. With both set, @region_size must be at least what
+ *	asks for one (the library reads msg_max with FASTIPC_IOC_CHAN_STAT
+ *	before connecting; without the r permission it makes the region).
+ *	Above 512 MiB - 8 no region can carry it: -EINVAL. With both set, @region_size must be at least what
  *	@max_payload needs (-EINVAL otherwise). fastipc_conn_info() tells
  *	what came out.
  * @resv: must be 0.
