@@ -4,8 +4,10 @@
  * limit hit and its value, and what to change; or the server's status.
  * Formatted into the caller's buffer: safe from any thread.
  */
+#define _GNU_SOURCE
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -63,6 +65,24 @@ static void fipc_size_text(int err, const struct fastipc_call_args *args,
 		 fipc_limit_fix(args->limit));
 }
 
+/*
+ * A handler's status is its own errno, not one of the library's: the C
+ * library's text ("No space left on device"), not fastipc_strerror()'s
+ * ("Per-user limit reached ...").
+ */
+static void fipc_status_text(int32_t status, char *buf, size_t len)
+{
+	char text[128];
+	const char *s = "Success";
+
+	if (status == INT32_MIN)
+		s = "Unknown error";
+	else if (status)
+		s = strerror_r(-status, text, sizeof(text));
+
+	snprintf(buf, len, "server status %" PRId32 " (%s)", status, s);
+}
+
 __public char *fastipc_call_strerror(int err,
 				     const struct fastipc_call_args *args,
 				     char *buf, size_t len)
@@ -72,8 +92,7 @@ __public char *fastipc_call_strerror(int err,
 	if (!err && args && args->status > 0)
 		snprintf(buf, len, "server status %" PRId32, args->status);
 	else if (!err && args)
-		snprintf(buf, len, "server status %" PRId32 " (%s)",
-			 args->status, fastipc_strerror(args->status));
+		fipc_status_text(args->status, buf, len);
 	else if (fipc_size_err(err, args))
 		fipc_size_text(err, args, buf, len);
 	else

@@ -15,7 +15,8 @@
  *    its value, before any syscall.
  *  - fastipc_limit_name() and fastipc_call_strerror(): each limit's text
  *    has its name and value, the size, and what to change; a status is
- *    "server status N (text)"; other errors are fastipc_strerror()'s.
+ *    "server status N (text)", the C library's text for the handler's
+ *    errno; other errors are fastipc_strerror()'s.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -236,6 +237,10 @@ static void texts(void)
 	a.status = -EINVAL;
 	fastipc_call_strerror(0, &a, buf, sizeof(buf));
 	t_check(!strcmp(buf, "server status -22 (Invalid argument)"));
+	/* A handler's errno in the C library's words, not the library's. */
+	a.status = -ENOSPC;
+	fastipc_call_strerror(0, &a, buf, sizeof(buf));
+	t_check(!strcmp(buf, "server status -28 (No space left on device)"));
 	a.status = 0;
 	fastipc_call_strerror(0, &a, buf, sizeof(buf));
 	t_check(!strcmp(buf, "server status 0 (Success)"));
