@@ -11,7 +11,8 @@
  *    rep_alloc when not, each in exactly one request the server saw.
  *  - reply_need: a raw server answering with FASTIPC_F_REPLY_NEED makes
  *    call2 return -EOVERFLOW with rep_len the length it needs and limit
- *    REP_CAP (REPLY_MAX with ALLOC).
+ *    REP_CAP (REPLY_MAX with ALLOC); fastipc_call() still returns the
+ *    server's status (-EOVERFLOW).
  *  - msgsize_*: a request above what the connection carries is -EMSGSIZE
  *    naming msg_max (no region) or the region's record (region), with the
  *    right limit_bytes, and reaches no server.
@@ -469,12 +470,13 @@ static void *needer_main(void *arg)
 
 TEST(reply_need)
 {
-	struct needer nd = { .need = 3 * MIB, .n = 2 };
+	struct needer nd = { .need = 3 * MIB, .n = 3 };
 	struct fastipc_call_args a;
 	struct fastipc_conn *c;
 	struct fastipc_dev *dev;
 	char name[FASTIPC_NAME_MAX], rep[100];
 	pthread_t th;
+	size_t len;
 
 	ASSERT_EQ(0, fastipc_open(&dev));
 	fipc_unique_name(name, "libcall2n");
@@ -496,6 +498,12 @@ TEST(reply_need)
 	EXPECT_EQ(FASTIPC_LIMIT_REPLY_MAX, a.limit);
 	EXPECT_EQ(FASTIPC_MSG_MAX_DEFAULT, a.limit_bytes);
 	EXPECT_EQ(NULL, a.rep_alloc);
+
+	/* The old call returns the server's status, as before. */
+	len = 1;
+	EXPECT_EQ(-EOVERFLOW, fastipc_call(c, 1, "x", 1, rep, sizeof(rep),
+					   &len, WAIT_NS));
+	EXPECT_EQ(0, len);
 
 	pthread_join(th, NULL);
 	EXPECT_EQ(0, nd.err);
