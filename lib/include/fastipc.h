@@ -249,8 +249,8 @@ uint64_t fastipc_conn_id(const struct fastipc_conn *conn);
  * -ENOBUFS (since 0.3: the server had no room in the connection's
  * server->client ring for a reply larger than msg_max until the timeout,
  * at most 2 s without one; the handler did not run), -EFAULT, -EINVAL,
- * -ENOMEM. Use fastipc_call_raw() when a server status must be told
- * apart from a transport error.
+ * -ENOMEM. Use fastipc_call2() (since 0.4) when a server status must be
+ * told apart from a transport error.
  */
 int fastipc_call(struct fastipc_conn *conn, uint32_t op,
 		 const void *req, size_t req_len,
