@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR MIT */
+/*
+ * The server's internals shared by serve.c (the pool and its threads),
+ * smsg.c (one received message: its payload, the handler, the reply
+ * room) and sreply.c (the pending reply and how it is delivered).
+ * Internal to libfastipc.
+ */
+#ifndef _FASTIPC_SERVE_H
+#define _FASTIPC_SERVE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "internal.h"
+#include "sconn.h"
+
+struct fipc_route {
+	uint32_t op;
+	fastipc_handler_t fn;
+	void *ctx;
+};
+
+struct fastipc_server {
+	int chan_fd;
+	unsigned int nthreads;
+	size_t msg_max;
+	uint64_t stop_poll_ns;
+	uint64_t reply_threshold;
+	struct fipc_sconns sconns;	/* connections' regions */
+	struct fipc_route *routes;	/* sorted by op; read-only while running */
+	size_t nroutes;
+	fastipc_conn_cb_t conn_fn;
+	void *conn_ctx;
+	atomic_int stop;
+	atomic_int running;
+	atomic_int error;		/* first error that ended the pool */
+	atomic_uint_fast64_t requests;	/* fastipc_server_stats() */
+	atomic_uint_fast64_t rep_shm;
+	atomic_uint_fast64_t rep_fallbacks;
+	atomic_uint_fast64_t rep_refused;
+};
+
+struct fipc_worker {
+	struct fastipc_server *srv;
+	pthread_t tid;
+	void *buf;			/* receive buffer, buf_cap bytes */
+	size_t buf_cap;
+	void *rep;			/* reply buffer, srv->msg_max bytes */
+	bool pending;			/* sv.reply_* hold an undelivered reply */
+	struct fipc_sconn *rep_sc;	/* the pending reply is in its ring */
+	struct fastipc_serve sv;
+};
+
+/* A request's payload and reply room, in place or in the buffers. */
+struct fipc_call_ctx {
+	struct fipc_sconn *sc;		/* with a reference, or NULL */
+	const void *req;
+	size_t req_len;
+	bool req_claimed;		/* req is in the client's ring */
+	void *rep;
+	size_t rep_cap;
+	bool rep_ring;			/* rep is reserved in our ring */
+	uint32_t rep_off;
+};
+
+static inline bool fipc_stopping(struct fastipc_server *srv)
+{
+	return atomic_load_explicit(&srv->stop, memory_order_relaxed);
+}
+
+/* serve.c */
+void fipc_fail(struct fastipc_server *srv, int err);
+const struct fipc_route *fipc_route_find(struct fastipc_server *srv,
+					 uint32_t op);
+
+/* smsg.c: handle the message in w->sv (received), leaving a reply pending. */
+void fipc_handle_msg(struct fipc_worker *w);
+
+/* sreply.c */
+void fipc_set_reply(struct fipc_worker *w, uint64_t msg_id, int status,
+		    size_t len);
+void fipc_set_ring_reply(struct fipc_worker *w, struct fipc_call_ctx *cx,
+			 int status, size_t len);
+void fipc_clear_reply(struct fipc_worker *w, bool delivered);
+int fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx);
+bool fipc_reply_failed(struct fipc_worker *w, int err);
+void fipc_flush_reply(struct fipc_worker *w);
+
+#endif /* _FASTIPC_SERVE_H */

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: LGPL-2.1 OR MIT
+/*
+ * A pool thread's pending reply: where its room is (the copy buffer or a
+ * record of the caller's server->client ring), how it is set, and what
+ * is done when delivering it fails.
+ *
+ * A pool thread never waits on one connection's behalf: a reply ring
+ * with no room (a client that holds its replies) means a copied reply
+ * at once, or, for a reply larger than the copy path takes, a refusal
+ * before the handler runs (the client library sends the request again),
+ * so that one connection's misbehaviour costs that connection only
+ * (counted in fastipc_server_stats()).
+ */
+#include <string.h>
+
+#include "serve.h"
+
+/* Let go of a reply in our ring: the client has it, or nobody will. */
+static void fipc_put_ring_reply(struct fipc_worker *w, bool delivered)
+{
+	struct fipc_sconn *sc = w->rep_sc;
+	uint32_t off = (uint32_t)w->sv.reply_desc.offset;
+
+	memset(&w->sv.reply_desc, 0, sizeof(w->sv.reply_desc));
+	if (!sc)
+		return;
+	if (!delivered)
+		fipc_region_cancel(sc->reg, off);
+	fipc_sconn_put(&w->srv->sconns, sc);
+	w->rep_sc = NULL;
+}
+
+void fipc_set_reply(struct fipc_worker *w, uint64_t msg_id, int status,
+			   size_t len)
+{
+	fipc_put_ring_reply(w, false);
+	w->sv.reply_id = msg_id;
+	w->sv.reply_ptr = len ? (uintptr_t)w->rep : 0;
+	w->sv.reply_len = (uint32_t)len;
+	w->sv.reply_status = status;
+	w->pending = true;
+}
+
+/* Reply by descriptor with @len bytes at @cx->rep_off of @cx->sc's ring. */
+void fipc_set_ring_reply(struct fipc_worker *w, struct fipc_call_ctx *cx,
+				int status, size_t len)
+{
+	fipc_set_reply(w, w->sv.hdr.msg_id, status, 0);
+	fipc_region_commit(cx->sc->reg, cx->rep_off);
+	w->sv.reply_desc.offset = cx->rep_off;
+	w->sv.reply_desc.len = (uint32_t)len;
+	w->sv.reply_desc.area = FASTIPC_AREA_S2C;
+	w->rep_sc = fipc_sconn_hold(&w->srv->sconns, cx->sc);
+	cx->rep_ring = false;		/* w owns the record now */
+}
+
+void fipc_clear_reply(struct fipc_worker *w, bool delivered)
+{
+	fipc_put_ring_reply(w, delivered);
+	w->sv.reply_id = 0;
+	w->sv.reply_ptr = 0;
+	w->sv.reply_len = 0;
+	w->sv.reply_status = 0;
+	w->pending = false;
+}
+
+
+/*
+ * Reply room: in our ring when the caller accepts a large reply. Return
+ * 0, or -ENOBUFS when the ring has no room and the caller accepts more
+ * than the copy buffer takes (the handler must not run).
+ */
+int fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
+{
+	const struct fastipc_msg_hdr *hdr = &w->sv.hdr;
+	struct fipc_region *g;
+	uint32_t len;
+	int ret;
+
+	cx->rep = w->rep;
+	cx->rep_cap = hdr->reply_max < w->srv->msg_max ?
+		      hdr->reply_max : w->srv->msg_max;
+	if (hdr->reply_max <= w->srv->reply_threshold)
+		return 0;
+	if (!cx->sc)
+		cx->sc = fipc_sconn_get(&w->srv->sconns, hdr->conn_id, NULL);
+	g = cx->sc ? cx->sc->reg : NULL;
+	if (!g || g->stream)
+		return 0;
+	len = fipc_ring_max_len(g->tx.size);
+	if (hdr->reply_max < len)
+		len = hdr->reply_max;
+	/*
+	 * A full ring is a caller still holding earlier replies (perhaps for
+	 * ever, perhaps only until its other threads copied theirs out):
+	 * never wait for it in a pool thread, that would stall every other
+	 * connection. The copy buffer at once when it takes all the caller
+	 * accepts; else refuse before the handler runs, so that the caller
+	 * may send the request again.
+	 */
+	ret = fipc_region_reserve(g, len, &cx->rep_off, 0);
+	if (ret == -EAGAIN && hdr->reply_max > cx->rep_cap) {
+		fipc_count(&w->srv->rep_refused, 1);
+		return -ENOBUFS;
+	}
+	if (ret == -EAGAIN)
+		fipc_count(&w->srv->rep_fallbacks, 1);
+	if (ret < 0)
+		return 0;
+	cx->rep = fipc_tx_ptr(g, cx->rep_off);
+	cx->rep_cap = len;
+	cx->rep_ring = true;
+	return 0;
+}
+
+
+/*
+ * The reply part of a REPLY_RECV failed (the request stays outstanding).
+ * Return true to retry the same reply, false when it was replaced by an
+ * error reply or given up.
+ */
+bool fipc_reply_failed(struct fipc_worker *w, int err)
+{
+	if (err == -EINTR)
+		return true;
+	if (err == -EINVAL && fipc_desc_refused(&w->sv.reply_desc)) {
+		fipc_set_reply(w, w->sv.reply_id, -ENOBUFS, 0);	/* plain */
+		return true;
+	}
+	if ((err == -EMSGSIZE || err == -ENOBUFS) &&
+	    (w->sv.reply_len || w->rep_sc)) {
+		fipc_set_reply(w, w->sv.reply_id, err, 0);
+		return true;
+	}
+	fipc_clear_reply(w, false);	/* -ENOENT: the request is gone */
+	return false;
+}
+
+/* Deliver a reply still pending when the thread stops. */
+void fipc_flush_reply(struct fipc_worker *w)
+{
+	struct fastipc_serve sv;
+	int tries = 3;
+
+	int ret;
+
+	while (w->pending && tries--) {
+		memset(&sv, 0, sizeof(sv));
+		sv.reply_id = w->sv.reply_id;
+		sv.reply_ptr = w->sv.reply_ptr;
+		sv.reply_len = w->sv.reply_len;
+		sv.reply_status = w->sv.reply_status;
+		sv.reply_desc = w->sv.reply_desc;
+		ret = fipc_ioctl(w->srv->chan_fd, FASTIPC_IOC_REPLY, &sv);
+		if (ret >= 0) {
+			fipc_clear_reply(w, sv.out_flags & FASTIPC_SERVE_REPLIED);
+			return;
+		}
+		if (!fipc_reply_failed(w, ret))
+			break;
+	}
+	fipc_clear_reply(w, false);
+}
