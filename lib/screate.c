@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1 OR MIT
 /*
- * Creating a server and its settings: the channel fd check, the routes
- * by procedure number, the counters.
+ * Creating a server and its settings: the channel's msg_max (read from
+ * the channel fd with FASTIPC_IOC_CHAN_INFO, which also tells a channel
+ * fd from any other), the routes by procedure number, the counters.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,24 +16,53 @@ _Static_assert(sizeof(struct fastipc_server_stats) ==
 #define FIPC_THREADS_MAX	1024
 #define FIPC_STOP_POLL_NS	100000000ULL	/* 100 ms */
 
+/*
+ * The channel's msg_max (FASTIPC_IOC_CHAN_INFO), 0 when the kernel
+ * predates CHAN_INFO (then the CONN_REGION probe says whether @fd is a
+ * channel fd). Return: 0, -EBADF, -ENOTTY (not a channel fd), -EFAULT.
+ */
+static int fipc_chan_msg_max(int fd, uint32_t *msg_max)
+{
+	struct fastipc_chan_info info;
+	int ret;
+
+	memset(&info, 0, sizeof(info));
+	*msg_max = 0;
+	ret = fipc_ioctl(fd, FASTIPC_IOC_CHAN_INFO, &info);
+	if (ret == -ENOTTY)
+		return fipc_chan_fd_check(fd);	/* kernel before 0.4? */
+	if (ret < 0)
+		return ret;
+	*msg_max = info.msg_max;
+	return 0;
+}
+
+static int fipc_opts_check(const struct fastipc_server_opts *opts)
+{
+	size_t i;
+
+	if (!opts)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(opts->resv); i++)
+		if (opts->resv[i])
+			return -EINVAL;
+	return opts->msg_max > UINT32_MAX ? -EINVAL : 0;
+}
+
 __public __cold int fastipc_server_create(int chan_fd, unsigned int nthreads,
 					  const struct fastipc_server_opts *opts,
 					  struct fastipc_server **srvp)
 {
 	struct fastipc_server *srv;
-	size_t i;
+	uint32_t chan_max;
 	int ret;
 
 	if (chan_fd < 0 || !nthreads || nthreads > FIPC_THREADS_MAX)
 		return -EINVAL;
-	if (opts) {
-		for (i = 0; i < ARRAY_SIZE(opts->resv); i++)
-			if (opts->resv[i])
-				return -EINVAL;
-		if (opts->msg_max > UINT32_MAX)
-			return -EINVAL;
-	}
-	ret = fipc_chan_fd_check(chan_fd);
+	ret = fipc_opts_check(opts);
+	if (ret < 0)
+		return ret;
+	ret = fipc_chan_msg_max(chan_fd, &chan_max);
 	if (ret < 0)
 		return ret;
 	srv = calloc(1, sizeof(*srv));
@@ -41,7 +71,9 @@ __public __cold int fastipc_server_create(int chan_fd, unsigned int nthreads,
 	srv->chan_fd = chan_fd;
 	srv->nthreads = nthreads;
 	srv->msg_max = opts && opts->msg_max ? opts->msg_max :
-		       FASTIPC_MSG_MAX_DEFAULT;
+		       chan_max ? chan_max : FASTIPC_MSG_MAX_DEFAULT;
+	if (chan_max && srv->msg_max > chan_max)
+		srv->msg_max = chan_max;
 	srv->stop_poll_ns = opts && opts->stop_poll_ns ? opts->stop_poll_ns :
 			    FIPC_STOP_POLL_NS;
 	srv->reply_threshold = opts && opts->reply_threshold ?

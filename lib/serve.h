@@ -62,6 +62,8 @@ struct fipc_call_ctx {
 	size_t rep_cap;
 	bool rep_ring;			/* rep is reserved in our ring */
 	uint32_t rep_off;
+	size_t copy_cap;		/* largest reply by copy */
+	size_t ring_cap;		/* largest reply in the ring, 0: none */
 };
 
 static inline bool fipc_stopping(struct fastipc_server *srv)

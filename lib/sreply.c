@@ -66,53 +66,91 @@ void fipc_clear_reply(struct fipc_worker *w, bool delivered)
 
 
 /*
- * Reply room: in our ring when the caller accepts a large reply. Return
- * 0, or -ENOBUFS when the ring has no room and the caller accepts more
- * than the copy buffer takes (the handler must not run).
+ * The two paths a reply can take and their capacities for this caller:
+ * copy_cap, the copy buffer (the caller's reply_max capped at msg_max);
+ * ring_cap, one record of the caller's server->client ring (capped at
+ * reply_max), 0 when it has none or the caller's reply_max is not above
+ * the reply_threshold.
  */
-int fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
+static void fipc_ctx_limits(struct fipc_worker *w, struct fipc_call_ctx *cx)
 {
 	const struct fastipc_msg_hdr *hdr = &w->sv.hdr;
 	struct fipc_region *g;
-	uint32_t len;
-	int ret;
+	size_t len;
 
-	cx->rep = w->rep;
-	cx->rep_cap = hdr->reply_max < w->srv->msg_max ?
-		      hdr->reply_max : w->srv->msg_max;
+	cx->copy_cap = hdr->reply_max < w->srv->msg_max ?
+		       hdr->reply_max : w->srv->msg_max;
+	cx->ring_cap = 0;
 	if (hdr->reply_max <= w->srv->reply_threshold)
-		return 0;
+		return;
 	if (!cx->sc)
 		cx->sc = fipc_sconn_get(&w->srv->sconns, hdr->conn_id, NULL);
 	g = cx->sc ? cx->sc->reg : NULL;
 	if (!g || g->stream)
-		return 0;
+		return;
 	len = fipc_ring_max_len(g->tx.size);
-	if (hdr->reply_max < len)
-		len = hdr->reply_max;
-	/*
-	 * A full ring is a caller still holding earlier replies (perhaps for
-	 * ever, perhaps only until its other threads copied theirs out):
-	 * never wait for it in a pool thread, that would stall every other
-	 * connection. The copy buffer at once when it takes all the caller
-	 * accepts; else refuse before the handler runs, so that the caller
-	 * may send the request again.
-	 */
-	ret = fipc_region_reserve(g, len, &cx->rep_off, 0);
-	if (ret == -EAGAIN && hdr->reply_max > cx->rep_cap) {
+	cx->ring_cap = hdr->reply_max < len ? hdr->reply_max : len;
+}
+
+/*
+ * Reserve @len bytes in the caller's ring without waiting. A full ring
+ * is a caller still holding earlier replies (perhaps for ever, perhaps
+ * only until its other threads copied theirs out): never wait for it in
+ * a pool thread, that would stall every other connection.
+ * Return: 0, or -EAGAIN (no room) or another ring error.
+ */
+static int fipc_ctx_reserve(struct fipc_call_ctx *cx, size_t len)
+{
+	struct fipc_region *g = cx->sc->reg;
+	int ret;
+
+	ret = fipc_region_reserve(g, (uint32_t)len, &cx->rep_off, 0);
+	if (ret < 0)
+		return ret;
+	cx->rep = fipc_tx_ptr(g, cx->rep_off);
+	cx->rep_ring = true;
+	return 0;
+}
+
+static void fipc_ctx_copy(struct fipc_worker *w, struct fipc_call_ctx *cx,
+			  size_t cap)
+{
+	cx->rep = w->rep;
+	cx->rep_cap = cap;
+}
+
+/*
+ * Reply room for a fastipc_handler_t, whose reply size is unknown before
+ * it runs: the larger of the two paths. The ring (no copy) when it takes
+ * at least what the copy buffer does; the copy buffer when the caller's
+ * ring is smaller than that (a small region), or full and the copy
+ * buffer takes all the caller accepts. Return 0, or -ENOBUFS when the
+ * ring is full and the caller accepts more than the copy buffer takes
+ * (the handler must not run: the caller may send the request again).
+ */
+int fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
+{
+	int ret;
+
+	fipc_ctx_limits(w, cx);
+	fipc_ctx_copy(w, cx, cx->copy_cap);
+	if (!cx->ring_cap)
+		return 0;
+	if (cx->ring_cap < cx->copy_cap) {	/* a record is too small */
+		fipc_count(&w->srv->rep_fallbacks, 1);
+		return 0;
+	}
+	ret = fipc_ctx_reserve(cx, cx->ring_cap);
+	if (ret == -EAGAIN && w->sv.hdr.reply_max > cx->copy_cap) {
 		fipc_count(&w->srv->rep_refused, 1);
 		return -ENOBUFS;
 	}
 	if (ret == -EAGAIN)
 		fipc_count(&w->srv->rep_fallbacks, 1);
-	if (ret < 0)
-		return 0;
-	cx->rep = fipc_tx_ptr(g, cx->rep_off);
-	cx->rep_cap = len;
-	cx->rep_ring = true;
+	if (ret == 0)
+		cx->rep_cap = cx->ring_cap;
 	return 0;
 }
-
 
 /*
  * The reply part of a REPLY_RECV failed (the request stays outstanding).
