@@ -86,15 +86,13 @@ __public __cold int fastipc_server_create(int chan_fd, unsigned int nthreads,
 	return 0;
 }
 
-__public __cold int fastipc_server_register(struct fastipc_server *srv,
-					    uint32_t op, fastipc_handler_t fn,
-					    void *ctx)
+static int fipc_route_add(struct fastipc_server *srv,
+			  const struct fipc_route *r)
 {
 	struct fipc_route *routes;
+	uint32_t op = r->op;
 	size_t i;
 
-	if (!fn)
-		return -EINVAL;
 	if (atomic_load(&srv->running))
 		return -EBUSY;
 	if (fipc_route_find(srv, op))
@@ -105,9 +103,27 @@ __public __cold int fastipc_server_register(struct fastipc_server *srv,
 	srv->routes = routes;
 	for (i = srv->nroutes; i > 0 && routes[i - 1].op > op; i--)
 		routes[i] = routes[i - 1];
-	routes[i] = (struct fipc_route){ .op = op, .fn = fn, .ctx = ctx };
+	routes[i] = *r;
 	srv->nroutes++;
 	return 0;
+}
+
+__public __cold int fastipc_server_register(struct fastipc_server *srv,
+					    uint32_t op, fastipc_handler_t fn,
+					    void *ctx)
+{
+	struct fipc_route r = { .op = op, .fn = fn, .ctx = ctx };
+
+	return fn ? fipc_route_add(srv, &r) : -EINVAL;
+}
+
+__public __cold int fastipc_server_register2(struct fastipc_server *srv,
+					     uint32_t op,
+					     fastipc_handler2_t fn, void *ctx)
+{
+	struct fipc_route r = { .op = op, .fn2 = fn, .ctx = ctx };
+
+	return fn ? fipc_route_add(srv, &r) : -EINVAL;
 }
 
 __public __cold int fastipc_server_on_conn(struct fastipc_server *srv,

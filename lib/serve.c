@@ -81,6 +81,8 @@ static int fipc_reply_recv(struct fipc_worker *w)
 	sv->buf_ptr = (uintptr_t)w->buf;
 	sv->buf_cap = (uint32_t)w->buf_cap;
 	sv->flags = FASTIPC_F_TIMEOUT;
+	if (w->pending && w->need)
+		sv->flags |= FASTIPC_F_REPLY_NEED;
 	sv->timeout_ns = w->srv->stop_poll_ns;
 	sv->out_flags = 0;
 	sv->pad = 0;
@@ -131,6 +133,7 @@ static void *fipc_worker_main(void *arg)
 
 	memset(&w->sv, 0, sizeof(w->sv));
 	w->pending = false;
+	w->need = false;
 	while (!fipc_stopping(w->srv)) {
 		ret = fipc_serve_one(w);
 		if (ret < 0) {

@@ -11,15 +11,18 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <pthread.h>
 
 #include "internal.h"
 #include "sconn.h"
 
 struct fipc_route {
 	uint32_t op;
-	fastipc_handler_t fn;
+	fastipc_handler_t fn;		/* one of fn and fn2 */
+	fastipc_handler2_t fn2;
 	void *ctx;
 };
+
 
 struct fastipc_server {
 	int chan_fd;
@@ -35,6 +38,7 @@ struct fastipc_server {
 	atomic_int stop;
 	atomic_int running;
 	atomic_int error;		/* first error that ended the pool */
+	atomic_int no_need;		/* the kernel refused F_REPLY_NEED */
 	atomic_uint_fast64_t requests;	/* fastipc_server_stats() */
 	atomic_uint_fast64_t rep_shm;
 	atomic_uint_fast64_t rep_fallbacks;
@@ -48,6 +52,7 @@ struct fipc_worker {
 	size_t buf_cap;
 	void *rep;			/* reply buffer, srv->msg_max bytes */
 	bool pending;			/* sv.reply_* hold an undelivered reply */
+	bool need;			/* ... sent with FASTIPC_F_REPLY_NEED */
 	struct fipc_sconn *rep_sc;	/* the pending reply is in its ring */
 	struct fastipc_serve sv;
 };
@@ -64,6 +69,17 @@ struct fipc_call_ctx {
 	uint32_t rep_off;
 	size_t copy_cap;		/* largest reply by copy */
 	size_t ring_cap;		/* largest reply in the ring, 0: none */
+	/* handler2 (fastipc_req_reply_buf()) */
+	size_t rep_len;			/* bytes chosen, at rep */
+	uint64_t need;			/* > 0: reply too large, send a need */
+	bool refused;			/* no room anywhere: -ENOBUFS refusal */
+};
+
+/* What a fastipc_handler2_t sees of one request. */
+struct fastipc_req {
+	struct fipc_worker *w;
+	struct fipc_call_ctx *cx;
+	size_t reply_max;		/* 0 for a one-way message */
 };
 
 static inline bool fipc_stopping(struct fastipc_server *srv)
@@ -84,8 +100,12 @@ void fipc_set_reply(struct fipc_worker *w, uint64_t msg_id, int status,
 		    size_t len);
 void fipc_set_ring_reply(struct fipc_worker *w, struct fipc_call_ctx *cx,
 			 int status, size_t len);
+void fipc_set_need(struct fipc_worker *w, uint64_t msg_id, uint64_t need);
 void fipc_clear_reply(struct fipc_worker *w, bool delivered);
+void fipc_ctx_limits(struct fipc_worker *w, struct fipc_call_ctx *cx);
 int fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx);
+int fipc_ctx_rep_len(struct fipc_worker *w, struct fipc_call_ctx *cx,
+		     size_t len);
 bool fipc_reply_failed(struct fipc_worker *w, int err);
 void fipc_flush_reply(struct fipc_worker *w);
 

@@ -48,51 +48,85 @@ static void fipc_ctx_end(struct fipc_worker *w, struct fipc_call_ctx *cx)
 	fipc_sconn_put(&w->srv->sconns, cx->sc);
 }
 
+/* A fastipc_handler_t: room first, at most rep_cap bytes. */
+static void fipc_run_v1(struct fipc_worker *w, const struct fipc_route *r,
+			struct fipc_call_ctx *cx)
+{
+	const struct fastipc_msg_hdr *hdr = &w->sv.hdr;
+	size_t len = 0;
+	int status;
+
+	if (fipc_ctx_rep(w, cx) < 0) {
+		fipc_set_reply(w, hdr->msg_id, -ENOBUFS, 0);
+		w->sv.reply_desc.area = FASTIPC_AREA_S2C;	/* refused */
+		return;
+	}
+	status = r->fn(r->ctx, hdr, cx->req, cx->req_len, cx->rep,
+		       cx->rep_cap, &len);
+	if (len > cx->rep_cap)
+		fipc_set_need(w, hdr->msg_id, len);
+	else if (cx->rep_ring)
+		fipc_set_ring_reply(w, cx, status, len);
+	else
+		fipc_set_reply(w, hdr->msg_id, status, len);
+}
+
+/* A fastipc_handler2_t: it asks for room of the size it needs. */
+static void fipc_run_v2(struct fipc_worker *w, const struct fipc_route *r,
+			struct fipc_call_ctx *cx)
+{
+	const struct fastipc_msg_hdr *hdr = &w->sv.hdr;
+	struct fastipc_req req = { .w = w, .cx = cx };
+	int status;
+
+	fipc_ctx_limits(w, cx);
+	req.reply_max = cx->copy_cap > cx->ring_cap ? cx->copy_cap :
+		       cx->ring_cap;
+	status = r->fn2(r->ctx, &req);
+	if (cx->need) {
+		fipc_set_need(w, hdr->msg_id, cx->need);
+	} else if (cx->refused) {
+		fipc_set_reply(w, hdr->msg_id, -ENOBUFS, 0);
+		w->sv.reply_desc.area = FASTIPC_AREA_S2C;	/* refused */
+	} else if (cx->rep_ring) {
+		fipc_set_ring_reply(w, cx, status, cx->rep_len);
+	} else {
+		fipc_set_reply(w, hdr->msg_id, status, cx->rep_len);
+	}
+}
+
 static void fipc_do_request(struct fipc_worker *w, const struct fipc_route *r)
 {
 	const struct fastipc_msg_hdr *hdr = &w->sv.hdr;
 	struct fipc_call_ctx cx;
-	size_t len = 0;
 	int status;
 
 	fipc_count(&w->srv->requests, 1);
 	status = fipc_ctx_req(w, &cx);
-	if (status < 0) {
+	if (status < 0)
 		fipc_set_reply(w, hdr->msg_id, status, 0);
-		goto out;
-	}
-	if (!r) {
+	else if (!r)
 		fipc_set_reply(w, hdr->msg_id, -ENOSYS, 0);
-		goto out;
-	}
-	if (fipc_ctx_rep(w, &cx) < 0) {
-		fipc_set_reply(w, hdr->msg_id, -ENOBUFS, 0);
-		w->sv.reply_desc.area = FASTIPC_AREA_S2C;	/* refused */
-		goto out;
-	}
-	status = r->fn(r->ctx, hdr, cx.req, cx.req_len, cx.rep, cx.rep_cap,
-		       &len);
-	if (len > cx.rep_cap) {
-		status = -EOVERFLOW;
-		len = 0;
-	}
-	if (cx.rep_ring) {
-		fipc_set_ring_reply(w, &cx, status, len);
-		fipc_count(&w->srv->rep_shm, 1);
-	} else {
-		fipc_set_reply(w, hdr->msg_id, status, len);
-	}
-out:
+	else if (r->fn2)
+		fipc_run_v2(w, r, &cx);
+	else
+		fipc_run_v1(w, r, &cx);
 	fipc_ctx_end(w, &cx);
 }
 
 static void fipc_do_oneway(struct fipc_worker *w, const struct fipc_route *r)
 {
 	struct fipc_call_ctx cx;
+	struct fastipc_req req = { .w = w, .cx = &cx };
 	size_t len = 0;
 
-	if (fipc_ctx_req(w, &cx) == 0 && r)
-		r->fn(r->ctx, &w->sv.hdr, cx.req, cx.req_len, NULL, 0, &len);
+	if (fipc_ctx_req(w, &cx) == 0 && r) {
+		if (r->fn2)
+			r->fn2(r->ctx, &req);
+		else
+			r->fn(r->ctx, &w->sv.hdr, cx.req, cx.req_len, NULL, 0,
+			      &len);
+	}
 	fipc_ctx_end(w, &cx);
 }
 

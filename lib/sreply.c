@@ -31,7 +31,7 @@ static void fipc_put_ring_reply(struct fipc_worker *w, bool delivered)
 }
 
 void fipc_set_reply(struct fipc_worker *w, uint64_t msg_id, int status,
-			   size_t len)
+		    size_t len)
 {
 	fipc_put_ring_reply(w, false);
 	w->sv.reply_id = msg_id;
@@ -39,11 +39,26 @@ void fipc_set_reply(struct fipc_worker *w, uint64_t msg_id, int status,
 	w->sv.reply_len = (uint32_t)len;
 	w->sv.reply_status = status;
 	w->pending = true;
+	w->need = false;
+}
+
+/*
+ * The reply does not fit the caller: status -EOVERFLOW, no payload, and
+ * (FASTIPC_F_REPLY_NEED) the length it needs, so that fastipc_call2()
+ * learns it. A kernel without REPLY_NEED gets the plain -EOVERFLOW.
+ */
+void fipc_set_need(struct fipc_worker *w, uint64_t msg_id, uint64_t need)
+{
+	fipc_set_reply(w, msg_id, -EOVERFLOW, 0);
+	if (atomic_load_explicit(&w->srv->no_need, memory_order_relaxed))
+		return;
+	w->sv.reply_len = need > UINT32_MAX ? UINT32_MAX : (uint32_t)need;
+	w->need = true;
 }
 
 /* Reply by descriptor with @len bytes at @cx->rep_off of @cx->sc's ring. */
 void fipc_set_ring_reply(struct fipc_worker *w, struct fipc_call_ctx *cx,
-				int status, size_t len)
+			 int status, size_t len)
 {
 	fipc_set_reply(w, w->sv.hdr.msg_id, status, 0);
 	fipc_region_commit(cx->sc->reg, cx->rep_off);
@@ -52,6 +67,7 @@ void fipc_set_ring_reply(struct fipc_worker *w, struct fipc_call_ctx *cx,
 	w->sv.reply_desc.area = FASTIPC_AREA_S2C;
 	w->rep_sc = fipc_sconn_hold(&w->srv->sconns, cx->sc);
 	cx->rep_ring = false;		/* w owns the record now */
+	fipc_count(&w->srv->rep_shm, 1);
 }
 
 void fipc_clear_reply(struct fipc_worker *w, bool delivered)
@@ -62,8 +78,8 @@ void fipc_clear_reply(struct fipc_worker *w, bool delivered)
 	w->sv.reply_len = 0;
 	w->sv.reply_status = 0;
 	w->pending = false;
+	w->need = false;
 }
-
 
 /*
  * The two paths a reply can take and their capacities for this caller:
@@ -72,7 +88,7 @@ void fipc_clear_reply(struct fipc_worker *w, bool delivered)
  * reply_max), 0 when it has none or the caller's reply_max is not above
  * the reply_threshold.
  */
-static void fipc_ctx_limits(struct fipc_worker *w, struct fipc_call_ctx *cx)
+void fipc_ctx_limits(struct fipc_worker *w, struct fipc_call_ctx *cx)
 {
 	const struct fastipc_msg_hdr *hdr = &w->sv.hdr;
 	struct fipc_region *g;
@@ -153,6 +169,47 @@ int fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
 }
 
 /*
+ * Reply room of exactly @len bytes for a fastipc_handler2_t, chosen by
+ * size (fastipc_req_reply_buf()): the copy buffer up to reply_threshold,
+ * a ring record above it, the copy buffer again when the ring has no
+ * room and the copy buffer takes @len. Replaces an earlier choice.
+ * Return: 0, -EOVERFLOW (above both paths: a need is sent), -ENOBUFS (the
+ * ring has no room and @len is above the copy buffer: refused).
+ */
+int fipc_ctx_rep_len(struct fipc_worker *w, struct fipc_call_ctx *cx,
+		     size_t len)
+{
+	int ret = -EAGAIN;
+
+	if (cx->rep_ring)
+		fipc_region_cancel(cx->sc->reg, cx->rep_off);
+	cx->rep_ring = false;
+	cx->rep = NULL;
+	cx->rep_len = 0;
+	cx->need = 0;
+	cx->refused = false;
+	if (len > cx->copy_cap && len > cx->ring_cap) {
+		cx->need = len;
+		return -EOVERFLOW;
+	}
+	if (len <= cx->ring_cap &&
+	    (len > cx->copy_cap || len > w->srv->reply_threshold)) {
+		ret = fipc_ctx_reserve(cx, len);
+		if (ret < 0 && len <= cx->copy_cap)
+			fipc_count(&w->srv->rep_fallbacks, 1);
+	}
+	if (ret < 0 && len > cx->copy_cap) {
+		fipc_count(&w->srv->rep_refused, 1);
+		cx->refused = true;
+		return -ENOBUFS;
+	}
+	if (ret < 0)
+		fipc_ctx_copy(w, cx, cx->copy_cap);
+	cx->rep_len = len;
+	return 0;
+}
+
+/*
  * The reply part of a REPLY_RECV failed (the request stays outstanding).
  * Return true to retry the same reply, false when it was replaced by an
  * error reply or given up.
@@ -161,6 +218,11 @@ bool fipc_reply_failed(struct fipc_worker *w, int err)
 {
 	if (err == -EINTR)
 		return true;
+	if (err == -EINVAL && w->need) {	/* no FASTIPC_F_REPLY_NEED */
+		atomic_store(&w->srv->no_need, 1);
+		fipc_set_reply(w, w->sv.reply_id, -EOVERFLOW, 0);
+		return true;
+	}
 	if (err == -EINVAL && fipc_desc_refused(&w->sv.reply_desc)) {
 		fipc_set_reply(w, w->sv.reply_id, -ENOBUFS, 0);	/* plain */
 		return true;
@@ -174,12 +236,14 @@ bool fipc_reply_failed(struct fipc_worker *w, int err)
 	return false;
 }
 
-/* Deliver a reply still pending when the thread stops. */
+/*
+ * Deliver the pending reply with FASTIPC_IOC_REPLY: when a pool thread
+ * stops, and after each message of fastipc_server_dispatch().
+ */
 void fipc_flush_reply(struct fipc_worker *w)
 {
 	struct fastipc_serve sv;
 	int tries = 3;
-
 	int ret;
 
 	while (w->pending && tries--) {
@@ -189,6 +253,7 @@ void fipc_flush_reply(struct fipc_worker *w)
 		sv.reply_len = w->sv.reply_len;
 		sv.reply_status = w->sv.reply_status;
 		sv.reply_desc = w->sv.reply_desc;
+		sv.flags = w->need ? FASTIPC_F_REPLY_NEED : 0;
 		ret = fipc_ioctl(w->srv->chan_fd, FASTIPC_IOC_REPLY, &sv);
 		if (ret >= 0) {
 			fipc_clear_reply(w, sv.out_flags & FASTIPC_SERVE_REPLIED);
