@@ -4,15 +4,22 @@
  * (deliver the previous reply and wait for the next message in one
  * syscall), dispatching by procedure number to registered handlers.
  *
- * Stopping: the uapi has no "wake the receivers" ioctl short of removing
- * the channel, so every receive carries a timeout (stop_poll_ns) after
- * which an idle thread looks at the stop flag. A signal also ends the wait
- * (-EINTR), so a SIGTERM handler calling fastipc_server_stop() stops the
- * thread it interrupted at once and the others within stop_poll_ns.
+ * Stopping: fastipc_server_stop() sets the stop flag, then shuts receives
+ * on the channel down (FASTIPC_IOC_CHAN_SHUTDOWN, one ioctl: safe in a
+ * signal handler); every idle thread wakes with -ESHUTDOWN and returns,
+ * so idle threads sleep with no timeout. fastipc_server_run() opens
+ * receives again, then looks at the flag: a stop() racing with the start
+ * either sets the flag before run() looks (run() returns at once) or
+ * shuts down after run() opened (the threads wake), never lost. The run
+ * consumes the stop: the flag is cleared when run() returns, so the next
+ * run() serves again. On a kernel without CHAN_SHUTDOWN (-ENOTTY), every
+ * receive carries a timeout (stop_poll_ns) after which an idle thread
+ * looks at the flag, as before 0.4.
  *
  * One message's handling is in smsg.c, the pending reply in sreply.c,
  * creation and settings in screate.c.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -27,12 +34,26 @@
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int must be lock-free");
 
 
+int fipc_chan_shut(struct fastipc_server *srv, uint32_t shut)
+{
+	struct fastipc_chan_shutdown arg = { .shut = shut };
+	int saved = errno;
+	int ret;
+
+	ret = ioctl(srv->chan_fd, FASTIPC_IOC_CHAN_SHUTDOWN, &arg);
+	ret = ret < 0 ? -errno : 0;
+	errno = saved;
+	return ret;
+}
+
 void fipc_fail(struct fastipc_server *srv, int err)
 {
 	int none = 0;
 
 	atomic_compare_exchange_strong(&srv->error, &none, err);
 	atomic_store(&srv->stop, 1);
+	if (atomic_load(&srv->shut) == FIPC_SHUT_YES)	/* wake the others */
+		fipc_chan_shut(srv, FASTIPC_SHUT_RECV);
 }
 
 const struct fipc_route *fipc_route_find(struct fastipc_server *srv,
@@ -53,8 +74,7 @@ const struct fipc_route *fipc_route_find(struct fastipc_server *srv,
 	return NULL;
 }
 
-
-static int fipc_grow_buf(struct fipc_worker *w)
+int fipc_grow_buf(struct fipc_worker *w)
 {
 	size_t need = w->sv.hdr.len;
 	void *buf;
@@ -72,18 +92,23 @@ static int fipc_grow_buf(struct fipc_worker *w)
 	return 0;
 }
 
-/* One FASTIPC_IOC_REPLY_RECV (or RECV when no reply is pending). */
-static int fipc_reply_recv(struct fipc_worker *w)
+int fipc_srv_recv(struct fipc_worker *w, bool nonblock)
 {
 	struct fastipc_serve *sv = &w->sv;
 	unsigned long cmd;
 
 	sv->buf_ptr = (uintptr_t)w->buf;
 	sv->buf_cap = (uint32_t)w->buf_cap;
-	sv->flags = FASTIPC_F_TIMEOUT;
+	sv->flags = 0;
+	sv->timeout_ns = 0;
+	if (nonblock) {
+		sv->flags = FASTIPC_F_NONBLOCK;
+	} else if (atomic_load(&w->srv->shut) != FIPC_SHUT_YES) {
+		sv->flags = FASTIPC_F_TIMEOUT;
+		sv->timeout_ns = w->srv->stop_poll_ns;
+	}
 	if (w->pending && w->need)
 		sv->flags |= FASTIPC_F_REPLY_NEED;
-	sv->timeout_ns = w->srv->stop_poll_ns;
 	sv->out_flags = 0;
 	sv->pad = 0;
 	memset(&sv->hdr, 0, sizeof(sv->hdr));
@@ -92,14 +117,16 @@ static int fipc_reply_recv(struct fipc_worker *w)
 	return fipc_ioctl(w->srv->chan_fd, cmd, sv);
 }
 
-
-/* Return 0 to go on serving, or the error that ends this thread. */
+/*
+ * Return 0 to go on serving, 1 when receives are shut down (the thread
+ * returns), or the error that ends the pool.
+ */
 static int fipc_serve_one(struct fipc_worker *w)
 {
 	uint32_t out;
 	int ret;
 
-	ret = fipc_reply_recv(w);
+	ret = fipc_srv_recv(w, false);
 	out = w->sv.out_flags;
 	if (w->pending) {
 		if (out & (FASTIPC_SERVE_REPLIED | FASTIPC_SERVE_REPLY_DROPPED))
@@ -118,6 +145,8 @@ static int fipc_serve_one(struct fipc_worker *w)
 	case -ETIMEDOUT:
 	case -ENOENT:
 		return 0;
+	case -ESHUTDOWN:
+		return 1;
 	case -EMSGSIZE:
 		return fipc_grow_buf(w);
 	default:
@@ -125,27 +154,23 @@ static int fipc_serve_one(struct fipc_worker *w)
 	}
 }
 
-
 static void *fipc_worker_main(void *arg)
 {
 	struct fipc_worker *w = arg;
-	int ret;
+	int ret = 0;
 
 	memset(&w->sv, 0, sizeof(w->sv));
 	w->pending = false;
 	w->need = false;
-	while (!fipc_stopping(w->srv)) {
+	while (!ret && !fipc_stopping(w->srv))
 		ret = fipc_serve_one(w);
-		if (ret < 0) {
-			fipc_fail(w->srv, ret);
-			break;
-		}
-	}
+	if (ret < 0)
+		fipc_fail(w->srv, ret);
 	fipc_flush_reply(w);
 	return NULL;
 }
 
-static int fipc_worker_init(struct fipc_worker *w, struct fastipc_server *srv)
+int fipc_worker_init(struct fipc_worker *w, struct fastipc_server *srv)
 {
 	w->srv = srv;
 	w->buf_cap = srv->msg_max;
@@ -156,14 +181,18 @@ static int fipc_worker_init(struct fipc_worker *w, struct fastipc_server *srv)
 	return 0;
 }
 
+void fipc_worker_free(struct fipc_worker *w)
+{
+	free(w->buf);
+	free(w->rep);
+}
+
 static void fipc_workers_free(struct fipc_worker *workers, unsigned int n)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		free(workers[i].buf);
-		free(workers[i].rep);
-	}
+	for (i = 0; i < n; i++)
+		fipc_worker_free(&workers[i]);
 	free(workers);
 }
 
@@ -191,19 +220,32 @@ static int fipc_workers_start(struct fastipc_server *srv,
 	return ret;
 }
 
-__public int fastipc_server_run(struct fastipc_server *srv)
+/*
+ * Open receives again (a previous stop() shut them down) and learn
+ * whether this kernel can shut them down at all. Then the stop flag:
+ * set, a stop() came before or while we opened, and the run ends at once.
+ */
+static bool fipc_run_open(struct fastipc_server *srv)
+{
+	int ret;
+
+	ret = fipc_chan_shut(srv, 0);
+	if (ret == -ENOTTY)
+		atomic_store(&srv->shut, FIPC_SHUT_NO);
+	else if (ret == 0)
+		atomic_store(&srv->shut, FIPC_SHUT_YES);
+	return !fipc_stopping(srv);
+}
+
+static int fipc_run_pool(struct fastipc_server *srv)
 {
 	struct fipc_worker *workers;
 	unsigned int i;
 	int ret;
 
-	if (atomic_exchange(&srv->running, 1))
-		return -EBUSY;
 	workers = calloc(srv->nthreads, sizeof(*workers));
-	if (!workers) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!workers)
+		return -ENOMEM;
 	ret = fipc_workers_start(srv, workers);
 	if (ret >= 0) {
 		for (i = 0; i < srv->nthreads; i++)
@@ -211,12 +253,31 @@ __public int fastipc_server_run(struct fastipc_server *srv)
 		ret = atomic_load(&srv->error);
 	}
 	fipc_workers_free(workers, srv->nthreads);
-out:
+	return ret;
+}
+
+__public int fastipc_server_run(struct fastipc_server *srv)
+{
+	int idle = 0;
+	int ret = 0;
+
+	if (!atomic_compare_exchange_strong(&srv->running, &idle, -1))
+		return -EBUSY;
+	atomic_store(&srv->error, 0);
+	if (fipc_run_open(srv))
+		ret = fipc_run_pool(srv);
+	atomic_store(&srv->stop, 0);	/* consumed: the next run serves */
 	atomic_store(&srv->running, 0);
 	return ret;
 }
 
+/*
+ * The flag first, then the shutdown: see the top of this file. Only an
+ * atomic store and one ioctl (errno kept), so async-signal-safe.
+ */
 __public void fastipc_server_stop(struct fastipc_server *srv)
 {
 	atomic_store(&srv->stop, 1);
+	if (atomic_load(&srv->shut) != FIPC_SHUT_NO)
+		fipc_chan_shut(srv, FASTIPC_SHUT_RECV);
 }

@@ -23,6 +23,10 @@ struct fipc_route {
 	void *ctx;
 };
 
+/* fastipc_server.shut: can FASTIPC_IOC_CHAN_SHUTDOWN wake the pool? */
+#define FIPC_SHUT_UNKNOWN	0
+#define FIPC_SHUT_YES		1
+#define FIPC_SHUT_NO		(-1)	/* old kernel: poll stop_poll_ns */
 
 struct fastipc_server {
 	int chan_fd;
@@ -36,8 +40,9 @@ struct fastipc_server {
 	fastipc_conn_cb_t conn_fn;
 	void *conn_ctx;
 	atomic_int stop;
-	atomic_int running;
+	atomic_int running;		/* -1: run() */
 	atomic_int error;		/* first error that ended the pool */
+	atomic_int shut;		/* FIPC_SHUT_* */
 	atomic_int no_need;		/* the kernel refused F_REPLY_NEED */
 	atomic_uint_fast64_t requests;	/* fastipc_server_stats() */
 	atomic_uint_fast64_t rep_shm;
@@ -94,6 +99,18 @@ const struct fipc_route *fipc_route_find(struct fastipc_server *srv,
 
 /* smsg.c: handle the message in w->sv (received), leaving a reply pending. */
 void fipc_handle_msg(struct fipc_worker *w);
+
+/*
+ * fipc_srv_recv() - One FASTIPC_IOC_REPLY_RECV (RECV when no reply is
+ * pending): with @nonblock FASTIPC_F_NONBLOCK, else waiting for ever when
+ * stop() can shut receives down, or stop_poll_ns on an older kernel.
+ */
+int fipc_srv_recv(struct fipc_worker *w, bool nonblock);
+int fipc_grow_buf(struct fipc_worker *w);
+int fipc_worker_init(struct fipc_worker *w, struct fastipc_server *srv);
+void fipc_worker_free(struct fipc_worker *w);
+/* FASTIPC_IOC_CHAN_SHUTDOWN to @shut; async-signal-safe (errno kept). */
+int fipc_chan_shut(struct fastipc_server *srv, uint32_t shut);
 
 /* sreply.c */
 void fipc_set_reply(struct fipc_worker *w, uint64_t msg_id, int status,
