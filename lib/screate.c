@@ -164,8 +164,14 @@ __public int fastipc_server_stats(struct fastipc_server *srv,
 
 __public __cold void fastipc_server_destroy(struct fastipc_server *srv)
 {
+	struct fipc_worker *w;
+
 	if (!srv)
 		return;
+	w = atomic_exchange(&srv->dw, NULL);
+	if (w)
+		fipc_worker_free(w);
+	free(w);
 	fipc_sconns_fini(&srv->sconns);
 	free(srv->routes);
 	free(srv);

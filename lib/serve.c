@@ -17,7 +17,7 @@
  * looks at the flag, as before 0.4.
  *
  * One message's handling is in smsg.c, the pending reply in sreply.c,
- * creation and settings in screate.c.
+ * creation and settings in screate.c, the event-loop entry in sdispatch.c.
  */
 #include <errno.h>
 #include <pthread.h>

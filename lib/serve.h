@@ -40,10 +40,11 @@ struct fastipc_server {
 	fastipc_conn_cb_t conn_fn;
 	void *conn_ctx;
 	atomic_int stop;
-	atomic_int running;		/* -1: run() */
+	atomic_int running;		/* -1: run(); n > 0: n dispatch() */
 	atomic_int error;		/* first error that ended the pool */
 	atomic_int shut;		/* FIPC_SHUT_* */
 	atomic_int no_need;		/* the kernel refused F_REPLY_NEED */
+	_Atomic(struct fipc_worker *) dw;	/* dispatch()'s spare worker */
 	atomic_uint_fast64_t requests;	/* fastipc_server_stats() */
 	atomic_uint_fast64_t rep_shm;
 	atomic_uint_fast64_t rep_fallbacks;
