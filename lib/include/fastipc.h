@@ -786,20 +786,26 @@ uint64_t fastipc_stream_errors(struct fastipc_stream *st);
  *	request is read in place in the client's half of the region: the
  *	mapping is read-only, but the client can still change the bytes
  *	while the handler runs, so read each field once.
- * @rep: reply buffer of @rep_cap bytes: the caller's reply_max, capped at
- *	the server's msg_max; or, when the connection has a region and the
+ * @rep: reply buffer of @rep_cap bytes, the larger of the two paths a
+ *	reply can take: the copy buffer (the caller's reply_max, capped at
+ *	the server's msg_max), or, when the connection has a region and the
  *	caller's reply_max is above the server's reply_threshold, room in
  *	the server->client ring of up to reply_max bytes (sent by descriptor,
- *	no copy); when that ring is full, the copy buffer at once, or, if
- *	the caller accepts more than it takes, the handler does not run and
- *	the caller gets -ENOBUFS (fastipc_call() retries; the pool never
- *	waits for room). NULL with 0 for a one-way message.
+ *	no copy). Since 0.4, a ring record smaller than the copy buffer
+ *	(a small region) means the copy buffer (counted in rep_fallbacks).
+ *	When that ring is full, the copy buffer at once, or, if the caller
+ *	accepts more than it takes, the handler does not run and the caller
+ *	gets -ENOBUFS (fastipc_call() retries; the pool never waits for
+ *	room). NULL with 0 for a one-way message.
  * @rep_len: out: reply length in bytes; starts at 0.
  *
  * Return: the status delivered to the caller (ignored for one-way); by
  * convention 0 or a negative errno. A @rep_len above @rep_cap makes the
- * caller see -EOVERFLOW with no payload. Handlers run concurrently on the
- * pool threads, also for one connection.
+ * caller see -EOVERFLOW with no payload; since 0.4 the reply also says
+ * @rep_len as the length needed (FASTIPC_F_REPLY_NEED: rep_need of a raw
+ * call, rep_len of fastipc_call2()). Handlers run concurrently on the
+ * pool threads, also for one connection. A handler that can size its
+ * reply before writing it is better written as a fastipc_handler2_t.
  */
 typedef int (*fastipc_handler_t)(void *ctx, const struct fastipc_msg_hdr *hdr,
 				 const void *req, size_t req_len,
@@ -852,7 +858,9 @@ struct fastipc_server_opts {
  * Return: 0, or -EINVAL (negative fd, bad thread count or reserved field),
  * -EBADF (@chan_fd is not open), -ENOTTY (since 0.3: @chan_fd is open but
  * not a fastipc channel fd, e.g. a pipe, a connection fd or /dev/fastipc;
- * checked with FASTIPC_IOC_CONN_REGION), -ENOMEM.
+ * checked with FASTIPC_IOC_CHAN_INFO since 0.4, which also gives the
+ * channel's msg_max, or FASTIPC_IOC_CONN_REGION on a kernel without it),
+ * -ENOMEM.
  */
 int fastipc_server_create(int chan_fd, unsigned int nthreads,
 			  const struct fastipc_server_opts *opts,
@@ -883,14 +891,21 @@ int fastipc_server_on_conn(struct fastipc_server *srv, fastipc_conn_cb_t fn,
 /*
  * fastipc_server_run() - Start the pool and block until it ends. Each
  * thread loops in FASTIPC_IOC_REPLY_RECV: it delivers the reply to the
- * previous request and waits for the next message in one syscall, with a
- * receive timeout of stop_poll_ns so that it sees fastipc_server_stop().
- * A buffer too small for a message (-EMSGSIZE) is grown and the receive
- * retried; -EINTR, -EAGAIN and -ETIMEDOUT are retried.
+ * previous request and waits for the next message in one syscall. Since
+ * 0.4 the wait has no timeout: an idle pool sleeps, and
+ * fastipc_server_stop() wakes it (receives shut down: -ESHUTDOWN); run()
+ * opens receives again when it starts (FASTIPC_IOC_CHAN_SHUTDOWN with 0),
+ * so a run after a stop serves again, messages queued meanwhile first.
+ * On a kernel without CHAN_SHUTDOWN, the receive times out every
+ * stop_poll_ns to look at the stop request. A buffer too small for a
+ * message (-EMSGSIZE) is grown and the receive retried; -EINTR, -EAGAIN
+ * and -ETIMEDOUT are retried.
  *
- * Return: 0 after fastipc_server_stop(), or the negative errno that ended
- * the pool: -EIDRM (channel removed), -ECONNRESET, -EBADF, -ENOMEM, or
- * -EAGAIN (a thread could not be started), -EBUSY (already running).
+ * Return: 0 after fastipc_server_stop() (a stop requested before run()
+ * makes it return 0 at once; either way the run consumes the request),
+ * or the negative errno that ended the pool: -EIDRM (channel removed),
+ * -ECONNRESET, -EBADF, -ENOMEM, or -EAGAIN (a thread could not be
+ * started), -EBUSY (already running, or fastipc_server_dispatch() is).
  */
 int fastipc_server_run(struct fastipc_server *srv);
 
@@ -916,9 +931,11 @@ void fastipc_server_stop(struct fastipc_server *srv);
  * @rep_shm: replies handed back through a connection's region.
  * @rep_fallbacks: replies the handler wrote in the copy buffer because
  *	the caller's server->client ring had no room (a caller that holds
- *	earlier replies) and the caller accepts no more than the copy
- *	buffer takes. The pool never waits for room, so such a caller slows
- *	only itself.
+ *	earlier replies) and the copy buffer takes the reply (all the
+ *	caller accepts, for a fastipc_handler_t). The pool never waits for
+ *	room, so such a caller slows only itself. Since 0.4 also replies of
+ *	a fastipc_handler_t that got the copy buffer because one record of
+ *	the caller's ring is smaller than it (a small region).
  * @rep_refused: requests answered -ENOBUFS without running the handler
  *	because that ring had no room and the caller accepts a reply larger
  *	than the copy buffer (msg_max); fastipc_call() sends them again.
@@ -993,16 +1010,21 @@ const void *fastipc_req_data(const struct fastipc_req *req, size_t *len);
 
 /*
  * fastipc_req_reply_max() - The largest reply in bytes this caller can
- * take, by copy or through its region; 0 for a one-way message.
+ * take, by copy or through its region: the caller's reply_max, capped at
+ * the larger of the server's msg_max (copy) and one record of the
+ * caller's server->client ring (when the caller's reply_max is above the
+ * reply_threshold); 0 for a one-way message.
  */
 size_t fastipc_req_reply_max(const struct fastipc_req *req);
 
 /*
  * fastipc_req_reply_buf() - Room for a reply of exactly @len bytes, chosen
  * by size: the copy buffer up to the server's reply_threshold (or when the
- * caller has no region, or no room in it), else a record in the caller's
- * server->client ring, sent by descriptor without a copy. Calling it
- * again replaces the earlier buffer (its contents are not kept).
+ * caller has no region, or one record of its ring is smaller than @len,
+ * or it has no room now), else a record in the caller's server->client
+ * ring, sent by descriptor without a copy. Calling it again replaces the
+ * earlier buffer (its contents are not kept). A handler that calls
+ * neither this nor fastipc_req_reply() sends an empty reply.
  * @bufp: out: where to write the reply.
  *
  * Return: 0, or -EOVERFLOW (@len is above fastipc_req_reply_max(): the
@@ -1041,10 +1063,17 @@ int fastipc_server_fd(const struct fastipc_server *srv);
  * empty). For a server driven by the caller's own event loop instead of
  * fastipc_server_run(); not while fastipc_server_run() runs (-EBUSY).
  * Handlers run in the caller's thread, so a handler that blocks blocks
- * the loop.
+ * the loop. CONNECT and DISCONNECT count as messages: they map and unmap
+ * the connection's region and call the fastipc_server_on_conn()
+ * callback, as in the pool. Each reply is delivered before the next
+ * receive (FASTIPC_IOC_REPLY). Receives left shut down by a
+ * fastipc_server_stop() are opened again. Several threads may call it at
+ * once.
  *
  * Return: the number of messages handled (0: none was queued), or a
- * negative errno: -EIDRM (channel removed), -EBUSY, -ENOMEM, -EBADF.
+ * negative errno when none was: -EIDRM (channel removed), -EBUSY,
+ * -ENOMEM, -EBADF (an error after some messages were handled is
+ * returned by the next call).
  */
 int fastipc_server_dispatch(struct fastipc_server *srv, unsigned int max);
 
