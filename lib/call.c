@@ -58,8 +58,8 @@ static void fipc_set_req_desc(struct fastipc_call *c, uint32_t off,
  * Put a large request in the ring. Return 1 (c->req_desc set), 0 (send
  * it by copy) or a negative errno.
  */
-static int fipc_req_shm(struct fastipc_conn *conn, struct fastipc_call *c,
-			const void *req, uint64_t deadline)
+int fipc_req_shm(struct fastipc_conn *conn, struct fastipc_call *c,
+		 const void *req, uint64_t deadline)
 {
 	struct fipc_region *g = conn->reg;
 	uint32_t len = c->req_len, off;
@@ -95,7 +95,7 @@ static int fipc_req_shm(struct fastipc_conn *conn, struct fastipc_call *c,
  * -ETIMEDOUT when a positive timeout has run out already (waiting for
  * room): the request is not queued, the server never sees it.
  */
-static int fipc_call_left(struct fastipc_call *c, uint64_t deadline)
+int fipc_call_left(struct fastipc_call *c, uint64_t deadline)
 {
 	if (!(c->flags & FASTIPC_F_TIMEOUT) || !c->timeout_ns)
 		return 0;

@@ -157,6 +157,7 @@ __public __cold void fastipc_disconnect(struct fastipc_conn *conn)
 		return;
 	fipc_region_free(conn->reg);
 	close(conn->fd);
+	fipc_async_free(conn->async);
 	free(conn);
 }
 

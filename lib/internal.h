@@ -40,6 +40,7 @@ struct fastipc_conn {
 	uint64_t threshold;		/* shared memory above this */
 	struct fipc_region *reg;	/* NULL without a region */
 	struct fipc_conn_counters cnt;
+	struct fipc_async *async;	/* asynchronous calls, NULL before any */
 };
 
 static inline void fipc_count(atomic_uint_fast64_t *c, uint64_t n)
@@ -142,5 +143,24 @@ int fipc_ref_fill(struct fastipc_chan_ref *ref, const char *name,
  * Nothing is created. Return: 0, -EBADF (not open) or -ENOTTY.
  */
 int fipc_chan_fd_check(int fd);
+
+/*
+ * fipc_req_shm() - (call.c) Put a large request of @c (req_len bytes at
+ * @req) in the client->server ring, waiting for room until @deadline when
+ * it cannot go by copy. Return 1 (the record is committed and c->req_desc
+ * names it), 0 (send it by copy) or a negative errno.
+ */
+int fipc_req_shm(struct fastipc_conn *conn, struct fastipc_call *c,
+		 const void *req, uint64_t deadline);
+
+/*
+ * fipc_call_left() - (call.c) Give CALL what is left of @deadline. Return
+ * 0, or -ETIMEDOUT when a positive timeout ran out already.
+ */
+int fipc_call_left(struct fastipc_call *c, uint64_t deadline);
+
+/* Free a connection's table of asynchronous calls (NULL: no-op). */
+struct fipc_async;
+void fipc_async_free(struct fipc_async *a);
 
 #endif /* _FASTIPC_INTERNAL_H */

@@ -506,8 +506,10 @@ size_t fastipc_conn_shm_max(const struct fastipc_conn *conn);
 /*
  * struct fastipc_conn_stats - What a connection's calls did, since
  * connect. Counted by the library, for this process only.
- * @calls: fastipc_call() and fastipc_call_zc() calls that completed.
- * @bytes_copy: request and reply payload bytes passed by copy.
+ * @calls: fastipc_call() and fastipc_call_zc() calls that completed, and
+ *	(since 0.4) asynchronous calls reaped with error 0.
+ * @bytes_copy: request and reply payload bytes passed by copy (for an
+ *	asynchronous call, the request's at submit, the reply's at reap).
  * @bytes_shm: request and reply payload bytes passed through the region.
  * @req_shm: requests sent through the region.
  * @rep_shm: replies received through the region.
@@ -617,7 +619,11 @@ void fastipc_reply_done(struct fastipc_conn *conn, struct fastipc_reply *rep);
  *	ended with: -ECONNRESET, -EIDRM, -ECANCELED (fastipc_call_cancel()),
  *	-EOVERFLOW (the reply was larger than the @rep_max given at submit;
  *	@rep_len is the length it needs, 0 if the server did not say),
- *	-EBADMSG (the server corrupted the region), -ENOMEM.
+ *	-EBADMSG (the server corrupted the region), -ENOBUFS (a reply
+ *	larger than msg_max found no room in the server->client ring, held
+ *	by replies not yet reaped: the handler did not run; submit again),
+ *	-ENOMEM (no memory for a reply that came through the region; the
+ *	reply is dropped).
  * @status: the server's reply status, when @error is 0.
  * @rep: the reply, @rep_len bytes, in memory the library allocated
  *	(free() it), or NULL when @rep_len is 0 or @error is set.
@@ -641,7 +647,9 @@ struct fastipc_completion {
  *	copied (or written into the region) before the function returns, so
  *	the caller may reuse it at once.
  * @rep_max: the largest reply accepted, in bytes; 0 for the connection's
- *	max_payload.
+ *	max_payload. A server of libfastipc may hold that much of the
+ *	connection's server->client ring for each call in progress, so give
+ *	the size expected when many calls are outstanding.
  * @user_data: returned in the completion.
  * @timeout_ns: how long to wait for queue room (and region room for a
  *	large request): 0 not at all (-EAGAIN), FASTIPC_TIMEOUT_INF.
