@@ -32,7 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "barrier.h"
 #include "internal.h"
 
 enum fipc_async_state {
@@ -165,41 +164,15 @@ static uint64_t fipc_async_max_payload(const struct fastipc_conn *conn)
 	return shm > conn->msg_max ? shm : conn->msg_max;
 }
 
-/* The ring index of our committed, not yet delivered record at @off. */
-static uint32_t fipc_async_rec_idx(struct fipc_region *g, uint32_t off)
-{
-	struct fipc_ring *r = &g->tx;
-	uint32_t idx;
-
-	/* cached <= every live record's index < cached + size */
-	pthread_mutex_lock(&g->lock);
-	idx = r->cached + ((off - FIPC_REC_HDR - r->cached) & r->mask);
-	pthread_mutex_unlock(&g->lock);
-	return idx;
-}
-
 /*
- * Abandon the request record of a call the server did not answer,
- * unless the consumer index has passed it (the server released it).
+ * Abandon the request record of a call the server did not answer (see
+ * the top of the file). A consumer index out of range is counted.
  */
 static void fipc_async_abandon(struct fastipc_conn *conn,
 			       const struct fipc_async_ent *e)
 {
-	struct fipc_region *g = conn->reg;
-	struct fipc_ring *r = &g->tx;
-	bool marked = false;
-	uint32_t c;
-
-	pthread_mutex_lock(&g->lock);
-	c = fipc_load_acquire(r->cons);
-	/* A consumer index outside [cached, published] is a hostile peer. */
-	if (c - r->cached > r->head - r->cached)
+	if (fipc_async_rec_abandon(conn->reg, e->req_off, e->req_idx) < 0)
 		fipc_count(&conn->cnt.ring_errors, 1);
-	else if ((int32_t)(c - e->req_idx) <= 0)
-		marked = fipc_prod_cancel(r, e->req_off) == 0;
-	pthread_mutex_unlock(&g->lock);
-	if (marked)
-		fipc_bell_ring(&g->bell);
 }
 
 /* Request bytes of a submitted call, by copy or through the region. */

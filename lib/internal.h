@@ -159,6 +159,21 @@ int fipc_req_shm(struct fastipc_conn *conn, struct fastipc_call *c,
  */
 int fipc_call_left(struct fastipc_call *c, uint64_t deadline);
 
+/*
+ * fipc_async_rec_idx() - (async_rec.c) The free-running ring index of our
+ * record at @off in @g's client->server ring, committed and not yet
+ * delivered (so live: the consumer cannot have passed it).
+ */
+uint32_t fipc_async_rec_idx(struct fipc_region *g, uint32_t off);
+
+/*
+ * fipc_async_rec_abandon() - (async_rec.c) Mark our record at @off (ring
+ * index @idx) FASTIPC_REC_SKIP unless the consumer index has passed it
+ * (the server released it and the space may be reused). Return: 1 marked,
+ * 0 left alone, -EPROTO (the consumer index is out of range).
+ */
+int fipc_async_rec_abandon(struct fipc_region *g, uint32_t off, uint32_t idx);
+
 /* Free a connection's table of asynchronous calls (NULL: no-op). */
 struct fipc_async;
 void fipc_async_free(struct fipc_async *a);
