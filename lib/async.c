@@ -95,7 +95,8 @@ static struct fipc_async *fipc_async_get(struct fastipc_conn *conn)
 }
 
 /* Take a free entry as PENDING. Return it, or NULL when all are used. */
-static struct fipc_async_ent *fipc_async_take(struct fipc_async *a)
+static struct fipc_async_ent *fipc_async_take(struct fipc_async *a,
+					      void *user_data, uint32_t rep_cap)
 {
 	struct fipc_async_ent *e = NULL;
 	size_t i;
@@ -106,6 +107,8 @@ static struct fipc_async_ent *fipc_async_take(struct fipc_async *a)
 			e = &a->ent[i];
 			memset(e, 0, sizeof(*e));
 			e->state = FIPC_ASYNC_PENDING;
+			e->user_data = user_data;
+			e->rep_cap = rep_cap;
 			a->pending++;
 			break;
 		}
@@ -248,11 +251,9 @@ __public int fastipc_call_submit(struct fastipc_conn *conn, uint32_t op,
 	a = fipc_async_get(conn);
 	if (!a)
 		return -ENOMEM;
-	e = fipc_async_take(a);
+	e = fipc_async_take(a, user_data, c.rep_cap);
 	if (!e)
 		return -EBUSY;
-	e->user_data = user_data;
-	e->rep_cap = c.rep_cap;
 	ret = fipc_async_queue(conn, &c, e, req, deadline);
 	if (ret < 0 || !c.msg_id) {
 		fipc_async_fill(a, e, 0);
@@ -265,8 +266,32 @@ __public int fastipc_call_submit(struct fastipc_conn *conn, uint32_t op,
 	return 0;
 }
 
-/* Initial reap buffer: the largest reply that comes by copy. */
+/* Reap buffer when the channel's msg_max is not known. */
 #define FIPC_REAP_BUF_DEFAULT	4096U
+
+/*
+ * The largest reply that can come by copy: the largest rep_cap of the
+ * calls outstanding, at most msg_max. A call the table does not know
+ * (submitted with fastipc_call_raw()) may need more: REAP then says
+ * -EMSGSIZE and the buffer grows.
+ */
+static uint32_t fipc_async_hint(struct fastipc_conn *conn)
+{
+	struct fipc_async *a = __atomic_load_n(&conn->async, __ATOMIC_ACQUIRE);
+	uint32_t max = conn->msg_max ? conn->msg_max : FIPC_REAP_BUF_DEFAULT;
+	uint32_t hint = 0;
+	size_t i;
+
+	if (!a)
+		return max;
+	pthread_mutex_lock(&a->lock);
+	for (i = 0; i < ARRAY_SIZE(a->ent); i++)
+		if (a->ent[i].state != FIPC_ASYNC_FREE &&
+		    a->ent[i].rep_cap > hint)
+			hint = a->ent[i].rep_cap;
+	pthread_mutex_unlock(&a->lock);
+	return hint < max ? hint : max;
+}
 
 /* What is left of a reap's time: 0 only for a timeout of 0 (-EAGAIN). */
 static uint64_t fipc_async_left(uint64_t timeout_ns, uint64_t deadline)
@@ -285,7 +310,7 @@ static int fipc_async_reap_raw(struct fastipc_conn *conn, struct fastipc_reap *r
 			       void **bufp, uint64_t timeout_ns)
 {
 	uint64_t deadline = fipc_deadline(timeout_ns);
-	uint32_t cap = conn->msg_max ? conn->msg_max : FIPC_REAP_BUF_DEFAULT;
+	uint32_t cap = fipc_async_hint(conn);
 	void *buf;
 	int ret;
 
@@ -353,6 +378,7 @@ static void fipc_async_complete(struct fastipc_conn *conn,
 	} else if (!c->error && r->rep_desc.area) {
 		c->error = fipc_async_rep_shm(conn, r, rep_cap, c);
 	} else if (!c->error && r->rep_len) {
+		/* The buffer is the largest reply outstanding: trim it. */
 		c->rep = realloc(buf, r->rep_len);
 		if (!c->rep)
 			c->rep = buf;
