@@ -658,7 +658,8 @@ struct fastipc_completion {
  * Return: 0, or -EBUSY (FASTIPC_ASYNC_MAX calls outstanding: reap some),
  * -EAGAIN (queue full, or the caller's uid has user_queue_bytes_max
  * queued: the reply room counts while the call is outstanding),
- * -EMSGSIZE, -ETIMEDOUT, -EINTR, -ECONNRESET, -EIDRM, -ENOMEM, -EINVAL.
+ * -EMSGSIZE, -ETIMEDOUT, -EINTR, -ECONNRESET, -EIDRM, -ENOMEM, -EINVAL,
+ * -EPROTO (the kernel returned no call id).
  */
 int fastipc_call_submit(struct fastipc_conn *conn, uint32_t op,
 			const void *req, size_t req_len, size_t rep_max,
@@ -671,7 +672,9 @@ int fastipc_call_submit(struct fastipc_conn *conn, uint32_t op,
  *
  * Return: 0, or -EAGAIN (none completed, @timeout_ns 0), -ETIMEDOUT,
  * -EINTR, -ENOENT (no call is outstanding), -ENOMEM (no memory for the
- * reply: the completion stays, try again).
+ * reply: the completion stays, try again). A call submitted with
+ * fastipc_call_raw() and FASTIPC_F_ASYNC is reaped too, with @user_data
+ * NULL.
  */
 int fastipc_call_reap(struct fastipc_conn *conn, struct fastipc_completion *c,
 		      uint64_t timeout_ns);
