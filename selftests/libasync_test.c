@@ -18,6 +18,7 @@
  *    reaped with -ECONNRESET.
  *  - overflow: a reply the server says needs more than rep_max is
  *    -EOVERFLOW with the length needed (a raw server, REPLY_NEED).
+ *  - submit_full: a full queue is -EAGAIN (timeout 0) or -ETIMEDOUT.
  *  - threads: several threads submit and reap on one connection; every
  *    completion is reaped exactly once.
  */
@@ -516,6 +517,43 @@ TEST_F_TIMEOUT(pool, overflow, 60)
 	EXPECT_EQ(-EOVERFLOW, k.error);
 	EXPECT_EQ(5000, k.rep_len);
 	EXPECT_EQ(NULL, k.rep);
+}
+
+/*
+ * A full queue: timeout 0 is -EAGAIN, a short one -ETIMEDOUT; what was
+ * queued completes -ECONNRESET when the channel goes.
+ */
+TEST_F_TIMEOUT(pool, submit_full, 60)
+{
+	struct fastipc_chan_opts co = { .msg_max = MSG_MAX, .queue_msgs = 2 };
+	char name[FASTIPC_NAME_MAX];
+	struct fastipc_completion k;
+	struct fastipc_conn *c;
+	int chan, i, ret = 0;
+
+	fipc_unique_name(name, "libasync");
+	chan = fastipc_chan_create(self->dev, name, 0, 0600, &co);
+	ASSERT_LE(0, chan);
+	ASSERT_EQ(0, fastipc_connect(self->dev, name, &c));
+	for (i = 0; i < 8; i++) {
+		ret = fastipc_call_submit(c, OP_ECHO, "q", 1, 16, NULL, 0,
+					  NULL);
+		if (ret)
+			break;
+	}
+	EXPECT_EQ(-EAGAIN, ret);
+	EXPECT_LE(1, i);
+	EXPECT_GE(2, i);
+	EXPECT_EQ(-ETIMEDOUT, fastipc_call_submit(c, OP_ECHO, "q", 1, 16,
+						  NULL, NS / 100, NULL));
+	EXPECT_EQ(-EAGAIN, fastipc_call_reap(c, &k, 0));
+	ASSERT_EQ(0, close(chan));
+	for (; i > 0; i--) {
+		ASSERT_EQ(0, fastipc_call_reap(c, &k, WAIT));
+		EXPECT_EQ(-ECONNRESET, k.error);
+	}
+	EXPECT_EQ(-ENOENT, fastipc_call_reap(c, &k, 0));
+	fastipc_disconnect(c);
 }
 
 /* ------------------------------------------------------------------ */
