@@ -15,8 +15,10 @@
  * entry (PENDING: no msg_id yet) before the ioctl and fills it in after,
  * without holding the mutex across the ioctl (it may wait for queue room).
  * A reaper that gets a msg_id not in the table while entries are PENDING
- * waits on the table's condition until they are filled in. The region's
- * own lock (g->lock) is never taken with the table's mutex held.
+ * waits on the table's condition until they are filled in (for a call
+ * submitted with fastipc_call_raw(), which the table never knows, that
+ * may last until a submitter waiting for queue room returns). The
+ * region's own lock (g->lock) is never taken with the table's mutex held.
  *
  * Request records: the server releases a request's record once its
  * handler returns. A call that ends without the server answering (error
@@ -26,7 +28,7 @@
  * but only while the consumer index has not passed it: once it has, the
  * server released it and its space may already carry a newer record of
  * ours. The record's ring index, needed for that test, is computed at
- * submit, while the record is surely still unconsumed.
+ * submit, while the record is surely still unconsumed (async_rec.c).
  */
 #include <pthread.h>
 #include <stdlib.h>
