@@ -14,6 +14,8 @@
  *    later large requests still find room in the client->server ring.
  *  - reap_empty, reap_nowait: -ENOENT with nothing outstanding; -EAGAIN
  *    and -ETIMEDOUT while something is.
+ *  - reap_enomem: no memory for the reply is -ENOMEM and the completion
+ *    stays, to be reaped again.
  *  - server_close: calls outstanding when the channel is closed are each
  *    reaped with -ECONNRESET.
  *  - overflow: a reply the server says needs more than rep_max is
@@ -47,6 +49,18 @@ struct fill_req {
 	__u32 len;
 	__u32 seed;
 };
+
+/*
+ * malloc() fails in this thread while fail_malloc is set: the library's
+ * allocations (it is linked statically) come here.
+ */
+extern void *__libc_malloc(size_t n);
+static __thread int fail_malloc;
+
+void *malloc(size_t n)
+{
+	return fail_malloc ? NULL : __libc_malloc(n);
+}
 
 /* OP_BLOCK's handler: says it runs, then waits for the test. */
 static int entered_fd = -1, release_fd = -1;
@@ -442,6 +456,32 @@ TEST_F(pool, reap_empty)
 	EXPECT_EQ(-ENOENT, fastipc_call_reap(self->c, &k, 0));
 	EXPECT_EQ(-ENOENT, fastipc_call_reap(self->c, &k, FASTIPC_TIMEOUT_INF));
 	EXPECT_EQ(-ENOENT, fastipc_call_cancel(self->c, 12345));
+}
+
+/* No memory for the reply: -ENOMEM, and the completion stays. */
+TEST_F_TIMEOUT(pool, reap_enomem, 60)
+{
+	struct pollfd p = { .fd = fastipc_conn_fd(self->c), .events = POLLIN };
+	struct fastipc_completion k;
+	uint64_t id;
+	int ret;
+
+	ASSERT_EQ(0, pool_start(self));
+	ASSERT_EQ(0, fastipc_call_submit(self->c, OP_ECHO, "mem", 3, 64, &id,
+					 WAIT, &id));
+	ASSERT_EQ(1, poll(&p, 1, 30000));	/* completed */
+	fail_malloc = 1;
+	ret = fastipc_call_reap(self->c, &k, 0);
+	fail_malloc = 0;
+	EXPECT_EQ(-ENOMEM, ret);
+	ASSERT_EQ(0, fastipc_call_reap(self->c, &k, 0));
+	EXPECT_EQ(id, k.id);
+	EXPECT_EQ(&id, k.user_data);
+	EXPECT_EQ(0, k.error);
+	EXPECT_EQ(3, k.status);
+	ASSERT_EQ(3, k.rep_len);
+	EXPECT_EQ(0, memcmp(k.rep, "mem", 3));
+	free(k.rep);
 }
 
 TEST_F_TIMEOUT(pool, reap_nowait, 60)
