@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1 OR MIT
 /*
- * The request records of asynchronous calls in the client->server ring:
- * when one may be abandoned (FASTIPC_REC_SKIP). Apart from async.c so
- * that the host tests (lib/tests/async_rec_test.c) run it without a
- * kernel.
+ * The request records of calls in the client->server ring: when one may
+ * be abandoned (FASTIPC_REC_SKIP), for asynchronous calls (async.c) and
+ * for synchronous ones that failed (fipc_do_call() in call.c). Apart from
+ * async.c so that the host tests (lib/tests/async_rec_test.c) run it
+ * without a kernel.
  *
  * A committed record is released by the server once its handler ran; a
  * call that ended unanswered may never have been received, and then only

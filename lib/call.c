@@ -120,17 +120,29 @@ int fipc_rep_claim(struct fastipc_conn *conn, const struct fastipc_desc *d,
 	return ret < 0 ? -EBADMSG : 0;
 }
 
-/* FASTIPC_IOC_CALL; on failure abandon the request record. */
+int fipc_call_ioctl(struct fastipc_conn *conn, struct fastipc_call *c)
+{
+	uint32_t off = (uint32_t)c->req_desc.offset, idx = 0;
+	int ret;
+
+	if (c->req_desc.area)
+		idx = fipc_async_rec_idx(conn->reg, off);
+	ret = fipc_ioctl(conn->fd, FASTIPC_IOC_CALL, c);
+	if (ret < 0 && c->req_desc.area &&
+	    fipc_async_rec_abandon(conn->reg, off, idx) < 0)
+		fipc_count(&conn->cnt.ring_errors, 1);
+	return ret;
+}
+
+/* FASTIPC_IOC_CALL and its counters. */
 static int fipc_do_call(struct fastipc_conn *conn, struct fastipc_call *c)
 {
-	int ret = fipc_ioctl(conn->fd, FASTIPC_IOC_CALL, c);
+	int ret = fipc_call_ioctl(conn, c);
 	uint32_t n;
 
 	if (c->req_desc.area) {
-		if (ret < 0) {
-			fipc_region_cancel(conn->reg, (uint32_t)c->req_desc.offset);
+		if (ret < 0)
 			return ret;
-		}
 		fipc_count(&conn->cnt.req_shm, 1);
 		fipc_count(&conn->cnt.bytes_shm, c->req_desc.len);
 	} else if (ret >= 0) {

@@ -160,6 +160,17 @@ int fipc_req_shm(struct fastipc_conn *conn, struct fastipc_call *c,
 int fipc_call_left(struct fastipc_call *c, uint64_t deadline);
 
 /*
+ * fipc_call_ioctl() - (call.c) FASTIPC_IOC_CALL for a request that may sit
+ * in the client->server ring (c->req_desc): on failure its record is
+ * abandoned, unless the server already released it (a call that timed out
+ * after the server received it), whose space another thread's request
+ * may have taken since: the record's ring index is read before the ioctl,
+ * while the record is surely live, and fipc_async_rec_abandon() compares
+ * it with the consumer index. Return: as the ioctl.
+ */
+int fipc_call_ioctl(struct fastipc_conn *conn, struct fastipc_call *c);
+
+/*
  * fipc_async_rec_idx() - (async_rec.c) The free-running ring index of our
  * record at @off in @g's client->server ring, committed and not yet
  * delivered (so live: the consumer cannot have passed it).

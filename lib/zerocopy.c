@@ -111,12 +111,9 @@ __public int fastipc_call_zc(struct fastipc_conn *conn, uint32_t op,
 	fipc_timeout_args(timeout_ns, &c.flags, &c.timeout_ns);
 	ret = fipc_zc_send(conn, &c, buf, len);
 	if (ret == 0)
-		ret = fipc_ioctl(conn->fd, FASTIPC_IOC_CALL, &c);
-	if (ret < 0) {
-		if (c.req_desc.area)
-			fipc_region_cancel(conn->reg, (uint32_t)c.req_desc.offset);
+		ret = fipc_call_ioctl(conn, &c);
+	if (ret < 0)
 		return ret;
-	}
 	fipc_count(&conn->cnt.calls, 1);
 	fipc_count(&conn->cnt.req_shm, 1);
 	fipc_count(&conn->cnt.bytes_shm, len);
