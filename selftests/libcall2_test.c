@@ -287,7 +287,7 @@ TEST_F(srv, alloc_region)
 	fastipc_disconnect(c);
 }
 
-/* Without ALLOC, a reply above rep_cap stays a server status (v1). */
+/* Without ALLOC, a reply above rep_cap is -EOVERFLOW with its length. */
 TEST_F(srv, no_alloc_overflow)
 {
 	struct fastipc_call_args a;
@@ -297,9 +297,15 @@ TEST_F(srv, no_alloc_overflow)
 
 	ASSERT_EQ(0, fastipc_connect(self->dev, self->name, &c));
 	args_init(&a, OP_SIZED, &len, sizeof(len), rep, sizeof(rep), 0);
-	ASSERT_EQ(0, fastipc_call2(c, &a, sizeof(a)));
-	EXPECT_EQ(-EOVERFLOW, a.status);
-	EXPECT_EQ(0, a.rep_len);
+	/*
+	 * The server library answers a v1 handler's oversized reply with
+	 * FASTIPC_F_REPLY_NEED: the call fails with the length it needs.
+	 */
+	ASSERT_EQ(-EOVERFLOW, fastipc_call2(c, &a, sizeof(a)));
+	EXPECT_EQ(200, a.rep_len);
+	EXPECT_EQ(FASTIPC_LIMIT_REP_CAP, a.limit);
+	EXPECT_EQ(100, a.limit_bytes);
+	EXPECT_EQ(NULL, a.rep_data);
 	len = 100;
 	ASSERT_EQ(0, fastipc_call2(c, &a, sizeof(a)));
 	EXPECT_EQ(0, a.status);
