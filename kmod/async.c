@@ -23,10 +23,14 @@
  * async_conn, and freed when its reply or the channel's end comes.
  *
  * Charges: a connection holds at most FASTIPC_ASYNC_MAX calls submitted
- * and not reaped (nr_async); each charges min(rep_cap, msg_max) bytes to
- * its user's queued bytes (user_queue_bytes_max) from submit to reap, so
- * that a caller that never reaps is bounded by its own quota. The request
- * payload is charged as for a sync call.
+ * and not reaped (nr_async); each charges FIPC_ASYNC_CALL_COST plus
+ * min(rep_cap, msg_max) bytes to its user's queued bytes
+ * (user_queue_bytes_max) from submit to reap, so that a caller that never
+ * reaps is bounded by its own quota: the message itself, with a request
+ * payload small enough to live in it, stays allocated until the reap and
+ * takes at most a page (a payload allocated apart is freed when the
+ * server receives it), and its reply at most min(rep_cap, msg_max). The
+ * request payload is charged besides, as for a sync call, while queued.
  *
  * Locking: no new lock. chan->lock (see chan.c) protects both lists,
  * nr_async and every message's async_conn and async_node, as it already
@@ -41,6 +45,7 @@
 #include <linux/fs.h>
 #include <linux/list.h>
 #include <linux/lockdep.h>
+#include <linux/mm.h>
 #include <linux/poll.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -50,6 +55,13 @@
 #include "wait.h"
 
 #define FIPC_WAIT_FLAGS	(FASTIPC_F_NONBLOCK | FASTIPC_F_TIMEOUT)
+
+/*
+ * What an asynchronous call's message costs while it waits to be reaped,
+ * besides its reply: the message and an inline request payload, at most
+ * a page (fipc_msg_alloc()).
+ */
+#define FIPC_ASYNC_CALL_COST	((u32)PAGE_SIZE)
 
 /*
  * Give back a call's slot. A REAP sleeping while nothing is left
@@ -85,14 +97,11 @@ int fipc_async_reserve(struct fipc_conn *conn, u32 rep_cap, u32 *charge)
 	spin_unlock(&chan->lock);
 	if (ret)
 		return ret;
-	*charge = min(rep_cap, chan->msg_max);
-	if (*charge) {
-		ret = fipc_quota_charge(current_euid(), FIPC_QUOTA_QUEUED,
-					*charge);
-		if (ret) {
-			*charge = 0;
-			fipc_async_unreserve(conn, 0);
-		}
+	*charge = FIPC_ASYNC_CALL_COST + min(rep_cap, chan->msg_max);
+	ret = fipc_quota_charge(current_euid(), FIPC_QUOTA_QUEUED, *charge);
+	if (ret) {
+		*charge = 0;
+		fipc_async_unreserve(conn, 0);
 	}
 	return ret;
 }

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "fastipc_util.h"
@@ -91,6 +92,12 @@ static int cancel(int conn, __u64 id)
 }
 
 /* The next request's header, skipping CONNECT/DISCONNECT; 0 or -errno. */
+/* What the kernel charges an asynchronous call's message: a page. */
+static unsigned long long page(void)
+{
+	return (unsigned long long)sysconf(_SC_PAGESIZE);
+}
+
 static int take(int chan, void *buf, __u32 cap, struct fastipc_msg_hdr *h)
 {
 	int ret = fipc_recv_type(chan, FASTIPC_MSG_REQUEST, buf, cap, h);
@@ -715,14 +722,16 @@ TEST_F(quota, reply_charge_eagain)
 
 	if (_metadata->skip)
 		return;
-	ASSERT_EQ(0, write_param("user_queue_bytes_max", 4096));
-	/* min(rep_cap, msg_max) = 1024 each: four fit, a fifth does not. */
+	ASSERT_EQ(0, write_param("user_queue_bytes_max", 4 * (page() + 1024)));
+	/*
+	 * A page (the message) + min(rep_cap, msg_max) = 1024 each: four
+	 * fit, a fifth does not, even without reply room.
+	 */
 	for (i = 0; i < 4; i++)
 		ASSERT_EQ(0, submit(self->conn, 1, NULL, 0, 1U << 20, &id));
 	EXPECT_EQ(-EAGAIN, submit(self->conn, 1, NULL, 0, 1U << 20, NULL));
 	EXPECT_EQ(-EAGAIN, submit(self->conn, 1, NULL, 0, 1, NULL));
-	/* A call without reply room is charged nothing. */
-	EXPECT_EQ(0, submit(self->conn, 1, NULL, 0, 0, NULL));
+	EXPECT_EQ(-EAGAIN, submit(self->conn, 1, NULL, 0, 0, NULL));
 	/* Received and answered, not reaped: still charged. */
 	ASSERT_EQ(0, take(self->chan, NULL, 0, &h));
 	ASSERT_EQ(0, fipc_reply(self->chan, h.msg_id, NULL, 0, 0, NULL));
@@ -731,6 +740,34 @@ TEST_F(quota, reply_charge_eagain)
 	ASSERT_EQ(0, reap(self->conn, NULL, 0, FASTIPC_F_NONBLOCK, &r));
 	EXPECT_EQ(0, submit(self->conn, 1, NULL, 0, 1024, NULL));
 	EXPECT_EQ(-EAGAIN, submit(self->conn, 1, NULL, 0, 1, NULL));
+}
+
+/*
+ * Calls without reply room, answered and never reaped, keep their
+ * messages (and a small request payload in them): each is charged a page,
+ * so a caller that never reaps stops at its quota.
+ */
+TEST_F(quota, unreaped_calls_are_charged)
+{
+	char req[512], got[512];
+	struct fastipc_msg_hdr h;
+	int i;
+
+	if (_metadata->skip)
+		return;
+	memset(req, 'q', sizeof(req));
+	ASSERT_EQ(0, write_param("user_queue_bytes_max",
+				 3 * page() + 2 * sizeof(req)));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, submit(self->conn, 1, req, sizeof(req), 0, NULL));
+		ASSERT_EQ(0, take(self->chan, got, sizeof(got), &h));
+		ASSERT_EQ(sizeof(req), h.len);
+		ASSERT_EQ(0, fipc_reply(self->chan, h.msg_id, NULL, 0, 0,
+					NULL));
+	}
+	/* Three answered, none reaped: the fourth does not fit. */
+	EXPECT_EQ(-EAGAIN, submit(self->conn, 1, req, sizeof(req), 0, NULL));
+	EXPECT_EQ(-EAGAIN, submit(self->conn, 1, NULL, 0, 0, NULL));
 }
 
 TEST_F(quota, client_close_frees_everything)
@@ -744,7 +781,7 @@ TEST_F(quota, client_close_frees_everything)
 
 	if (_metadata->skip)
 		return;
-	ASSERT_EQ(0, write_param("user_queue_bytes_max", 4096));
+	ASSERT_EQ(0, write_param("user_queue_bytes_max", 4 * (page() + 1024)));
 	conn = fipc_connect(self->ctl, self->name, &cid);
 	ASSERT_LE(0, conn);
 	ASSERT_EQ(0, fipc_recv_type(self->chan, FASTIPC_MSG_CONNECT, NULL, 0,

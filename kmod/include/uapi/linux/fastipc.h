@@ -546,11 +546,12 @@ struct fastipc_chan_rmid {
  * reply buffer is given at REAP) and @rep_cap is the largest reply accepted.
  * FASTIPC_F_NONBLOCK and FASTIPC_F_TIMEOUT bound only the wait for queue
  * room, as for SEND. A connection holds at most FASTIPC_ASYNC_MAX calls
- * submitted and not yet reaped (-EBUSY beyond). From submit to reap, the
- * smaller of @rep_cap and the channel's msg_max is charged to the caller's
- * user against user_queue_bytes_max (the kernel holds at most that many
- * reply bytes for it), so a caller that never reaps is bounded by its own
- * quota. Closing the connection cancels and frees its asynchronous calls.
+ * submitted and not yet reaped (-EBUSY beyond). From submit to reap, one
+ * page (the call's own message, with a request payload small enough to
+ * stay in it) plus the smaller of @rep_cap and the channel's msg_max (the
+ * most reply bytes the kernel holds for it) is charged to the caller's
+ * user against user_queue_bytes_max, so a caller that never reaps is
+ * bounded by its own quota. Closing the connection cancels and frees its asynchronous calls.
  *
  * CALL queues the request, wakes one server thread and sleeps until the
  * reply, in one syscall. A call that ends with -ETIMEDOUT or -EINTR is
