@@ -565,8 +565,9 @@ struct fastipc_chan_rmid {
  * nothing was sent; but if the final write-back fails after all (another
  * thread unmapped or write-protected it meanwhile), the request was
  * already delivered and, for CALL, the reply consumed: -EFAULT then
- * reports the lost results. A call that fails otherwise writes nothing
- * back.
+ * reports the lost results; for FASTIPC_F_ASYNC, the call is outstanding
+ * with an id the caller did not see, and REAP will return it. A call that
+ * fails otherwise writes nothing back.
  */
 struct fastipc_call {
 	__u64 req_ptr;
