@@ -78,7 +78,12 @@ __public __cold int fastipc_server_create(int chan_fd, unsigned int nthreads,
 			    FIPC_STOP_POLL_NS;
 	srv->reply_threshold = opts && opts->reply_threshold ?
 			       opts->reply_threshold : FASTIPC_THRESHOLD_DEFAULT;
+	if (sem_init(&srv->wake, 0, 0) < 0) {
+		free(srv);
+		return -ENOMEM;
+	}
 	if (fipc_sconns_init(&srv->sconns, chan_fd) < 0) {
+		sem_destroy(&srv->wake);
 		free(srv);
 		return -ENOMEM;
 	}
@@ -174,5 +179,6 @@ __public __cold void fastipc_server_destroy(struct fastipc_server *srv)
 	free(w);
 	fipc_sconns_fini(&srv->sconns);
 	free(srv->routes);
+	sem_destroy(&srv->wake);
 	free(srv);
 }

@@ -60,9 +60,22 @@ static void fipc_dispatch_done(struct fastipc_server *srv,
 }
 
 /*
+ * Open receives shut down by an earlier fastipc_server_stop() of this
+ * server (its flag set: consume it, as run() does). A shutdown by another
+ * server on the channel is not ours to undo: -ESHUTDOWN.
+ */
+static int fipc_dispatch_reopen(struct fastipc_server *srv)
+{
+	int one = 1;
+
+	if (!atomic_compare_exchange_strong(&srv->stop, &one, 0))
+		return -ESHUTDOWN;
+	return fipc_chan_shut(srv, 0);
+}
+
+/*
  * Receive one message without waiting and serve it. Return 1 (served),
- * 0 (nothing queued), or -errno. Receives shut down by a stop() of an
- * earlier run() are opened again: stop() concerns the pool only.
+ * 0 (nothing queued), or -errno.
  */
 static int fipc_dispatch_one(struct fipc_worker *w)
 {
@@ -80,7 +93,7 @@ static int fipc_dispatch_one(struct fipc_worker *w)
 		if (ret == -EMSGSIZE) {
 			ret = fipc_grow_buf(w);
 		} else if (ret == -ESHUTDOWN && !opened) {
-			ret = fipc_chan_shut(w->srv, 0);
+			ret = fipc_dispatch_reopen(w->srv);
 			opened = true;
 		}
 		if (ret < 0)

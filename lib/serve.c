@@ -16,15 +16,27 @@
  * receive carries a timeout (stop_poll_ns) after which an idle thread
  * looks at the flag, as before 0.4.
  *
+ * The shutdown is channel-wide and anyone may open receives again (the
+ * run() or dispatch() of another server on the channel, in any process):
+ * a woken thread of ours may then go back to sleep. So while a stop is in
+ * progress, run()'s own thread waits for its workers at most stop_poll_ns
+ * at a time and shuts receives down again until every worker has
+ * returned. stop() and each returning worker post srv->wake (sem_post()
+ * is async-signal-safe); with no stop pending run() sleeps on it with no
+ * timeout, so an idle pool makes no periodic wake-ups.
+ *
  * One message's handling is in smsg.c, the pending reply in sreply.c,
  * creation and settings in screate.c, the event-loop entry in sdispatch.c.
  */
+#define _GNU_SOURCE		/* sem_clockwait() */
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "serve.h"
 
@@ -167,6 +179,8 @@ static void *fipc_worker_main(void *arg)
 	if (ret < 0)
 		fipc_fail(w->srv, ret);
 	fipc_flush_reply(w);
+	atomic_fetch_sub(&w->srv->live, 1);
+	sem_post(&w->srv->wake);
 	return NULL;
 }
 
@@ -203,6 +217,7 @@ static int fipc_workers_start(struct fastipc_server *srv,
 	unsigned int i, j;
 	int ret = 0;
 
+	atomic_store(&srv->live, (int)srv->nthreads);
 	for (i = 0; i < srv->nthreads; i++) {
 		ret = fipc_worker_init(&workers[i], srv);
 		if (ret < 0)
@@ -237,6 +252,47 @@ static bool fipc_run_open(struct fastipc_server *srv)
 	return !fipc_stopping(srv);
 }
 
+/* Wait for a post on srv->wake, at most @ns. Return: false on timeout. */
+static bool fipc_run_sleep(struct fastipc_server *srv, uint64_t ns)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ns += (uint64_t)ts.tv_nsec;
+	ts.tv_sec += (time_t)(ns / 1000000000ULL);
+	ts.tv_nsec = (long)(ns % 1000000000ULL);
+	while (sem_clockwait(&srv->wake, CLOCK_MONOTONIC, &ts) < 0) {
+		if (errno == ETIMEDOUT)
+			return false;
+		if (errno != EINTR)
+			return true;
+	}
+	return true;
+}
+
+/*
+ * Wait until every worker has returned. No stop pending: sleep until
+ * stop() or a returning worker posts. A stop in progress: shut receives
+ * down again every stop_poll_ns, in case another server opened them
+ * before a woken worker of ours saw the shutdown (see the top of file).
+ */
+static void fipc_run_wait(struct fastipc_server *srv)
+{
+	int saved = errno;
+
+	while (atomic_load(&srv->live) > 0) {
+		if (!fipc_stopping(srv)) {
+			while (sem_wait(&srv->wake) < 0 && errno == EINTR)
+				;
+			continue;
+		}
+		if (!fipc_run_sleep(srv, srv->stop_poll_ns) &&
+		    atomic_load(&srv->shut) == FIPC_SHUT_YES)
+			fipc_chan_shut(srv, FASTIPC_SHUT_RECV);
+	}
+	errno = saved;
+}
+
 static int fipc_run_pool(struct fastipc_server *srv)
 {
 	struct fipc_worker *workers;
@@ -246,8 +302,11 @@ static int fipc_run_pool(struct fastipc_server *srv)
 	workers = calloc(srv->nthreads, sizeof(*workers));
 	if (!workers)
 		return -ENOMEM;
+	while (!sem_trywait(&srv->wake))	/* posts of an earlier run */
+		;
 	ret = fipc_workers_start(srv, workers);
 	if (ret >= 0) {
+		fipc_run_wait(srv);
 		for (i = 0; i < srv->nthreads; i++)
 			pthread_join(workers[i].tid, NULL);
 		ret = atomic_load(&srv->error);
@@ -273,11 +332,17 @@ __public int fastipc_server_run(struct fastipc_server *srv)
 
 /*
  * The flag first, then the shutdown: see the top of this file. Only an
- * atomic store and one ioctl (errno kept), so async-signal-safe.
+ * atomic store, one ioctl (errno kept) and sem_post(), so
+ * async-signal-safe.
  */
 __public void fastipc_server_stop(struct fastipc_server *srv)
 {
+	int saved;
+
 	atomic_store(&srv->stop, 1);
 	if (atomic_load(&srv->shut) != FIPC_SHUT_NO)
 		fipc_chan_shut(srv, FASTIPC_SHUT_RECV);
+	saved = errno;
+	sem_post(&srv->wake);	/* run() watches its workers leave */
+	errno = saved;
 }

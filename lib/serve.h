@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <semaphore.h>
 
 #include "internal.h"
 #include "sconn.h"
@@ -43,6 +44,8 @@ struct fastipc_server {
 	atomic_int running;		/* -1: run(); n > 0: n dispatch() */
 	atomic_int error;		/* first error that ended the pool */
 	atomic_int shut;		/* FIPC_SHUT_* */
+	atomic_int live;		/* run()'s workers not yet returned */
+	sem_t wake;			/* posted by stop() and exiting workers */
 	atomic_int no_need;		/* the kernel refused F_REPLY_NEED */
 	_Atomic(struct fipc_worker *) dw;	/* dispatch()'s spare worker */
 	atomic_uint_fast64_t requests;	/* fastipc_server_stats() */

@@ -912,7 +912,14 @@ int fastipc_server_on_conn(struct fastipc_server *srv, fastipc_conn_cb_t fn,
  * message (-EMSGSIZE) is grown and the receive retried; -EINTR, -EAGAIN
  * and -ETIMEDOUT are retried.
  *
- * Return: 0 after fastipc_server_stop() (a stop requested before run()
+ * The shutdown that stop() makes is channel-wide (like shutdown(2) on a
+ * socket that several processes share): a stop() of any server on the
+ * channel, in this or another process (the channel fd inherited over
+ * fork() or passed), ends this run() too, with 0; and run() opens
+ * receives on the whole channel again when it starts.
+ *
+ * Return: 0 after fastipc_server_stop() of this or of another server on
+ * the channel (a stop requested before run()
  * makes it return 0 at once; either way the run consumes the request),
  * or the negative errno that ended the pool: -EIDRM (channel removed),
  * -ECONNRESET, -EBADF, -ENOMEM, or -EAGAIN (a thread could not be
@@ -930,6 +937,13 @@ int fastipc_server_run(struct fastipc_server *srv);
  * may be called before or during fastipc_server_run(), which then
  * returns 0. Removing the
  * channel (fastipc_chan_rmid()) stops the pool at once, with -EIDRM.
+ *
+ * stop() shuts down receiving on the channel: every pool and dispatcher
+ * serving it, in this or another process, stops (their run() returns 0,
+ * their dispatch() returns -ESHUTDOWN); run() re-opens receiving when it
+ * starts. Whatever another server does meanwhile, the run() of this
+ * server returns: until all its threads have returned, it shuts receives
+ * down again every stop_poll_ns.
  */
 void fastipc_server_stop(struct fastipc_server *srv);
 
@@ -1077,12 +1091,18 @@ int fastipc_server_fd(const struct fastipc_server *srv);
  * the loop. CONNECT and DISCONNECT count as messages: they map and unmap
  * the connection's region and call the fastipc_server_on_conn()
  * callback, as in the pool. Each reply is delivered before the next
- * receive (FASTIPC_IOC_REPLY). Receives left shut down by a
- * fastipc_server_stop() are opened again. Several threads may call it at
- * once.
+ * receive (FASTIPC_IOC_REPLY). Several threads may call it at once.
+ *
+ * fastipc_server_stop() shuts down receiving on the channel: every pool
+ * and dispatcher serving it, in this or another process, stops. Receives
+ * left shut down by an earlier fastipc_server_stop() of THIS server are
+ * opened again (that stop request is consumed, as run() does); a
+ * shutdown made by another server's stop() is not undone: -ESHUTDOWN.
  *
  * Return: the number of messages handled (0: none was queued), or a
- * negative errno when none was: -EIDRM (channel removed), -EBUSY,
+ * negative errno when none was: -ESHUTDOWN (receives on the channel are
+ * shut down by a stop() of another server; a fastipc_server_run() of
+ * any server on the channel opens them again), -EIDRM (channel removed), -EBUSY,
  * -ENOMEM, -EBADF (an error after some messages were handled is
  * returned by the next call).
  */
