@@ -33,6 +33,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -69,6 +70,22 @@ void fipc_async_free(struct fipc_async *a)
 }
 
 /* The connection's table, allocated by the first caller. */
+/* The id table's condition variable times out on CLOCK_MONOTONIC. */
+static int fipc_async_cond_init(pthread_cond_t *cond)
+{
+	pthread_condattr_t attr;
+	int ret;
+
+	ret = pthread_condattr_init(&attr);
+	if (ret)
+		return ret;
+	ret = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	if (!ret)
+		ret = pthread_cond_init(cond, &attr);
+	pthread_condattr_destroy(&attr);
+	return ret;
+}
+
 static struct fipc_async *fipc_async_get(struct fastipc_conn *conn)
 {
 	struct fipc_async *a, *old = NULL;
@@ -83,7 +100,7 @@ static struct fipc_async *fipc_async_get(struct fastipc_conn *conn)
 		free(a);
 		return NULL;
 	}
-	if (pthread_cond_init(&a->filled, NULL)) {
+	if (fipc_async_cond_init(&a->filled)) {
 		pthread_mutex_destroy(&a->lock);
 		free(a);
 		return NULL;
@@ -132,12 +149,34 @@ static void fipc_async_fill(struct fipc_async *a, struct fipc_async_ent *e,
 }
 
 /*
+ * Wait for a PENDING entry to be filled, until @deadline (CLOCK_MONOTONIC
+ * ns, UINT64_MAX: no bound). Return: false once the deadline has passed.
+ */
+static bool fipc_async_wait(struct fipc_async *a, uint64_t deadline)
+{
+	struct timespec ts;
+
+	if (deadline == UINT64_MAX) {
+		pthread_cond_wait(&a->filled, &a->lock);
+		return true;
+	}
+	if (!fipc_left(deadline))
+		return false;
+	ts.tv_sec = (time_t)(deadline / 1000000000ULL);
+	ts.tv_nsec = (long)(deadline % 1000000000ULL);
+	pthread_cond_timedwait(&a->filled, &a->lock, &ts);
+	return true;
+}
+
+/*
  * Remove the LIVE entry of call @id into *@out. A call being submitted by
  * another thread may complete before its submitter filled in its id:
- * wait for the PENDING entries then. Return: true if found.
+ * wait for the PENDING entries then, but not past the reap's @deadline
+ * (a completion of a call made with fastipc_call_raw() is never in the
+ * table, and the submit it waits for may be slow). Return: true if found.
  */
 static bool fipc_async_remove(struct fipc_async *a, uint64_t id,
-			      struct fipc_async_ent *out)
+			      struct fipc_async_ent *out, uint64_t deadline)
 {
 	bool found = false;
 	size_t i;
@@ -153,9 +192,8 @@ static bool fipc_async_remove(struct fipc_async *a, uint64_t id,
 				break;
 			}
 		}
-		if (found || !a->pending)
+		if (found || !a->pending || !fipc_async_wait(a, deadline))
 			break;
-		pthread_cond_wait(&a->filled, &a->lock);
 	}
 	pthread_mutex_unlock(&a->lock);
 	return found;
@@ -400,6 +438,7 @@ __public int fastipc_call_reap(struct fastipc_conn *conn,
 			       uint64_t timeout_ns)
 {
 	struct fipc_async_ent e = { .rep_cap = UINT32_MAX };
+	uint64_t deadline = fipc_deadline(timeout_ns);
 	struct fastipc_reap r;
 	struct fipc_async *a;
 	void *buf;
@@ -411,8 +450,11 @@ __public int fastipc_call_reap(struct fastipc_conn *conn,
 	memset(c, 0, sizeof(*c));
 	c->id = r.msg_id;
 	a = __atomic_load_n(&conn->async, __ATOMIC_ACQUIRE);
-	/* Not found: a call submitted with fastipc_call_raw(), no user_data. */
-	if (a && fipc_async_remove(a, r.msg_id, &e))
+	/*
+	 * Not found: a call submitted with fastipc_call_raw(), or one whose
+	 * submitter did not fill its id in before our deadline: no user_data.
+	 */
+	if (a && fipc_async_remove(a, r.msg_id, &e, deadline))
 		c->user_data = e.user_data;
 	if (e.req_shm && r.error && conn->reg)
 		fipc_async_abandon(conn, &e);

@@ -674,7 +674,11 @@ int fastipc_call_submit(struct fastipc_conn *conn, uint32_t op,
  * -EINTR, -ENOENT (no call is outstanding), -ENOMEM (no memory for the
  * reply: the completion stays, try again). A call submitted with
  * fastipc_call_raw() and FASTIPC_F_ASYNC is reaped too, with @user_data
- * NULL.
+ * NULL. A call of fastipc_call_submit() that completes while another
+ * thread is still inside its submit is matched to its user_data once the
+ * submit returns, but the reap waits for that only until its own
+ * @timeout_ns runs out (0: not at all); a completion still unknown then
+ * is delivered with @user_data NULL (its @id is right).
  */
 int fastipc_call_reap(struct fastipc_conn *conn, struct fastipc_completion *c,
 		      uint64_t timeout_ns);
