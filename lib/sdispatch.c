@@ -61,15 +61,16 @@ static void fipc_dispatch_done(struct fastipc_server *srv,
 
 /*
  * Open receives shut down by an earlier fastipc_server_stop() of this
- * server (its flag set: consume it, as run() does). A shutdown by another
- * server on the channel is not ours to undo: -ESHUTDOWN.
+ * server, which no run() or dispatch() of ours has opened since
+ * (srv->shut_own; a stop request run() has not consumed is consumed
+ * here, as run() does). A shutdown by another server on the channel is
+ * not ours to undo: -ESHUTDOWN.
  */
 static int fipc_dispatch_reopen(struct fastipc_server *srv)
 {
-	int one = 1;
-
-	if (!atomic_compare_exchange_strong(&srv->stop, &one, 0))
+	if (!atomic_exchange(&srv->shut_own, 0))
 		return -ESHUTDOWN;
+	atomic_store(&srv->stop, 0);
 	return fipc_chan_shut(srv, 0);
 }
 

@@ -244,6 +244,7 @@ static bool fipc_run_open(struct fastipc_server *srv)
 {
 	int ret;
 
+	atomic_store(&srv->shut_own, 0);
 	ret = fipc_chan_shut(srv, 0);
 	if (ret == -ENOTTY)
 		atomic_store(&srv->shut, FIPC_SHUT_NO);
@@ -340,6 +341,7 @@ __public void fastipc_server_stop(struct fastipc_server *srv)
 	int saved;
 
 	atomic_store(&srv->stop, 1);
+	atomic_store(&srv->shut_own, 1);
 	if (atomic_load(&srv->shut) != FIPC_SHUT_NO)
 		fipc_chan_shut(srv, FASTIPC_SHUT_RECV);
 	saved = errno;

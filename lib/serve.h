@@ -44,6 +44,7 @@ struct fastipc_server {
 	atomic_int running;		/* -1: run(); n > 0: n dispatch() */
 	atomic_int error;		/* first error that ended the pool */
 	atomic_int shut;		/* FIPC_SHUT_* */
+	atomic_int shut_own;		/* our stop() shut receives, not reopened */
 	atomic_int live;		/* run()'s workers not yet returned */
 	sem_t wake;			/* posted by stop() and exiting workers */
 	atomic_int no_need;		/* the kernel refused F_REPLY_NEED */
