@@ -25,6 +25,7 @@
  *    completion is reaped exactly once.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -678,6 +679,131 @@ static void *t_main(void *arg)
 	}
 	return NULL;
 }
+
+struct in_submit {
+	struct fastipc_conn *c;
+	atomic_int tid;
+	atomic_int done;
+	int ret;
+};
+
+/* A submit that blocks in its ioctl (queue full) until the queue drains */
+static void *in_submit_main(void *arg)
+{
+	struct in_submit *b = arg;
+
+	atomic_store(&b->tid, fipc_gettid());
+	b->ret = fastipc_call_submit(b->c, OP_ECHO, "t", 1, 16, b,
+				     FASTIPC_TIMEOUT_INF, NULL);
+	atomic_store(&b->done, 1);
+	return NULL;
+}
+
+/* Is thread @tid asleep ('S' in its stat)? */
+static bool sleeping(pid_t tid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'S';
+}
+
+static void *reap0_main(void *arg)
+{
+	struct fastipc_completion *k = arg;
+
+	return (void *)(long)fastipc_call_reap(k->user_data, k, 0);
+}
+
+/*
+ * A raw FASTIPC_F_ASYNC call's completion (its id in no table) reaped
+ * with timeout 0 while another thread is inside fastipc_call_submit()
+ * (blocked on a full queue): the reap does not wait for that submit, and
+ * gives the completion with user_data NULL.
+ */
+TEST_F_TIMEOUT(pool, reap_raw_while_submit, 120)
+{
+	struct fastipc_chan_opts co = { .msg_max = MSG_MAX, .queue_msgs = 1 };
+	struct fastipc_completion k;
+	struct fastipc_conn *c, *c2;
+	struct in_submit b = { 0 };
+	struct fastipc_call a;
+	char name[FASTIPC_NAME_MAX], rep[16];
+	pthread_t sth, rth;
+	long ret = -1;
+	int chan, i;
+
+	fipc_unique_name(name, "libasync");
+	chan = fastipc_chan_create(self->dev, name, 0, 0600, &co);
+	ASSERT_LE(0, chan);
+	fastipc_server_destroy(self->srv);
+	self->srv = NULL;
+	ASSERT_EQ(0, fastipc_server_create(chan, 1, NULL, &self->srv));
+	ASSERT_EQ(0, fastipc_server_register(self->srv, OP_ECHO, h_echo, NULL));
+	ASSERT_EQ(0, fastipc_connect(self->dev, name, &c));
+	ASSERT_EQ(1, fastipc_server_dispatch(self->srv, 0));	/* CONNECT */
+	ASSERT_EQ(0, fastipc_connect(self->dev, name, &c2));
+	ASSERT_EQ(1, fastipc_server_dispatch(self->srv, 0));
+	memset(&a, 0, sizeof(a));
+	a.op = OP_ECHO;
+	a.req_ptr = (uintptr_t)"r";
+	a.req_len = 1;
+	a.rep_ptr = (uintptr_t)rep;
+	a.rep_cap = sizeof(rep);
+	a.flags = FASTIPC_F_ASYNC;
+	ASSERT_EQ(0, fastipc_call_raw(c, &a));
+	ASSERT_EQ(1, fastipc_server_dispatch(self->srv, 0));	/* completed */
+	/* another client fills the queue; c's next submit waits for room */
+	ASSERT_EQ(0, fastipc_call_submit(c2, OP_ECHO, "f", 1, 16, NULL, 0,
+					 NULL));
+	b.c = c;
+	ASSERT_EQ(0, pthread_create(&sth, NULL, in_submit_main, &b));
+	for (i = 0; i < 3000 && !(atomic_load(&b.tid) &&
+				  sleeping(atomic_load(&b.tid))); i++)
+		usleep(10000);
+	memset(&k, 0, sizeof(k));
+	k.user_data = c;
+	ASSERT_EQ(0, pthread_create(&rth, NULL, reap0_main, &k));
+	/* a hang detector: without the bound the reap waits for the submit */
+	ASSERT_EQ(0, pthread_timedjoin_np(rth, (void **)&ret,
+					  &(struct timespec){ time(NULL) + 60, 0 }));
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(a.msg_id, k.id);
+	EXPECT_EQ(NULL, k.user_data);
+	EXPECT_EQ(0, k.error);
+	free(k.rep);
+	/* drain: c2's call frees room; the submit's is matched to @b */
+	for (i = 0; i < 6000 && !atomic_load(&b.done); i++) {
+		fastipc_server_dispatch(self->srv, 0);
+		usleep(10000);
+	}
+	ASSERT_EQ(0, pthread_join(sth, NULL));
+	ASSERT_EQ(0, b.ret);
+	memset(&k, 0, sizeof(k));
+	for (i = 0; i < 6000; i++) {
+		fastipc_server_dispatch(self->srv, 0);
+		if (fastipc_call_reap(c, &k, 0) == 0)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(&b, k.user_data);
+	free(k.rep);
+	fastipc_disconnect(c2);
+	fastipc_disconnect(c);
+	close(chan);
+}
+
 
 TEST_F_TIMEOUT(pool, threads, 180)
 {
