@@ -70,6 +70,14 @@ void fipc_async_free(struct fipc_async *a)
 }
 
 /* The connection's table, allocated by the first caller. */
+/*
+ * How long a reap waits at least for a submit in progress to fill in its
+ * id: a submit's ioctl that does not wait for queue room returns in far
+ * less, so concurrent submit and reap (timeout 0 too) still match every
+ * user_data; one blocked on a full queue no longer holds the reap.
+ */
+#define FIPC_ASYNC_FILL_NS	1000000000ULL
+
 /* The id table's condition variable times out on CLOCK_MONOTONIC. */
 static int fipc_async_cond_init(pthread_cond_t *cond)
 {
@@ -439,6 +447,7 @@ __public int fastipc_call_reap(struct fastipc_conn *conn,
 {
 	struct fipc_async_ent e = { .rep_cap = UINT32_MAX };
 	uint64_t deadline = fipc_deadline(timeout_ns);
+	uint64_t grace = fipc_deadline(FIPC_ASYNC_FILL_NS);
 	struct fastipc_reap r;
 	struct fipc_async *a;
 	void *buf;
@@ -454,7 +463,8 @@ __public int fastipc_call_reap(struct fastipc_conn *conn,
 	 * Not found: a call submitted with fastipc_call_raw(), or one whose
 	 * submitter did not fill its id in before our deadline: no user_data.
 	 */
-	if (a && fipc_async_remove(a, r.msg_id, &e, deadline))
+	if (a && fipc_async_remove(a, r.msg_id, &e,
+				   deadline > grace ? deadline : grace))
 		c->user_data = e.user_data;
 	if (e.req_shm && r.error && conn->reg)
 		fipc_async_abandon(conn, &e);

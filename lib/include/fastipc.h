@@ -677,8 +677,9 @@ int fastipc_call_submit(struct fastipc_conn *conn, uint32_t op,
  * NULL. A call of fastipc_call_submit() that completes while another
  * thread is still inside its submit is matched to its user_data once the
  * submit returns, but the reap waits for that only until its own
- * @timeout_ns runs out (0: not at all); a completion still unknown then
- * is delivered with @user_data NULL (its @id is right).
+ * @timeout_ns runs out, or 1 s if that is longer (a submit waiting for
+ * queue room may take any time); a completion still unknown then is
+ * delivered with @user_data NULL (its @id is right).
  */
 int fastipc_call_reap(struct fastipc_conn *conn, struct fastipc_completion *c,
 		      uint64_t timeout_ns);
