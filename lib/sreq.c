@@ -22,6 +22,11 @@ __public const void *fastipc_req_data(const struct fastipc_req *req,
 	return req->cx->req;
 }
 
+__public int fastipc_req_shared(const struct fastipc_req *req)
+{
+	return req->cx->req_claimed;
+}
+
 __public size_t fastipc_req_reply_max(const struct fastipc_req *req)
 {
 	return req->reply_max;

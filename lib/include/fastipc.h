@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 #define FASTIPC_VERSION_MAJOR	0
-#define FASTIPC_VERSION_MINOR	4
+#define FASTIPC_VERSION_MINOR	5
 
 /*
  * Timeouts. Every function with a timeout_ns argument follows one rule,
@@ -1037,6 +1037,16 @@ const struct fastipc_msg_hdr *fastipc_req_hdr(const struct fastipc_req *req);
  * field once, or copy it first.
  */
 const void *fastipc_req_data(const struct fastipc_req *req, size_t *len);
+
+/*
+ * fastipc_req_shared() - Whether the payload of fastipc_req_data() is in
+ * the client's half of its region (since 0.5): memory the client can
+ * still write while the handler runs. A parser that reads bytes more
+ * than once (protobuf-c's unpack does) must copy such a payload to
+ * private memory first. Return: 1 when shared, 0 when it is in the
+ * pool thread's own receive buffer.
+ */
+int fastipc_req_shared(const struct fastipc_req *req);
 
 /*
  * fastipc_req_reply_max() - The largest reply in bytes this caller can

@@ -10,6 +10,8 @@ PKGS=(
 	linux-source-6.1 libssl-dev sparse pkg-config make gcc xz-utils kmod
 	libnl-3-dev libnl-genl-3-dev perl python3 dkms
 	flex bison bc libelf-dev gnuplot-nox
+	protobuf-c-compiler libprotobuf-c-dev protobuf-compiler libprotobuf-dev
+	libgrpc++-dev protobuf-compiler-grpc
 )
 
 missing=()

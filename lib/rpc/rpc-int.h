@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR MIT */
+/*
+ * libfastipc-rpc internals shared by the client (client.c, call.c,
+ * status.c) and the server (server.c, sdispatch.c, describe.c) and the
+ * wire validator (scan.c).
+ */
+#ifndef _FASTIPC_RPC_INT_H
+#define _FASTIPC_RPC_INT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include "fastipc-rpc.h"
+
+#define __public	__attribute__((visibility("default")))
+
+/* Bytes of the request header (struct fastipc_rpc_req_hdr). */
+#define FRPC_HDR_LEN	sizeof(struct fastipc_rpc_req_hdr)
+
+/* How deep a client lets a server's reply nest (as the server's default). */
+#define FRPC_CLIENT_DEPTH	FASTIPC_RPC_DEPTH_DEFAULT
+
+/*
+ * frpc_status_set() - Fill @st (NULL is a no-op) with @code, the positive
+ * errno @err (0 for none) and a printf-style message. Return: @code.
+ */
+int frpc_status_set(struct fastipc_rpc_status *st, int code, int err,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* As frpc_status_set(), with a va_list. */
+int frpc_status_vset(struct fastipc_rpc_status *st, int code, int err,
+		     const char *fmt, va_list ap);
+
+/*
+ * frpc_validate() - Walk the protobuf wire bytes @buf (@len bytes) as a
+ * message of type @d, without allocating: every tag, wire type, varint
+ * and length must be well formed and inside the buffer, fields of known
+ * numbers must have the wire type their type allows (a packed repeated
+ * scalar may also come length-delimited), and nested messages may nest
+ * at most @max_depth deep (the top level is depth 1). Unknown fields are
+ * skipped (protobuf's evolution rules). Reads each byte once and keeps
+ * no pointer into @buf.
+ *
+ * Return: 0, -EBADMSG (malformed: truncated, bad varint, length past the
+ * end, wrong wire type, group wire types) or -ELOOP (nested deeper than
+ * @max_depth).
+ */
+int frpc_validate(const ProtobufCMessageDescriptor *d, const uint8_t *buf,
+		  size_t len, unsigned int max_depth);
+
+/*
+ * frpc_unpack() - frpc_validate() then protobuf_c_message_unpack() with
+ * the default allocator. @buf must be memory the peer cannot write.
+ * Return: the message, or NULL with *@err set to -EBADMSG, -ELOOP or
+ * -ENOMEM.
+ */
+ProtobufCMessage *frpc_unpack(const ProtobufCMessageDescriptor *d,
+			      const uint8_t *buf, size_t len,
+			      unsigned int max_depth, int *err);
+
+#endif /* _FASTIPC_RPC_INT_H */
