@@ -394,6 +394,8 @@ void fastipc_rpc_server_destroy(struct fastipc_rpc_server *srv);
  * @no_reply: handlers that returned without calling the closure, or
  *	called it with NULL and no status, or with a message of another type.
  * @describes: describe calls answered.
+ * @extra_replies: closure calls after a handler's first, ignored (the
+ *	first one answers the call).
  */
 struct fastipc_rpc_server_stats {
 	uint64_t calls;
@@ -404,6 +406,7 @@ struct fastipc_rpc_server_stats {
 	uint64_t unimplemented;
 	uint64_t no_reply;
 	uint64_t describes;
+	uint64_t extra_replies;
 };
 
 #define FASTIPC_RPC_SERVER_STATS_SIZE_VER0	64
