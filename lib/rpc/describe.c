@@ -197,7 +197,7 @@ static void fill_field(Fastipc__Rpc__Field *out, char *oneof,
 					  f->descriptor)->name;
 	out->packed = !!(f->flags & PROTOBUF_C_FIELD_FLAG_PACKED);
 	out->proto3_optional = f->label == PROTOBUF_C_LABEL_OPTIONAL &&
-			       is_proto3(d);
+			       !is_oneof(f) && is_proto3(d);
 	if (is_oneof(f)) {
 		oneof_name(d, f, oneof);
 		out->oneof = oneof;
