@@ -96,16 +96,14 @@ static uint64_t deadline_at(uint64_t left_ns)
  * Check the header in front of the request and find the message after
  * it. Return: true, or false with the call's status set.
  */
-static bool parse_hdr(struct fastipc_rpc_ctx *ctx, const uint8_t **msgp,
-		      size_t *lenp)
+static bool parse_hdr(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
+		      size_t len, const uint8_t **msgp, size_t *lenp)
 {
 	const struct frpc_method *m = ctx->m;
 	struct fastipc_rpc_req_hdr h;
-	const uint8_t *data;
-	size_t len;
 
-	data = fastipc_req_data(ctx->req, &len);
 	if (len < FRPC_HDR_LEN) {
+		frpc_count(&m->srv->cnt.bad_requests, 1);
 		ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT,
 			 "request to %s: %zu bytes, shorter than the header",
 			 m->name, len);
@@ -113,12 +111,14 @@ static bool parse_hdr(struct fastipc_rpc_ctx *ctx, const uint8_t **msgp,
 	}
 	memcpy(&h, data, sizeof(h));	/* read once: it may be shared */
 	if (h.magic != FASTIPC_RPC_REQ_MAGIC) {
+		frpc_count(&m->srv->cnt.bad_requests, 1);
 		ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT,
 			 "request to %s: bad header magic 0x%08x", m->name,
 			 h.magic);
 		return false;
 	}
 	if (h.method_hash != m->hash) {
+		frpc_count(&m->srv->cnt.bad_requests, 1);
 		ctx_fail(ctx, FASTIPC_RPC_FAILED_PRECONDITION,
 			 "stale binding: %s has signature hash 0x%08x here, the call was bound to 0x%08x; bind again",
 			 m->name, m->hash, h.method_hash);
@@ -165,11 +165,12 @@ static ProtobufCMessage *unpack_req(struct fastipc_rpc_ctx *ctx,
 /*
  * The request message in memory the client cannot write: the pool
  * thread's receive buffer as it is, a payload in the client's region
- * copied (protobuf-c reads packed fields twice). Sets *@copyp to what
- * the caller frees. Return: the message, or NULL with the status set.
+ * (@shared) copied first (protobuf-c reads packed fields twice).
+ * Return: the message, or NULL with the status set.
  */
 static ProtobufCMessage *private_unpack(struct fastipc_rpc_ctx *ctx,
-					const uint8_t *msg, size_t len)
+					const uint8_t *msg, size_t len,
+					bool shared)
 {
 	const struct frpc_method *m = ctx->m;
 	ProtobufCMessage *in;
@@ -183,7 +184,7 @@ static ProtobufCMessage *private_unpack(struct fastipc_rpc_ctx *ctx,
 			 (unsigned long long)m->srv->max_message);
 		return NULL;
 	}
-	if (fastipc_req_shared(ctx->req) && len) {
+	if (shared && len) {
 		copy = malloc(len);
 		if (!copy) {
 			ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
@@ -199,16 +200,26 @@ static ProtobufCMessage *private_unpack(struct fastipc_rpc_ctx *ctx,
 	return in;
 }
 
+ProtobufCMessage *frpc_decode(struct fastipc_rpc_ctx *ctx,
+			      const uint8_t *data, size_t len, bool shared)
+{
+	const uint8_t *msg;
+	size_t msg_len;
+
+	if (!parse_hdr(ctx, data, len, &msg, &msg_len))
+		return NULL;
+	return private_unpack(ctx, msg, msg_len, shared);
+}
+
 static void invoke(struct fastipc_rpc_ctx *ctx)
 {
 	const struct frpc_method *m = ctx->m;
 	ProtobufCMessage *in;
-	const uint8_t *msg;
+	const uint8_t *data;
 	size_t len;
 
-	if (!parse_hdr(ctx, &msg, &len))
-		return;
-	in = private_unpack(ctx, msg, len);
+	data = fastipc_req_data(ctx->req, &len);
+	in = frpc_decode(ctx, data, len, fastipc_req_shared(ctx->req));
 	if (!in)
 		return;
 	m->service->invoke(m->service, m->index, in, reply_closure, ctx);

@@ -95,6 +95,18 @@ struct fastipc_rpc_ctx {
 /* sdispatch.c: the fastipc_handler2_t of every op in the RPC range. */
 int frpc_dispatch(void *srv, struct fastipc_req *req);
 
+/*
+ * frpc_decode() - The request of @ctx->m from a method op's payload @data
+ * (@len bytes, the header first; @shared: in the client's region, which
+ * it can still write): header, signature hash and size checked, copied to
+ * private memory when @shared, validated and unpacked with the server's
+ * max_depth; counted in the server's bad_requests and too_large. Free the
+ * message with protobuf_c_message_free_unpacked(msg, NULL).
+ * Return: the message, or NULL with @ctx->status and message set.
+ */
+ProtobufCMessage *frpc_decode(struct fastipc_rpc_ctx *ctx,
+			      const uint8_t *data, size_t len, bool shared);
+
 /* Add @n to counter @c. */
 static inline void frpc_count(atomic_uint_fast64_t *c, uint64_t n)
 {

@@ -352,6 +352,128 @@ TEST_F(srv, stats_start_at_zero_and_check_size)
 	ASSERT_EQ(UINT64_MAX, big.st.extra_replies);	/* not written */
 }
 
+/* A request for method @m: the header, then @len bytes of @msg. */
+static uint8_t *request(const struct frpc_method *m, uint32_t magic,
+			uint64_t deadline, const void *msg, size_t len,
+			size_t *outlen)
+{
+	struct fastipc_rpc_req_hdr h = {
+		.magic = magic,
+		.method_hash = m->hash,
+		.deadline_ns = deadline,
+	};
+	uint8_t *buf = malloc(sizeof(h) + len + 1);
+
+	if (buf) {
+		memcpy(buf, &h, sizeof(h));
+		if (len)
+			memcpy(buf + sizeof(h), msg, len);
+	}
+	*outlen = sizeof(h) + len;
+	return buf;
+}
+
+static ProtobufCMessage *decode(struct fastipc_rpc_ctx *ctx,
+				const struct frpc_method *m,
+				const uint8_t *buf, size_t len, bool shared)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->magic = FRPC_CTX_MAGIC;
+	ctx->m = m;
+	ctx->deadline = FASTIPC_TIMEOUT_INF;
+	return frpc_decode(ctx, buf, len, shared);
+}
+
+TEST_F(srv, request_path_refuses_bad_requests_with_their_status)
+{
+	struct fastipc_rpc_server *srv = self->srv;
+	struct fastipc_rpc_server_stats st;
+	struct fastipc_rpc_ctx ctx;
+	const struct frpc_method *echo_m, *walk_m;
+	uint8_t deep[64], *buf;
+	ProtobufCMessage *in;
+	size_t len, i;
+
+	ASSERT_EQ(0, fastipc_rpc_server_add(srv, &self->impl.base));
+	echo_m = srv->methods[0];
+	walk_m = srv->methods[1];
+
+	/* a good one, private and shared, with its deadline */
+	buf = request(echo_m, FASTIPC_RPC_REQ_MAGIC, 5000000000ULL,
+		      "\x08\x07", 2, &len);
+	ASSERT_NE(NULL, buf);
+	in = decode(&ctx, echo_m, buf, len, false);
+	ASSERT_NE(NULL, in);
+	ASSERT_EQ(7, ((Scantest__All *)in)->i32);
+	ASSERT_NE(FASTIPC_TIMEOUT_INF, ctx.deadline);
+	protobuf_c_message_free_unpacked(in, NULL);
+	in = decode(&ctx, echo_m, buf, len, true);
+	ASSERT_NE(NULL, in);
+	protobuf_c_message_free_unpacked(in, NULL);
+
+	/* shorter than the header */
+	EXPECT_EQ(NULL, decode(&ctx, echo_m, buf, FRPC_HDR_LEN - 1, false));
+	EXPECT_EQ(FASTIPC_RPC_INVALID_ARGUMENT, ctx.status);
+	EXPECT_NE(NULL, strstr(ctx.msg, "/scantest.Test/Echo"));
+	EXPECT_EQ(strlen(ctx.msg), ctx.msg_len);
+	free(buf);
+
+	/* bad magic */
+	buf = request(echo_m, 0x12345678, FASTIPC_TIMEOUT_INF, "", 0, &len);
+	EXPECT_EQ(NULL, decode(&ctx, echo_m, buf, len, false));
+	EXPECT_EQ(FASTIPC_RPC_INVALID_ARGUMENT, ctx.status);
+	EXPECT_NE(NULL, strstr(ctx.msg, "magic"));
+	free(buf);
+
+	/* another method's hash: a stale binding */
+	buf = request(walk_m, FASTIPC_RPC_REQ_MAGIC, FASTIPC_TIMEOUT_INF, "",
+		      0, &len);
+	EXPECT_EQ(NULL, decode(&ctx, echo_m, buf, len, false));
+	EXPECT_EQ(FASTIPC_RPC_FAILED_PRECONDITION, ctx.status);
+	EXPECT_NE(NULL, strstr(ctx.msg, "stale binding"));
+	free(buf);
+
+	/* malformed message */
+	buf = request(echo_m, FASTIPC_RPC_REQ_MAGIC, FASTIPC_TIMEOUT_INF,
+		      "\x0b\x0c", 2, &len);
+	EXPECT_EQ(NULL, decode(&ctx, echo_m, buf, len, true));
+	EXPECT_EQ(FASTIPC_RPC_INVALID_ARGUMENT, ctx.status);
+	EXPECT_NE(NULL, strstr(ctx.msg, "scantest.All"));
+	free(buf);
+
+	/* 33 Nodes deep: one more than the default max_depth */
+	for (i = 0; i < 32; i++) {
+		deep[2 * i] = 0x0a;
+		deep[2 * i + 1] = (uint8_t)(2 * (31 - i));
+	}
+	buf = request(walk_m, FASTIPC_RPC_REQ_MAGIC, FASTIPC_TIMEOUT_INF,
+		      deep, 64, &len);
+	EXPECT_EQ(NULL, decode(&ctx, walk_m, buf, len, false));
+	EXPECT_EQ(FASTIPC_RPC_INVALID_ARGUMENT, ctx.status);
+	EXPECT_NE(NULL, strstr(ctx.msg, "deeper than 32"));
+	in = decode(&ctx, walk_m, buf + 2, len - 2, false);	/* hdr cut */
+	EXPECT_EQ(NULL, in);
+	free(buf);
+	buf = request(walk_m, FASTIPC_RPC_REQ_MAGIC, FASTIPC_TIMEOUT_INF,
+		      deep + 2, 62, &len);
+	in = decode(&ctx, walk_m, buf, len, true);	/* 32 deep is fine */
+	EXPECT_NE(NULL, in);
+	if (in)
+		protobuf_c_message_free_unpacked(in, NULL);
+
+	/* above max_message: refused without being read */
+	srv->max_message = 61;
+	EXPECT_EQ(NULL, decode(&ctx, walk_m, buf, len, true));
+	EXPECT_EQ(FASTIPC_RPC_RESOURCE_EXHAUSTED, ctx.status);
+	EXPECT_NE(NULL, strstr(ctx.msg, "max_message 61"));
+	free(buf);
+
+	ASSERT_EQ(0, fastipc_rpc_server_stats(srv, &st, sizeof(st)));
+	EXPECT_EQ(6, st.bad_requests);	/* short, magic, stale, bad, deep, cut */
+	EXPECT_EQ(1, st.too_large);
+	EXPECT_EQ(0, st.calls);		/* counted by the dispatcher only */
+}
+
 TEST(ctx_accessors_refuse_what_is_not_a_context)
 {
 	struct fastipc_rpc_ctx fake;
