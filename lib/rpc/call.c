@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: LGPL-2.1 OR MIT
+/*
+ * Calls on a bound client: fastipc_rpc_call() by method name, the
+ * ProtobufCService that protoc-c's generated stubs call through
+ * (fastipc_rpc_service()), and how a reply or a transport error becomes a
+ * status.
+ *
+ * The small-message path allocates nothing but the unpacked reply: the
+ * header and the packed request go into a stack buffer, and the reply is
+ * copied into a per-thread buffer of the channel's msg_max, reused by
+ * every call of the thread (fastipc_call2() with FASTIPC_CALL_ALLOC then
+ * needs no memory of its own). Replies are unpacked from that private
+ * memory (or from the library's allocation for a large one), never from
+ * the region the server can write.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+
+/* Requests up to this many bytes, header included, are packed on the stack. */
+#define FRPC_STACK_MAX	4096
+
+/* The status of the calling thread's last stub call. */
+static __thread struct fastipc_rpc_status frpc_last;
+
+/* The calling thread's reply buffer, freed at thread exit. */
+static __thread uint8_t *frpc_rep;
+static __thread size_t frpc_rep_cap;
+static pthread_key_t frpc_rep_key;
+static pthread_once_t frpc_rep_once = PTHREAD_ONCE_INIT;
+static int frpc_rep_keyed;
+
+static void frpc_rep_key_init(void)
+{
+	frpc_rep_keyed = !pthread_key_create(&frpc_rep_key, free);
+}
+
+/*
+ * A reply buffer of at least @want bytes for this thread, in *@cap; NULL
+ * with *@cap 0 when there is no memory (fastipc_call2() then allocates).
+ */
+static uint8_t *frpc_rep_buf(size_t want, size_t *cap)
+{
+	uint8_t *p;
+
+	if (frpc_rep_cap >= want) {
+		*cap = frpc_rep_cap;
+		return frpc_rep;
+	}
+	pthread_once(&frpc_rep_once, frpc_rep_key_init);
+	*cap = 0;
+	if (!frpc_rep_keyed)
+		return NULL;
+	p = malloc(want);
+	if (!p)
+		return NULL;
+	free(frpc_rep);
+	frpc_rep = p;
+	frpc_rep_cap = want;
+	pthread_setspecific(frpc_rep_key, p);
+	*cap = want;
+	return p;
+}
+
+/* "/pkg.Svc/Method", or "the describe call" when @method is NULL. */
+static const char *frpc_what(char *buf, size_t len, const char *svc,
+			     const char *method)
+{
+	if (!method)
+		return "the describe call";
+	snprintf(buf, len, "/%s/%s", svc, method);
+	return buf;
+}
+
+static const char *frpc_err_words(int err)
+{
+	switch (err) {
+	case ETIMEDOUT:
+		return "no reply within the deadline";
+	case ECONNRESET:
+		return "the server closed the channel";
+	case EIDRM:
+		return "the channel was removed";
+	case EINTR:
+		return "interrupted by a signal (the call is cancelled)";
+	case EAGAIN:
+		return "the channel's queue is full";
+	case ENOBUFS:
+		return "the server had no room in the region for the reply";
+	case EBADMSG:
+		return "the server corrupted the connection's region";
+	case ENOMEM:
+		return "out of memory";
+	default:
+		return "the call failed";
+	}
+}
+
+int frpc_call_error(struct fastipc_rpc_status *st, int err,
+		    const struct fastipc_call_args *args, const char *svc,
+		    const char *method, const char *where)
+{
+	char wbuf[320], sbuf[FASTIPC_RPC_MSG_MAX];
+	const char *what = frpc_what(wbuf, sizeof(wbuf), svc, method);
+
+	if (err > 0)
+		err = -err;
+	if (err == -EMSGSIZE || err == -EOVERFLOW) {
+		fastipc_call_strerror(err, args, sbuf, sizeof(sbuf));
+		return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+				       -err, "%s on %s: %s", what, where,
+				       sbuf);
+	}
+	return frpc_status_set(st, fastipc_rpc_code_from_errno(err), -err,
+			       "%s on %s: %s", what, where,
+			       frpc_err_words(-err));
+}
+
+int frpc_reply_status(struct fastipc_rpc_status *st, int32_t status,
+		      const void *data, size_t len, const char *svc,
+		      const char *method, const char *where)
+{
+	char wbuf[320];
+	const char *what;
+	size_t n;
+
+	if (status > 0 && status <= FASTIPC_RPC_CODE_MAX) {
+		if (!st)
+			return status;
+		n = len < FASTIPC_RPC_MSG_MAX - 1 ? len : FASTIPC_RPC_MSG_MAX - 1;
+		st->code = status;
+		st->err = 0;
+		if (n)
+			memcpy(st->message, data, n);
+		st->message[n] = '\0';
+		return status;
+	}
+	what = frpc_what(wbuf, sizeof(wbuf), svc, method);
+	if (status == -ENOSYS)
+		return frpc_status_set(st, FASTIPC_RPC_UNIMPLEMENTED, ENOSYS,
+				       "%s on %s: the server has no handler for it (not a fastipc-rpc server?)",
+				       what, where);
+	if (status < 0)
+		return frpc_status_set(st, fastipc_rpc_code_from_errno(status),
+				       -status,
+				       "%s on %s: the server answered without the RPC layer, status %d",
+				       what, where, (int)status);
+	return frpc_status_set(st, FASTIPC_RPC_UNKNOWN, 0,
+			       "%s on %s: the server answered status %d, which is no status code",
+			       what, where, (int)status);
+}
+
+/* The index of @name ("Get" or "/pkg.Svc/Get") in @d, or -1. */
+static int frpc_method_index(const ProtobufCServiceDescriptor *d,
+			     const char *name)
+{
+	const ProtobufCMethodDescriptor *m;
+	size_t n;
+	unsigned int i;
+
+	if (name[0] == '/') {
+		n = strlen(d->name);
+		if (strncmp(name + 1, d->name, n) || name[n + 1] != '/')
+			return -1;
+		name += n + 2;
+	}
+	if (d->method_indices_by_name) {
+		m = protobuf_c_service_descriptor_get_method_by_name(d, name);
+		return m ? (int)(m - d->methods) : -1;
+	}
+	for (i = 0; i < d->n_methods; i++)
+		if (!strcmp(d->methods[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* Same message type: the same descriptor, or one of the same full name. */
+static bool frpc_same_type(const ProtobufCMessageDescriptor *a,
+			   const ProtobufCMessageDescriptor *b)
+{
+	return a == b || (a && b && !strcmp(a->name, b->name));
+}
+
+static int frpc_check_req(struct fastipc_rpc_client *cl,
+			  const ProtobufCMethodDescriptor *m,
+			  const ProtobufCMessage *req, size_t len,
+			  struct fastipc_rpc_status *st)
+{
+	if (!req || !frpc_same_type(req->descriptor, m->input))
+		return frpc_status_set(st, FASTIPC_RPC_INVALID_ARGUMENT, 0,
+				       "/%s/%s takes a %s, not %s%s",
+				       cl->desc->name, m->name, m->input->name,
+				       req && req->descriptor ? "a " : "",
+				       !req ? "NULL" : req->descriptor ?
+				       req->descriptor->name : "a message without a descriptor");
+	if (len > cl->max_message)
+		return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+				       EMSGSIZE,
+				       "request of %zu bytes to /%s/%s on %s is above the client's max_message, %llu bytes (fastipc_rpc_bind_opts.max_message)",
+				       len, cl->desc->name, m->name, cl->where,
+				       (unsigned long long)cl->max_message);
+	return FASTIPC_RPC_OK;
+}
+
+/* The OK reply of @args: unpacked into a message of @m's output type. */
+static int frpc_take_reply(struct fastipc_rpc_client *cl,
+			   const ProtobufCMethodDescriptor *m,
+			   const struct fastipc_call_args *args,
+			   ProtobufCMessage **repp,
+			   struct fastipc_rpc_status *st)
+{
+	static const uint8_t empty[1];
+	const uint8_t *data = args->rep_data ? args->rep_data : empty;
+	ProtobufCMessage *msg;
+	int err = 0;
+
+	if (args->rep_len > cl->max_message)
+		return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+				       EMSGSIZE,
+				       "reply of %zu bytes from /%s/%s on %s is above the client's max_message, %llu bytes (fastipc_rpc_bind_opts.max_message)",
+				       args->rep_len, cl->desc->name, m->name,
+				       cl->where,
+				       (unsigned long long)cl->max_message);
+	msg = frpc_unpack(m->output, data, args->rep_len, FRPC_CLIENT_DEPTH,
+			  &err);
+	if (!msg)
+		return frpc_status_set(st, err == -ENOMEM ?
+				       FASTIPC_RPC_RESOURCE_EXHAUSTED :
+				       FASTIPC_RPC_INTERNAL, -err,
+				       "the reply of /%s/%s on %s (%zu bytes) does not unpack as %s",
+				       cl->desc->name, m->name, cl->where,
+				       args->rep_len, m->output->name);
+	if (repp)
+		*repp = msg;
+	else
+		protobuf_c_message_free_unpacked(msg, NULL);
+	return frpc_status_ok(st);
+}
+
+/* Send the packed request @buf (@len bytes, header included) and decode. */
+static int frpc_exchange(struct fastipc_rpc_client *cl, unsigned int idx,
+			 const uint8_t *buf, size_t len, uint64_t timeout,
+			 ProtobufCMessage **repp,
+			 struct fastipc_rpc_status *st)
+{
+	const ProtobufCMethodDescriptor *m = &cl->desc->methods[idx];
+	struct fastipc_call_args a = {
+		.op = cl->bind[idx].op,
+		.flags = FASTIPC_CALL_ALLOC,
+		.req = buf,
+		.req_len = len,
+		.timeout_ns = timeout,
+	};
+	int ret, code;
+
+	a.rep = frpc_rep_buf(cl->msg_max, &a.rep_cap);
+	ret = fastipc_call2(cl->conn, &a, sizeof(a));
+	if (ret < 0)
+		return frpc_call_error(st, ret, &a, cl->desc->name, m->name,
+				       cl->where);
+	if (a.status)
+		code = frpc_reply_status(st, a.status, a.rep_data, a.rep_len,
+					 cl->desc->name, m->name, cl->where);
+	else
+		code = frpc_take_reply(cl, m, &a, repp, st);
+	free(a.rep_alloc);
+	return code;
+}
+
+/* Call method @idx of @cl's descriptor. */
+static int frpc_call_index(struct fastipc_rpc_client *cl, unsigned int idx,
+			   const ProtobufCMessage *req, ProtobufCMessage **repp,
+			   uint64_t deadline_ns, struct fastipc_rpc_status *st)
+{
+	const ProtobufCMethodDescriptor *m = &cl->desc->methods[idx];
+	const struct frpc_binding *b = &cl->bind[idx];
+	uint8_t stackbuf[FRPC_STACK_MAX] __attribute__((aligned(8)));
+	struct fastipc_rpc_req_hdr hdr;
+	uint8_t *buf = stackbuf;
+	size_t len;
+	int code;
+
+	if (b->code)
+		return frpc_status_set(st, b->code, 0, "%s", b->message);
+	len = req ? protobuf_c_message_get_packed_size(req) : 0;
+	code = frpc_check_req(cl, m, req, len, st);
+	if (code)
+		return code;
+	if (FRPC_HDR_LEN + len > sizeof(stackbuf)) {
+		buf = malloc(FRPC_HDR_LEN + len);
+		if (!buf)
+			return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+					       ENOMEM,
+					       "no memory to pack a request of %zu bytes to /%s/%s",
+					       len, cl->desc->name, m->name);
+	}
+	hdr.magic = FASTIPC_RPC_REQ_MAGIC;
+	hdr.method_hash = b->hash;
+	hdr.deadline_ns = deadline_ns == FASTIPC_RPC_DEADLINE_BIND ?
+			  cl->deadline_ns : deadline_ns;
+	memcpy(buf, &hdr, sizeof(hdr));
+	protobuf_c_message_pack(req, buf + FRPC_HDR_LEN);
+	code = frpc_exchange(cl, idx, buf, FRPC_HDR_LEN + len,
+			     hdr.deadline_ns, repp, st);
+	if (buf != stackbuf)
+		free(buf);
+	return code;
+}
+
+__public int fastipc_rpc_call(struct fastipc_rpc_client *cl,
+			      const char *method, const ProtobufCMessage *req,
+			      ProtobufCMessage **repp, uint64_t deadline_ns,
+			      struct fastipc_rpc_status *st)
+{
+	int idx;
+
+	if (repp)
+		*repp = NULL;
+	if (!cl || !method)
+		return frpc_status_set(st, FASTIPC_RPC_INVALID_ARGUMENT, EINVAL,
+				       "fastipc_rpc_call: NULL %s",
+				       cl ? "method" : "client");
+	idx = frpc_method_index(cl->desc, method);
+	if (idx < 0)
+		return frpc_status_set(st, FASTIPC_RPC_UNIMPLEMENTED, 0,
+				       "%s has no method '%s' (client bound to %s)",
+				       cl->desc->name, method, cl->where);
+	return frpc_call_index(cl, (unsigned int)idx, req, repp, deadline_ns,
+			       st);
+}
+
+__public void fastipc_rpc_free(ProtobufCMessage *msg)
+{
+	if (msg)
+		protobuf_c_message_free_unpacked(msg, NULL);
+}
+
+void frpc_client_invoke(ProtobufCService *service, unsigned int method_index,
+			const ProtobufCMessage *input, ProtobufCClosure closure,
+			void *closure_data)
+{
+	struct fastipc_rpc_client *cl = (struct fastipc_rpc_client *)service;
+	ProtobufCMessage *rep = NULL;
+
+	if (method_index >= cl->desc->n_methods)
+		frpc_status_set(&frpc_last, FASTIPC_RPC_UNIMPLEMENTED, 0,
+				"%s has no method of index %u",
+				cl->desc->name, method_index);
+	else
+		frpc_call_index(cl, method_index, input, &rep,
+				FASTIPC_RPC_DEADLINE_BIND, &frpc_last);
+	if (closure)
+		closure(rep, closure_data);
+	fastipc_rpc_free(rep);
+}
+
+void frpc_client_destroy(ProtobufCService *service)
+{
+	(void)service;
+}
+
+__public ProtobufCService *fastipc_rpc_service(struct fastipc_rpc_client *cl)
+{
+	return cl ? &cl->service : NULL;
+}
+
+__public const struct fastipc_rpc_status *fastipc_rpc_last_status(void)
+{
+	return &frpc_last;
+}
