@@ -192,11 +192,11 @@ static int frpc_check_req(struct fastipc_rpc_client *cl,
 {
 	if (!req || !frpc_same_type(req->descriptor, m->input))
 		return frpc_status_set(st, FASTIPC_RPC_INVALID_ARGUMENT, 0,
-				       "/%s/%s takes a %s, not %s%s",
+				       "/%s/%s takes %s, not %s",
 				       cl->desc->name, m->name, m->input->name,
-				       req && req->descriptor ? "a " : "",
 				       !req ? "NULL" : req->descriptor ?
-				       req->descriptor->name : "a message without a descriptor");
+				       req->descriptor->name :
+				       "a message without a descriptor");
 	if (len > cl->max_message)
 		return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED,
 				       EMSGSIZE,
