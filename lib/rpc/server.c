@@ -179,6 +179,20 @@ static int methods_add(struct fastipc_rpc_server *srv,
 	return 0;
 }
 
+/*
+ * Whether the pool runs or fastipc_server_dispatch() serves: libfastipc
+ * refuses a registration then (-EBUSY) before it looks for the op, which
+ * route_rpc_ops() registered already (-EEXIST otherwise).
+ */
+static bool busy(struct fastipc_rpc_server *srv)
+{
+	if (atomic_load(&srv->running))
+		return true;
+	return srv->base &&
+	       fastipc_server_register2(srv->base, FASTIPC_RPC_OP_DESCRIBE,
+					frpc_dispatch, srv) == -EBUSY;
+}
+
 __public int fastipc_rpc_server_add(struct fastipc_rpc_server *srv,
 				    ProtobufCService *service)
 {
@@ -188,7 +202,7 @@ __public int fastipc_rpc_server_add(struct fastipc_rpc_server *srv,
 
 	if (!srv || !service_ok(service))
 		return -EINVAL;
-	if (atomic_load(&srv->running))
+	if (busy(srv))
 		return -EBUSY;
 	if (service_known(srv, service->descriptor))
 		return -EEXIST;
