@@ -452,9 +452,12 @@ const char *fastipc_rpc_ctx_method(const struct fastipc_rpc_ctx *ctx);
 uint64_t fastipc_rpc_ctx_deadline(const struct fastipc_rpc_ctx *ctx);
 
 /*
- * fastipc_rpc_ctx_set_status() - Answer the call with status @code
- * (not OK) and a printf-style message, then call closure(NULL, data).
- * Return: 0, or -EINVAL (@code OK or above FASTIPC_RPC_CODE_MAX).
+ * fastipc_rpc_ctx_set_status() - Make the call end with status @code
+ * (not OK) and a printf-style message (@fmt may be NULL); the handler
+ * then calls closure(NULL, data) itself. A status set wins over a reply
+ * message given to the closure; a second call replaces the first.
+ * Return: 0, or -EINVAL (NULL @ctx, @code OK or above
+ * FASTIPC_RPC_CODE_MAX).
  */
 int fastipc_rpc_ctx_set_status(struct fastipc_rpc_ctx *ctx, int code,
 			       const char *fmt, ...)
