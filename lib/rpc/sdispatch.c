@@ -239,7 +239,8 @@ static int answer(struct fastipc_rpc_ctx *ctx, struct frpc_counters *c)
 		return 0;
 	}
 	frpc_count(&c->failed, 1);
-	if (ctx->status > 0 && ctx->msg_len &&
+	/* the message replaces any reply the handler packed before */
+	if (ctx->status > 0 &&
 	    fastipc_req_reply(ctx->req, ctx->msg, ctx->msg_len))
 		fastipc_req_reply(ctx->req, NULL, 0);	/* code alone */
 	return ctx->status;
