@@ -15,7 +15,7 @@ static bool opts_ok(const struct fastipc_rpc_server_opts *o)
 {
 	size_t i;
 
-	if (o->resv0)
+	if (o->resv0 || o->max_depth > FASTIPC_RPC_DEPTH_MAX)
 		return false;
 	for (i = 0; i < sizeof(o->resv) / sizeof(o->resv[0]); i++)
 		if (o->resv[i])

@@ -305,6 +305,8 @@ struct fastipc_rpc_server;
 /* Defaults of struct fastipc_rpc_server_opts. */
 #define FASTIPC_RPC_SERVER_MAX_MESSAGE_DEFAULT	(64ULL << 20)
 #define FASTIPC_RPC_DEPTH_DEFAULT		32
+/* Largest max_depth: protobuf-c's unpack takes a few KiB of stack a level. */
+#define FASTIPC_RPC_DEPTH_MAX			1000
 /* Methods one server can serve, over all its services. */
 #define FASTIPC_RPC_METHODS_MAX			1024
 
@@ -315,7 +317,8 @@ struct fastipc_rpc_server;
  *	FASTIPC_RPC_SERVER_MAX_MESSAGE_DEFAULT.
  * @max_depth: deepest nesting of messages accepted in a request; deeper
  *	is INVALID_ARGUMENT, checked before unpacking (protobuf-c's unpack
- *	recurses without a limit). Default FASTIPC_RPC_DEPTH_DEFAULT.
+ *	recurses without a limit). Default FASTIPC_RPC_DEPTH_DEFAULT, at
+ *	most FASTIPC_RPC_DEPTH_MAX.
  * @resv0: must be 0.
  * @base: settings of the underlying libfastipc server, as for
  *	fastipc_server_create().
@@ -334,7 +337,7 @@ struct fastipc_rpc_server_opts {
  * @nthreads pool threads, as fastipc_server_create().
  *
  * Return: 0, or a negative errno as fastipc_server_create(), plus -EINVAL
- * (non-zero reserved field).
+ * (non-zero reserved field, max_depth above FASTIPC_RPC_DEPTH_MAX).
  */
 int fastipc_rpc_server_create(int chan_fd, unsigned int nthreads,
 			      const struct fastipc_rpc_server_opts *opts,

@@ -563,6 +563,15 @@ TEST(very_deep_nesting_is_refused_without_recursing)
 				    &err));
 	ASSERT_EQ(-ELOOP, err);
 	free(buf);
+	/* the largest limit a server takes: the validator alone */
+	buf = deep_chain(FASTIPC_RPC_DEPTH_MAX + 1, &len);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(-ELOOP, frpc_validate(NODE, buf, len, FASTIPC_RPC_DEPTH_MAX));
+	free(buf);
+	buf = deep_chain(FASTIPC_RPC_DEPTH_MAX, &len);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, frpc_validate(NODE, buf, len, FASTIPC_RPC_DEPTH_MAX));
+	free(buf);
 }
 
 TEST(unknown_fields_are_skipped)

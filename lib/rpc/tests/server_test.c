@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "server-int.h"
@@ -472,6 +473,29 @@ TEST_F(srv, request_path_refuses_bad_requests_with_their_status)
 	EXPECT_EQ(6, st.bad_requests);	/* short, magic, stale, bad, deep, cut */
 	EXPECT_EQ(1, st.too_large);
 	EXPECT_EQ(0, st.calls);		/* counted by the dispatcher only */
+}
+
+TEST(create_checks_options_before_the_channel)
+{
+	struct fastipc_rpc_server_opts o = { .max_depth = FASTIPC_RPC_DEPTH_MAX };
+	struct fastipc_rpc_server *srv = NULL;
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	/* a pipe is no channel: options that pass reach libfastipc */
+	ASSERT_EQ(-ENOTTY, fastipc_rpc_server_create(p[0], 1, &o, &srv));
+	o.max_depth = FASTIPC_RPC_DEPTH_MAX + 1;
+	ASSERT_EQ(-EINVAL, fastipc_rpc_server_create(p[0], 1, &o, &srv));
+	o.max_depth = 0;
+	o.resv0 = 1;
+	ASSERT_EQ(-EINVAL, fastipc_rpc_server_create(p[0], 1, &o, &srv));
+	o.resv0 = 0;
+	o.resv[3] = 1;
+	ASSERT_EQ(-EINVAL, fastipc_rpc_server_create(p[0], 1, &o, &srv));
+	ASSERT_EQ(-EINVAL, fastipc_rpc_server_create(p[0], 1, NULL, NULL));
+	ASSERT_EQ(NULL, srv);
+	close(p[0]);
+	close(p[1]);
 }
 
 TEST(ctx_accessors_refuse_what_is_not_a_context)
