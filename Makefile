@@ -35,7 +35,9 @@
 #                    e.g. BENCH_ARGS=--quick); table, results.jsonl and
 #                    SVG plots left in build/bench/
 #   make check       deps + all (-Werror) + checkpatch + sparse + host-tests
-#                    + host ring and hashd session tests (ASan/UBSan) + install-check +
+#                    + host ring and hashd session tests (ASan/UBSan) + lib/rpc's
+#                    exports and host tests (ASan/UBSan) + its request decoder's
+#                    libFuzzer target (30 s) + install-check +
 #                    kselftest (and libfastipc's guest test) + fuzz (60 s) + kselftest-debug
 #                    + fuzz-debug (30 s)
 #   make install     module (+ depmod), lib, headers, tools, man pages, udev
@@ -80,7 +82,7 @@ export FASTIPC_VERSION
 WERROR ?= 0
 KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) $(if $(filter 1,$(WERROR)),FASTIPC_WERROR=1)
 
-SUBDIRS := lib tools examples selftests
+SUBDIRS := lib lib/rpc tools examples selftests
 LINUX_SRC_PKG := linux-source-6.1
 LINUX_SRC_TAR := /usr/src/$(LINUX_SRC_PKG).tar.xz
 TAR_PREFIX := linux-source-6.1
@@ -289,6 +291,9 @@ check:
 	$(MAKE) -C $(TOP) all WERROR=1 || { echo "check: FAILED: build (-Werror)$$fail" >&2; exit 1; }; \
 	$(MAKE) -C $(TOP) host-tests || fail="$$fail host-tests"; \
 	$(MAKE) -C $(TOP)/lib/tests check || fail="$$fail lib-tests"; \
+	$(MAKE) -C $(TOP)/lib/rpc check || fail="$$fail rpc-lib"; \
+	$(MAKE) -C $(TOP)/lib/rpc/tests check || fail="$$fail rpc-tests"; \
+	$(MAKE) -C $(TOP)/lib/rpc/fuzz fuzz FUZZ_SECONDS=30 || fail="$$fail rpc-fuzz"; \
 	$(MAKE) -C $(TOP)/tools/fastipc-hash check || fail="$$fail hash-tests"; \
 	$(MAKE) -C $(TOP)/lib/tests guest || fail="$$fail lib-tests-guest"; \
 	$(MAKE) -C $(TOP) install-check WERROR=1 || fail="$$fail install-check"; \
@@ -343,6 +348,7 @@ install: all
 	install -D -m 644 $(TOP)/kmod/fastipc.ko $(DESTDIR)$(MODDIR)/fastipc.ko
 	@$(MAKE) -s -C $(TOP) install-depmod
 	$(MAKE) -C $(TOP)/lib install $(INSTALL_VARS)
+	$(MAKE) -C $(TOP)/lib/rpc install $(INSTALL_VARS)
 	$(MAKE) -C $(TOP)/tools install $(INSTALL_VARS)
 	@set -e; for f in $(MAN_PAGES); do \
 		s=$${f##*.}; \
@@ -356,6 +362,7 @@ uninstall:
 	rmdir $(DESTDIR)$(MODDIR) 2>/dev/null || true
 	@if [ -z "$(DESTDIR)" ] || [ -f $(DESTDIR)/lib/modules/$(KVER)/modules.dep ]; then \
 		$(MAKE) -s -C $(TOP) install-depmod; fi
+	$(MAKE) -C $(TOP)/lib/rpc uninstall $(INSTALL_VARS)
 	$(MAKE) -C $(TOP)/lib uninstall $(INSTALL_VARS)
 	$(MAKE) -C $(TOP)/tools uninstall $(INSTALL_VARS)
 	rm -f $(foreach f,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(f)))/$(notdir $(f)))

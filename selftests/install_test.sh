@@ -167,7 +167,8 @@ mandir=$root/usr/share/man
 man_ok()
 {
 	local f s rc=0
-	for f in $(sed -n 's/^\t\t\(fastipc_[a-z_]*\);$/\1/p' "$top/lib/fastipc.map") libfastipc; do
+	for f in $(sed -n 's/^\t\t\(fastipc_[a-z_]*\);$/\1/p' "$top/lib/fastipc.map" \
+		   "$top/lib/rpc/fastipc-rpc.map") libfastipc; do
 		[ -f "$mandir/man3/$f.3" ] || { echo "no man3/$f.3"; rc=1; }
 	done
 	for f in "$top"/man/man[0-9]/*.[0-9]; do
@@ -177,7 +178,7 @@ man_ok()
 	done
 	return $rc
 }
-check "man pages: one per exported function in fastipc.map, libfastipc.3, all of man/" man_ok
+check "man pages: one per exported function in fastipc.map and fastipc-rpc.map, libfastipc.3, all of man/" man_ok
 
 man_render()
 {
@@ -243,6 +244,52 @@ consumer()
 }
 check "shared consumer via installed fastipc.pc: fastipc_version() = $version" consumer shared
 check "static consumer via installed fastipc.pc and libfastipc.a" consumer static
+
+# libfastipc-rpc: its files, and a consumer through fastipc-rpc.pc that
+# uses the describe call's generated type (installed header) and links.
+rpc_files_ok()
+{
+	local f rc=0
+	for f in "$libdir/libfastipc-rpc.so.$version" "$libdir/libfastipc-rpc.so.$major" \
+		 "$libdir/libfastipc-rpc.a" "$libdir/pkgconfig/fastipc-rpc.pc" \
+		 "$root/usr/include/fastipc-rpc.h" \
+		 "$root/usr/include/fastipc-rpc-describe.pb-c.h" \
+		 "$root/usr/share/fastipc/fastipc-rpc-describe.proto"; do
+		[ -e "$f" ] || { echo "missing ${f#"$root"}"; rc=1; }
+	done
+	return $rc
+}
+check "libfastipc-rpc: library, soname link, .a, fastipc-rpc.pc, headers, describe .proto" rpc_files_ok
+cat >"$tmp/rpc-consumer.c" <<'EOF'
+#include <fastipc-rpc.h>
+#include <stdio.h>
+
+int main(void)
+{
+	Fastipc__Rpc__Description d = FASTIPC__RPC__DESCRIPTION__INIT;
+
+	d.version = FASTIPC_RPC_WIRE_VERSION;
+	printf("%s %zu\n", fastipc_rpc_code_name(FASTIPC_RPC_UNAVAILABLE),
+	       fastipc__rpc__description__get_packed_size(&d));
+	return 0;
+}
+EOF
+rpc_consumer()
+{
+	local flags got
+	# libprotobuf-c.pc is the system's: search both.
+	flags=$(PKG_CONFIG_SYSROOT_DIR=$root \
+		PKG_CONFIG_LIBDIR=$libdir/pkgconfig:$(pkg-config --variable pc_path pkg-config) \
+		PKG_CONFIG_PATH='' pkg-config --cflags --libs fastipc-rpc) || return 1
+	echo "cc $flags"
+	# shellcheck disable=SC2086 # flags are words
+	${CC:-cc} -Wall -Wextra -Werror -o "$tmp/rpc-consumer" "$tmp/rpc-consumer.c" $flags || return 1
+	grep -q "NEEDED.*\[libfastipc-rpc.so.$major\]" <<<"$(readelf -d "$tmp/rpc-consumer")" ||
+		{ echo "consumer does not need libfastipc-rpc.so.$major"; return 1; }
+	got=$(LD_LIBRARY_PATH=$libdir "$tmp/rpc-consumer") || return 1
+	[ "$got" = "UNAVAILABLE 2" ] || { echo "consumer printed '$got', want 'UNAVAILABLE 2'"; return 1; }
+}
+check "consumer via installed fastipc-rpc.pc: links libfastipc-rpc, runs" rpc_consumer
 
 uninstall_ok()
 {
