@@ -118,6 +118,7 @@ struct fs_opts {
 	long count;		/* -n, 0: unbounded */
 	bool wide;		/* -W: every column of the table */
 	bool bytes;		/* --bytes: sizes as exact byte counts */
+	bool rpc;		/* --rpc: ask the server what it serves */
 };
 
 struct fs_nl;

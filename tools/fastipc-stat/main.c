@@ -55,6 +55,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: " PROG " [-j] [-W] [--bytes] [-c NAME | -k KEY]\n"
+		"       " PROG " [-j] [--bytes] --rpc -c NAME | -k KEY\n"
 		"       " PROG " [-j] [--bytes] -w SECONDS [-n COUNT] [-c NAME | -k KEY]\n"
 		"       " PROG " [-j] -e [-n COUNT] [-c NAME | -k KEY]\n"
 		"       " PROG " [-j] --limits\n"
@@ -70,6 +71,9 @@ static void usage(FILE *f)
 		"      --bytes           sizes as exact byte counts, not 4.0K, 32M\n"
 		"  -c, --channel NAME    one channel, by name\n"
 		"  -k, --key KEY         one channel, by key (decimal or 0x hex)\n"
+		"      --rpc             with -c/-k: also what its fastipc-rpc server\n"
+		"                        serves (connects and calls it: needs w\n"
+		"                        permission, shows in its counters)\n"
 		"  -w, --watch SECONDS   repeat every SECONDS with rates\n"
 		"  -n, --count COUNT     stop after COUNT reports or events\n"
 		"  -e, --events          print one line per event\n"
@@ -111,7 +115,7 @@ static int parse_interval(const char *s, double *v)
 	return 0;
 }
 
-enum { OPT_LIMITS = 0x100, OPT_USERS, OPT_BYTES };
+enum { OPT_LIMITS = 0x100, OPT_USERS, OPT_BYTES, OPT_RPC };
 
 static const struct option fs_longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -124,6 +128,7 @@ static const struct option fs_longopts[] = {
 	{ "users", no_argument, NULL, OPT_USERS },
 	{ "wide", no_argument, NULL, 'W' },
 	{ "bytes", no_argument, NULL, OPT_BYTES },
+	{ "rpc", no_argument, NULL, OPT_RPC },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -141,6 +146,9 @@ static int parse_opt(int c, struct fs_opts *o)
 		return 0;
 	case OPT_BYTES:
 		o->bytes = true;
+		return 0;
+	case OPT_RPC:
+		o->rpc = true;
 		return 0;
 	case 'c':
 		o->chan_name = optarg;
@@ -201,6 +209,9 @@ static int check_opts(struct fs_opts *o, int argc, char **argv)
 		return usage_err("-n goes with -w or -e", NULL);
 	if (o->wide && (o->view || ref))
 		return usage_err("-W goes with the table (no -c, -k, -w, -e, --limits, --users)",
+				 NULL);
+	if (o->rpc && (o->view || !ref))
+		return usage_err("--rpc goes with -c or -k alone (no -w, -e, --limits, --users)",
 				 NULL);
 	if (!o->view)
 		o->view = ref ? "detail" : "table";

@@ -9,6 +9,7 @@
 
 #include "json.h"
 #include "netlink.h"
+#include "serves.h"
 #include "table.h"
 
 #define KV(k, fmt, ...)	printf("  %-16s " fmt "\n", k, __VA_ARGS__)
@@ -110,7 +111,8 @@ static int fs_detail_text(const struct fs_chan *c, const struct fs_conns *l,
 	return fs_table_show(&t, 2, "the connections");
 }
 
-static void fs_detail_json(const struct fs_chan *c, const struct fs_conns *l)
+static void fs_detail_json(const struct fs_chan *c, const struct fs_conns *l,
+			   const struct fs_serves *sv)
 {
 	char buf[64];
 	struct fs_json j;
@@ -137,6 +139,8 @@ static void fs_detail_json(const struct fs_chan *c, const struct fs_conns *l)
 		fs_json_end_obj(&j);
 	}
 	fs_json_end_arr(&j);
+	if (sv)
+		fs_serves_json(&j, sv);
 	fs_json_end_obj(&j);
 	fs_json_done(&j);
 }
@@ -145,9 +149,10 @@ static int fs_detail_run(struct fs_nl *nl, const struct fs_opts *opts)
 {
 	struct fs_ref ref = { .name = opts->chan_name, .key = opts->chan_key };
 	struct fs_conns l = { 0 };
+	struct fs_serves sv;
 	struct fs_chan c;
 	char what[96];
-	int ret;
+	int ret, rpc = 0;
 
 	fs_ref_str(opts, what, sizeof(what));
 	ret = fs_nl_get_chan(nl, &ref, &c);
@@ -161,12 +166,22 @@ static int fs_detail_run(struct fs_nl *nl, const struct fs_opts *opts)
 		free(l.v);
 		return FS_EXIT_ERR;
 	}
-	if (opts->json)
-		fs_detail_json(&c, &l);
-	else
+	if (opts->rpc)
+		rpc = fs_serves_get(opts->chan_name, opts->chan_key, &sv);
+	if (opts->json) {
+		fs_detail_json(&c, &l, opts->rpc ? &sv : NULL);
+	} else {
 		ret = fs_detail_text(&c, &l, opts->bytes);
+		if (opts->rpc)
+			fs_serves_text(&sv);
+	}
+	if (opts->rpc)
+		fs_serves_free(&sv);
+	if (rpc < 0)
+		fs_err("%s: describe: %s: %s", what,
+		       fastipc_rpc_code_name(sv.st.code), sv.st.message);
 	free(l.v);
-	return ret;
+	return rpc < 0 ? FS_EXIT_ERR : ret;
 }
 
 FS_VIEW(detail, fs_detail_run);
