@@ -18,11 +18,13 @@
  *	hold them until SIGTERM. With UID (as root), PREFIX-i is created
  *	with effective uid UID+i: COUNT users hold one channel each.
  *   fipc_helper hashrace NAME ROUNDS SIZE
- *	Against fastipc-hashd serving NAME: ROUNDS times, a child connects
- *	(with a region), BEGINs a session with SIZE bytes and dies a moment
- *	later, mid-call; then ask STATS until the daemon holds no session
- *	and no session table (30 s at most) and print "rounds R sessions S
- *	tables T calls C"; exit 1 if they did not both reach 0.
+ *	Against fastipc-hashd serving NAME (the fastipc.hash.Hash service of
+ *	tools/fastipc-hash/hash.proto, through libfastipc-rpc): ROUNDS
+ *	times, a child binds (SIZE bytes go through shared memory), calls
+ *	Begin with SIZE bytes and dies a moment later, mid-call; then call
+ *	Stats until the daemon holds no session and no session table (30 s
+ *	at most) and print "rounds R sessions S tables T calls C"; exit 1 if
+ *	they did not both reach 0.
  *
  * Exit status: 0, or 1 with a message naming what failed.
  */
@@ -37,8 +39,9 @@
 #include <unistd.h>
 
 #include <fastipc.h>
+#include <fastipc-rpc.h>
 
-#include "proto.h"	/* tools/fastipc-hash: the hashing protocol */
+#include "hash.pb-c.h"	/* tools/fastipc-hash/hash.proto, by protoc-c */
 
 #define PROG	"fipc_helper"
 #define OP_ECHO	1
@@ -282,34 +285,37 @@ static int many(int argc, char **argv)
 }
 
 struct begin_arg {
-	struct fastipc_conn *conn;
+	struct fastipc_rpc_client *cl;
 	size_t size;
 	volatile int started;
 };
 
 static void *begin_fn(void *p)
 {
+	Fastipc__Hash__BeginRequest req = FASTIPC__HASH__BEGIN_REQUEST__INIT;
 	struct begin_arg *a = p;
-	unsigned char *buf = calloc(1, a->size);
-	uint64_t handle;
+	ProtobufCMessage *rep = NULL;
 
+	req.data.data = calloc(1, a->size);
+	req.data.len = a->size;
 	a->started = 1;
-	if (buf)
-		fastipc_call(a->conn, FHASH_OP_BEGIN, buf, a->size, &handle,
-			     sizeof(handle), NULL, FASTIPC_TIMEOUT_INF);
+	if (req.data.data)
+		fastipc_rpc_call(a->cl, "Begin", &req.base, &rep,
+				 FASTIPC_TIMEOUT_INF, NULL);
 	return NULL;
 }
 
-/* A client that BEGINs and dies @delay_us later, mid-call. */
+/* A client that calls Begin and dies @delay_us later, mid-call. */
 static void begin_and_die(const char *name, size_t size, unsigned int delay_us)
 {
-	struct fastipc_conn_opts co = { .region_size = 8 * size };
+	struct fastipc_rpc_bind_opts bo = { .max_message = size + 64 };
 	struct begin_arg a = { .size = size };
 	struct fastipc_dev *dev;
 	pthread_t t;
 
 	if (fastipc_open(&dev) < 0 ||
-	    fastipc_connect_opts(dev, name, 0, &co, &a.conn) < 0 ||
+	    fastipc_rpc_bind(dev, name, &fastipc__hash__hash__descriptor, &bo,
+			     &a.cl, NULL) != FASTIPC_RPC_OK ||
 	    pthread_create(&t, NULL, begin_fn, &a))
 		_exit(1);
 	while (!a.started)
@@ -318,26 +324,39 @@ static void begin_and_die(const char *name, size_t size, unsigned int delay_us)
 	_exit(0);
 }
 
+/* The daemon's Stats, on a connection of its own. Return a status code. */
 static int hash_stats(struct fastipc_dev *dev, const char *name,
-		      struct fhash_wire_stats *w)
+		      Fastipc__Hash__StatsReply *w)
 {
-	struct fastipc_conn *conn;
-	size_t len = 0;
+	Fastipc__Hash__StatsRequest req = FASTIPC__HASH__STATS_REQUEST__INIT;
+	struct fastipc_rpc_bind_opts bo = { .deadline_ns = 10000000000ULL };
+	struct fastipc_rpc_client *cl;
+	struct fastipc_rpc_status st;
+	ProtobufCMessage *rep = NULL;
+	char buf[FASTIPC_RPC_MSG_MAX + 128];
 	int ret;
 
-	ret = fastipc_connect(dev, name, &conn);
-	if (ret < 0)
+	ret = fastipc_rpc_bind(dev, name, &fastipc__hash__hash__descriptor,
+			       &bo, &cl, &st);
+	if (ret == FASTIPC_RPC_OK) {
+		ret = fastipc_rpc_call(cl, "Stats", &req.base, &rep,
+				       FASTIPC_RPC_DEADLINE_BIND, &st);
+		fastipc_rpc_unbind(cl);
+	}
+	if (ret != FASTIPC_RPC_OK) {
+		fprintf(stderr, PROG ": Stats: %s\n",
+			fastipc_rpc_strerror(&st, buf, sizeof(buf)));
 		return ret;
-	ret = fastipc_call(conn, FHASH_OP_STATS, NULL, 0, w, sizeof(*w), &len,
-			   10000000000ULL);
-	fastipc_disconnect(conn);
-	return ret ?: len == sizeof(*w) ? 0 : -EPROTO;
+	}
+	*w = *(Fastipc__Hash__StatsReply *)rep;
+	fastipc_rpc_free(rep);
+	return 0;
 }
 
 static int hashrace(int argc, char **argv)
 {
 	static const unsigned int delays_us[] = { 0, 100, 500, 2000, 5000 };
-	struct fhash_wire_stats w;
+	Fastipc__Hash__StatsReply w = FASTIPC__HASH__STATS_REPLY__INIT;
 	struct fastipc_dev *dev;
 	unsigned long i, rounds, size;
 	int ret, tries;
@@ -363,9 +382,8 @@ static int hashrace(int argc, char **argv)
 		return die("fastipc_open", ret);
 	/* The DISCONNECTs are queued; other pool threads may still run. */
 	for (tries = 0; tries < 300; tries++) {
-		ret = hash_stats(dev, argv[1], &w);
-		if (ret < 0)
-			return die("STATS", ret);
+		if (hash_stats(dev, argv[1], &w))
+			return 1;
 		if (!w.sessions && !w.tables)
 			break;
 		usleep(100000);

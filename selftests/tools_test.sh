@@ -9,7 +9,7 @@
 # seen through stat, EPERM and the r filter as uid 1000 (setpriv), --users
 # with 200 users (a dump over several messages) and as one of them, errors
 # for unknown channels, that fastipc-hashd keeps no session of clients
-# killed in the middle of a BEGIN; the 80-column table with human sizes,
+# killed in the middle of a Begin call; the 80-column table with human sizes,
 # -W and --bytes, the key printed the same by both tools, exit status 2
 # for a bad option; and, last, the message and exit status 3 of both tools
 # with the module unloaded (it is loaded again afterwards).
@@ -385,9 +385,10 @@ serve "$C" -k $((KEY + 1))
 check "rm -k KEY" "$CTL" rm -k $((KEY + 1))
 
 # ---- fastipc-hashd: no session outlives its connection ----
-# Each client BEGINs a 1 MiB session and dies while the daemon hashes it,
-# so the DISCONNECT is handled on one pool thread while the BEGIN runs on
-# another; then the daemon's STATS must come back to 0 sessions and 0
+# Each client calls Begin (fastipc.hash.Hash, over libfastipc-rpc) with a
+# 1 MiB chunk, through shared memory, and dies while the daemon hashes it,
+# so the DISCONNECT is handled on one pool thread while the Begin runs on
+# another; then the daemon's Stats must come back to 0 sessions and 0
 # session tables (issue 10 item 9: before, some stayed forever).
 H=tt-$$-h
 "$HASHD" -t 4 -n "$H" >"$WORK/hashd" 2>&1 &

@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fastipc-hash: print SHA-256 digests of files, computed by fastipc-hashd,
- * in sha256sum(1) format.
+ * in sha256sum(1) format; a client of the fastipc.hash.Hash service
+ * (hash.proto) through libfastipc-rpc.
  *
- *   fastipc-hash [--stats] [-n NAME] [-r REGION] [FILE...]
+ *   fastipc-hash [--stats] [-n NAME] [-r BYTES] [FILE...]
  *                                           (no FILE or "-": stdin)
  *
- * A file that fits in one chunk is one DIGEST call; a longer one is a
- * BEGIN/UPDATE.../FINAL session of chunks. The client asks for a shared
- * memory region (default 8 MiB, -r 0 for none): chunks are then up to
- * FHASH_SHM_CHUNK bytes and fastipc_call() passes those above the
- * library's threshold through the region, by itself. Without a region, a
- * chunk is the channel's msg_max (learnt with FASTIPC_IOC_CHAN_STAT)
- * minus the 8-byte handle.
+ * A file that fits in one chunk is one Digest call; a longer one is a
+ * Begin/Update.../Final session of chunks. Chunks are FHASH_SHM_CHUNK
+ * bytes (-r BYTES: another size, 0: none through shared memory): the
+ * client binds with max_message above the chunk, and libfastipc-rpc
+ * passes a message larger than the channel's msg_max through the
+ * connection's shared memory region, by itself. With -r 0, or a chunk
+ * that fits, a chunk is the channel's msg_max (learnt with
+ * FASTIPC_IOC_CHAN_STAT) minus FHASH_MSG_OVERHEAD, all by copy.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,18 +26,26 @@
 #include <unistd.h>
 
 #include <fastipc.h>
+#include <fastipc-rpc.h>
 
-#include "proto.h"
+#include "fhash.h"
+#include "hash.pb-c.h"
 
 #define PROG	"fastipc-hash"
-#define FHASH_REGION_DEFAULT	(8U << 20)
 #define FHASH_SHM_CHUNK		(1U << 20)
+#define FHASH_SHM_CHUNK_MAX	(16U << 20)	/* -r: the server takes 64 MiB */
+/*
+ * Bytes a message adds to its chunk: the RPC request header (16), the
+ * handle's field (11) and the data field's tag and length (6), rounded up.
+ */
+#define FHASH_MSG_OVERHEAD	64
 
 struct client {
-	struct fastipc_conn *conn;
-	unsigned char *buf;	/* FHASH_HANDLE_LEN + chunk bytes */
+	struct fastipc_rpc_client *rpc;
+	unsigned char *buf;	/* one chunk */
 	size_t chunk;
 	uint64_t files, bytes, calls, errors;
+	struct fastipc_rpc_status st;	/* of the last call that failed */
 };
 
 /* Read until @len bytes or end of file. Return the count or -errno. */
@@ -57,73 +67,119 @@ static ssize_t read_full(int fd, unsigned char *p, size_t len)
 	return done;
 }
 
-static int hash_call(struct client *cl, uint32_t op, const void *req,
-		     size_t len, void *rep, size_t rep_need)
+/* Call @method; return its status code (cl->st says why when not OK). */
+static int hash_call(struct client *cl, const char *method,
+		     const ProtobufCMessage *req, ProtobufCMessage **rep)
 {
-	size_t rep_len = 0;
-	int ret;
-
 	cl->calls++;
-	ret = fastipc_call(cl->conn, op, req, len, rep, rep_need, &rep_len,
-			   FASTIPC_TIMEOUT_INF);
-	if (ret == 0 && rep_len != rep_need)
-		ret = -EPROTO;
-	return ret;
+	return fastipc_rpc_call(cl->rpc, method, req,
+				rep, FASTIPC_RPC_DEADLINE_BIND, &cl->st);
 }
 
-/* A stream longer than one chunk; the first chunk is already in the buffer. */
+/* Copy a Digest or Final reply's digest out and free the reply. */
+static int take_digest(struct client *cl, int code, ProtobufCMessage *msg,
+		       unsigned char *digest)
+{
+	Fastipc__Hash__DigestReply *rep = (Fastipc__Hash__DigestReply *)msg;
+
+	if (code != FASTIPC_RPC_OK)
+		return code;
+	if (rep->digest.len == FHASH_DIGEST_LEN) {
+		memcpy(digest, rep->digest.data, FHASH_DIGEST_LEN);
+	} else {
+		code = FASTIPC_RPC_INTERNAL;
+		cl->st.code = code;
+		cl->st.err = 0;
+		snprintf(cl->st.message, sizeof(cl->st.message),
+			 "a digest of %zu bytes", rep->digest.len);
+	}
+	fastipc_rpc_free(msg);
+	return code;
+}
+
+static void hash_abort(struct client *cl, uint64_t handle)
+{
+	Fastipc__Hash__AbortRequest req = FASTIPC__HASH__ABORT_REQUEST__INIT;
+	struct fastipc_rpc_status st;
+	ProtobufCMessage *rep = NULL;
+
+	req.handle = handle;
+	cl->calls++;
+	if (fastipc_rpc_call(cl->rpc, "Abort", &req.base, &rep,
+			     FASTIPC_RPC_DEADLINE_BIND, &st) == FASTIPC_RPC_OK)
+		fastipc_rpc_free(rep);
+}
+
+/*
+ * A stream longer than one chunk; the first chunk is already in the buffer.
+ * Return 0, a status code (@what: the method), or -errno (@what: "read").
+ */
 static int hash_session(struct client *cl, int fd, size_t first,
 			unsigned char *digest, const char **what)
 {
-	unsigned char *data = cl->buf + FHASH_HANDLE_LEN;
+	Fastipc__Hash__BeginRequest breq = FASTIPC__HASH__BEGIN_REQUEST__INIT;
+	Fastipc__Hash__UpdateRequest ureq = FASTIPC__HASH__UPDATE_REQUEST__INIT;
+	Fastipc__Hash__FinalRequest freq = FASTIPC__HASH__FINAL_REQUEST__INIT;
+	ProtobufCMessage *rep;
 	uint64_t handle;
 	ssize_t n;
 	int ret;
 
-	*what = "BEGIN";
-	ret = hash_call(cl, FHASH_OP_BEGIN, data, first, &handle,
-			FHASH_HANDLE_LEN);
-	if (ret < 0)
+	*what = "Begin";
+	breq.data.data = cl->buf;
+	breq.data.len = first;
+	ret = hash_call(cl, "Begin", &breq.base, &rep);
+	if (ret)
 		return ret;
+	handle = ((Fastipc__Hash__BeginReply *)rep)->handle;
+	fastipc_rpc_free(rep);
+	ureq.handle = handle;
+	ureq.data.data = cl->buf;
 	for (;;) {
-		n = read_full(fd, data, cl->chunk);
+		n = read_full(fd, cl->buf, cl->chunk);
 		if (n < 0) {
 			*what = "read";
-			fastipc_send(cl->conn, FHASH_OP_ABORT, &handle,
-				     FHASH_HANDLE_LEN, FASTIPC_TIMEOUT_INF);
+			hash_abort(cl, handle);
 			return (int)n;
 		}
 		cl->bytes += n;
-		memcpy(cl->buf, &handle, FHASH_HANDLE_LEN);
 		if ((size_t)n < cl->chunk)
 			break;
-		*what = "UPDATE";
-		ret = hash_call(cl, FHASH_OP_UPDATE, cl->buf,
-				FHASH_HANDLE_LEN + n, NULL, 0);
-		if (ret < 0)
+		*what = "Update";
+		ureq.data.len = n;
+		ret = hash_call(cl, "Update", &ureq.base, &rep);
+		if (ret)
 			return ret;
+		fastipc_rpc_free(rep);
 	}
-	*what = "FINAL";
-	return hash_call(cl, FHASH_OP_FINAL, cl->buf, FHASH_HANDLE_LEN + n,
-			 digest, FHASH_DIGEST_LEN);
+	*what = "Final";
+	freq.handle = handle;
+	freq.data.data = cl->buf;
+	freq.data.len = n;
+	ret = hash_call(cl, "Final", &freq.base, &rep);
+	return take_digest(cl, ret, rep, digest);
 }
 
 static int hash_fd(struct client *cl, int fd, unsigned char *digest,
 		   const char **what)
 {
-	unsigned char *data = cl->buf + FHASH_HANDLE_LEN;
+	Fastipc__Hash__DigestRequest req = FASTIPC__HASH__DIGEST_REQUEST__INIT;
+	ProtobufCMessage *rep = NULL;
 	ssize_t n;
+	int ret;
 
 	*what = "read";
-	n = read_full(fd, data, cl->chunk);
+	n = read_full(fd, cl->buf, cl->chunk);
 	if (n < 0)
 		return (int)n;
 	cl->bytes += n;
 	if ((size_t)n == cl->chunk)
 		return hash_session(cl, fd, n, digest, what);
-	*what = "DIGEST";
-	return hash_call(cl, FHASH_OP_DIGEST, data, n, digest,
-			 FHASH_DIGEST_LEN);
+	*what = "Digest";
+	req.data.data = cl->buf;
+	req.data.len = n;
+	ret = hash_call(cl, "Digest", &req.base, &rep);
+	return take_digest(cl, ret, rep, digest);
 }
 
 /* sha256sum's format, escaping of '\\' and '\n' in names included. */
@@ -149,17 +205,22 @@ static void print_line(const unsigned char *digest, const char *path)
 	putchar('\n');
 }
 
-static bool fatal_error(int err)
+/* The server is gone: stop. */
+static bool fatal_error(const struct client *cl, int ret)
 {
-	return err == -ECONNRESET || err == -EIDRM || err == -EPIPE;
+	return ret == FASTIPC_RPC_UNAVAILABLE && cl->st.code == ret;
 }
 
-/* Return 0, a file error (reported, go on) or a fatal one (stop). */
+/*
+ * Return 0, an errno (negative) or a status code (positive): a file error
+ * (reported, go on) or a fatal one (stop, fatal_error()).
+ */
 static int hash_path(struct client *cl, const char *path)
 {
 	unsigned char digest[FHASH_DIGEST_LEN];
 	const char *what = "open";
 	bool std = !strcmp(path, "-");
+	char buf[FASTIPC_RPC_MSG_MAX + 128];
 	int fd, ret;
 
 	fd = std ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
@@ -172,44 +233,53 @@ static int hash_path(struct client *cl, const char *path)
 		return 0;
 	}
 	cl->errors++;
-	if (!strcmp(what, "open") || !strcmp(what, "read"))
+	if (ret < 0)
 		fprintf(stderr, PROG ": %s: %s\n", path, strerror(-ret));
 	else
 		fprintf(stderr, PROG ": %s: %s call failed: %s\n", path, what,
-			fastipc_strerror(ret));
+			fastipc_rpc_strerror(&cl->st, buf, sizeof(buf)));
 	return ret;
 }
 
-/* Connect, with a region of @region bytes if the kernel has them. */
-static int client_connect(struct client *cl, struct fastipc_dev *dev,
-			  const char *name, uint64_t region)
+/* Bind with @max_message, or (no shared memory here) by copy only. */
+static int client_bind(struct client *cl, struct fastipc_dev *dev,
+		       const char *name, uint64_t max_message,
+		       uint64_t msg_max)
 {
-	struct fastipc_conn_opts o = { .region_size = region };
+	struct fastipc_rpc_bind_opts o = { .max_message = max_message };
+	char buf[FASTIPC_RPC_MSG_MAX + 128];
 	int ret;
 
-	ret = fastipc_connect_opts(dev, name, 0, &o, &cl->conn);
-	if (ret == -EOPNOTSUPP && region) {
+	ret = fastipc_rpc_bind(dev, name, &fastipc__hash__hash__descriptor,
+			       &o, &cl->rpc, &cl->st);
+	if (ret != FASTIPC_RPC_OK && cl->st.err == EOPNOTSUPP &&
+	    max_message > msg_max) {
 		fprintf(stderr, PROG ": no shared memory in this kernel:"
 			" copying\n");
-		ret = fastipc_connect(dev, name, &cl->conn);
-	} else if (ret < 0 && region && ret != -ENOENT && ret != -EACCES) {
-		fprintf(stderr, PROG ": connect with a %ju-byte shared memory"
-			" region (-r): %s\n", (uintmax_t)region,
-			fastipc_strerror(ret));
+		o.max_message = msg_max;
+		cl->chunk = msg_max - FHASH_MSG_OVERHEAD;
+		ret = fastipc_rpc_bind(dev, name,
+				       &fastipc__hash__hash__descriptor, &o,
+				       &cl->rpc, &cl->st);
 	}
+	if (ret != FASTIPC_RPC_OK)
+		fprintf(stderr, PROG ": channel '%s': %s%s\n", name,
+			fastipc_rpc_strerror(&cl->st, buf, sizeof(buf)),
+			cl->st.err == ENOENT ? " (is fastipc-hashd running?)"
+			: "");
 	return ret;
 }
 
 /*
- * Chunk size: with a region, FHASH_SHM_CHUNK (or less if one record
- * cannot take it), else the channel's msg_max (or the kernel default)
- * minus 8.
+ * Chunk size: @shm_chunk (FHASH_SHM_CHUNK by default) if larger than what
+ * one copy takes, the channel's msg_max (or the kernel default) minus
+ * FHASH_MSG_OVERHEAD otherwise.
  */
 static int client_init(struct client *cl, struct fastipc_dev *dev,
-		       const char *name, uint64_t region)
+		       const char *name, uint64_t shm_chunk)
 {
 	struct fastipc_chan_stat st;
-	size_t msg_max, shm_max;
+	size_t msg_max;
 	int ret;
 
 	ret = fastipc_chan_stat(dev, name, 0, &st);
@@ -220,18 +290,16 @@ static int client_init(struct client *cl, struct fastipc_dev *dev,
 	else
 		goto err;
 	ret = -EINVAL;
-	if (msg_max <= FHASH_HANDLE_LEN)
+	if (msg_max <= 2 * FHASH_MSG_OVERHEAD)
 		goto err;
-	ret = client_connect(cl, dev, name, region);
-	if (ret < 0)
-		goto err;
-	shm_max = fastipc_conn_shm_max(cl->conn);
-	if (shm_max > FHASH_SHM_CHUNK)
-		shm_max = FHASH_SHM_CHUNK;
-	if (shm_max > msg_max)
-		msg_max = shm_max;
-	cl->chunk = msg_max - FHASH_HANDLE_LEN;
-	cl->buf = malloc(msg_max);
+	cl->chunk = msg_max - FHASH_MSG_OVERHEAD;
+	if (shm_chunk > cl->chunk)
+		cl->chunk = shm_chunk;
+	if (client_bind(cl, dev, name, cl->chunk + FHASH_MSG_OVERHEAD,
+			msg_max) != FASTIPC_RPC_OK)
+		return -1;
+	cl->calls++;	/* the bind's describe call */
+	cl->buf = malloc(cl->chunk);
 	if (cl->buf)
 		return 0;
 	ret = -ENOMEM;
@@ -244,12 +312,14 @@ err:
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: " PROG " [--stats] [-n NAME] [-r BYTES] [FILE...]\n"
-		"  --stats   print files, bytes, calls, and the bytes passed"
-		" by copy and by\n"
-		"            shared memory to stderr\n"
+		"  --stats   print files, bytes, calls (the bind's describe"
+		" call included),\n"
+		"            and the bytes passed by copy and by shared memory"
+		" to stderr\n"
 		"  -n NAME   channel name (default " FHASH_CHANNEL ")\n"
-		"  -r BYTES  shared memory region size (default 8 MiB,"
-		" 0: none)\n");
+		"  -r BYTES  chunk size through shared memory (default 1 MiB,"
+		" at most 16 MiB;\n"
+		"            0: none, chunks of the channel's msg_max by copy)\n");
 }
 
 int main(int argc, char **argv)
@@ -262,7 +332,7 @@ int main(int argc, char **argv)
 	static char dash[] = "-";
 	char *stdin_only[] = { dash, NULL };
 	const char *name = FHASH_CHANNEL;
-	uint64_t region = FHASH_REGION_DEFAULT;
+	uint64_t shm_chunk = FHASH_SHM_CHUNK;
 	struct fastipc_conn_stats cs = { 0 };
 	struct client cl = { 0 };
 	char *end;
@@ -281,8 +351,9 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			errno = 0;
-			region = strtoull(optarg, &end, 0);
-			if (errno || end == optarg || *end) {
+			shm_chunk = strtoull(optarg, &end, 0);
+			if (errno || end == optarg || *end ||
+			    shm_chunk > FHASH_SHM_CHUNK_MAX) {
 				fprintf(stderr, PROG ": -r: bad size '%s'\n",
 					optarg);
 				return 2;
@@ -304,12 +375,12 @@ int main(int argc, char **argv)
 			ret == -ENOENT ? " (is fastipc.ko loaded?)" : "");
 		return 1;
 	}
-	ret = client_init(&cl, dev, name, region);
+	ret = client_init(&cl, dev, name, shm_chunk);
 	for (; ret == 0 && *files; files++)
-		if (fatal_error(hash_path(&cl, *files)))
+		if (fatal_error(&cl, hash_path(&cl, *files)))
 			ret = -1;
-	if (cl.conn)
-		fastipc_conn_stats(cl.conn, &cs);
+	if (cl.rpc)
+		fastipc_conn_stats(fastipc_rpc_client_conn(cl.rpc), &cs);
 	if (stats)
 		fprintf(stderr, PROG ": files %ju, bytes %ju, calls %ju,"
 			" errors %ju, by copy %ju bytes, by shared memory %ju"
@@ -317,7 +388,7 @@ int main(int argc, char **argv)
 			(uintmax_t)cl.bytes, (uintmax_t)cl.calls,
 			(uintmax_t)cl.errors, (uintmax_t)cs.bytes_copy,
 			(uintmax_t)cs.bytes_shm);
-	fastipc_disconnect(cl.conn);
+	fastipc_rpc_unbind(cl.rpc);
 	fastipc_close(dev);
 	free(cl.buf);
 	if (fflush(stdout) == EOF) {

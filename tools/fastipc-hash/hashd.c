@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fastipc-hashd: a SHA-256 service on the fastipc channel "fastipc-hash".
+ * fastipc-hashd: a SHA-256 service on the fastipc channel "fastipc-hash":
+ * the fastipc.hash.Hash service of hash.proto, served by libfastipc-rpc.
  *
  *   fastipc-hashd [-d] [-p PIDFILE] [-t THREADS] [-n NAME] [-m MSG_MAX]
  *
@@ -19,8 +20,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <fastipc-rpc.h>
+
 #include "hashd.h"
-#include "proto.h"
 
 #define PROG	"fastipc-hashd"
 
@@ -32,12 +34,12 @@ struct hashd_opts {
 	int daemon;
 };
 
-static struct fastipc_server *hashd_srv;
+static struct fastipc_rpc_server *hashd_srv;
 
 static void hashd_on_signal(int sig)
 {
 	(void)sig;
-	fastipc_server_stop(hashd_srv);
+	fastipc_rpc_server_stop(hashd_srv);
 }
 
 static int hashd_signals(void)
@@ -215,11 +217,21 @@ static int hashd_conn_alive(void *ctx, uint64_t conn_id)
 	return errno == ENOENT ? 0 : -errno;
 }
 
+static void print_stopped(const struct fhash_state *st)
+{
+	struct fhash_counts c;
+
+	fhash_counts(st, &c);
+	fprintf(stderr, PROG ": stopped: %ju calls, %ju bytes, %ju errors,"
+		" %ju connections\n", (uintmax_t)c.calls, (uintmax_t)c.bytes,
+		(uintmax_t)c.errors, (uintmax_t)c.conns);
+}
+
 static int serve(struct fastipc_dev *dev, const struct hashd_opts *o,
 		 int ready_fd)
 {
 	struct fastipc_chan_opts copts = { .msg_max = o->msg_max };
-	struct fastipc_server_opts sopts = { 0 };
+	struct fastipc_rpc_server_opts sopts = { 0 };
 	struct fhash_state *st;
 	int chan, ret = -ENOMEM;
 
@@ -229,30 +241,26 @@ static int serve(struct fastipc_dev *dev, const struct hashd_opts *o,
 			fastipc_strerror(chan));
 		return chan;
 	}
-	sopts.msg_max = chan_msg_max(dev, o->name, o->msg_max);
+	sopts.base.msg_max = chan_msg_max(dev, o->name, o->msg_max);
 	st = fhash_state_new(hashd_conn_alive, &chan);
 	if (!st)
 		goto out_close;
-	ret = fastipc_server_create(chan, o->threads, &sopts, &hashd_srv);
+	ret = fastipc_rpc_server_create(chan, o->threads, &sopts, &hashd_srv);
 	if (ret < 0)
 		goto out_state;
-	ret = fhash_register(hashd_srv, st);
+	ret = fhash_service_add(hashd_srv, st);
 	if (ret < 0 || hashd_signals() < 0 ||
 	    (o->pidfile && write_pidfile(o->pidfile) < 0))
 		goto out_srv;
-	announce_ready(ready_fd, o, (uint32_t)sopts.msg_max);
-	ret = fastipc_server_run(hashd_srv);
-	fprintf(stderr, PROG ": stopped: %ju calls, %ju bytes, %ju errors,"
-		" %ju connections\n", (uintmax_t)fhash_stats(st)->calls,
-		(uintmax_t)fhash_stats(st)->bytes,
-		(uintmax_t)fhash_stats(st)->errors,
-		(uintmax_t)fhash_stats(st)->conns);
+	announce_ready(ready_fd, o, (uint32_t)sopts.base.msg_max);
+	ret = fastipc_rpc_server_run(hashd_srv);
+	print_stopped(st);
 	if (o->pidfile)
 		unlink(o->pidfile);
 out_srv:
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
-	fastipc_server_destroy(hashd_srv);
+	fastipc_rpc_server_destroy(hashd_srv);
 out_state:
 	fhash_state_free(st);
 out_close:

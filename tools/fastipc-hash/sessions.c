@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fastipc-hashd procedures: SHA-256 (OpenSSL EVP) over one message or over
- * a session of chunks, with per-connection session tables.
+ * a session of chunks, with per-connection session tables. service.c
+ * serves them as the fastipc.hash.Hash service (hash.proto).
  *
  * Locking: st->lock protects the connection table, every slot and the
  * busy/orphan/live flags. A handler marks its session busy under the lock
@@ -29,7 +30,6 @@
 #include <openssl/evp.h>
 
 #include "hashd.h"
-#include "proto.h"
 
 #define FHASH_CONN_BUCKETS	256
 #define FHASH_SLOT_BITS		8
@@ -282,133 +282,92 @@ static int fhash_end(struct fhash_state *st, int status, size_t bytes)
 	return status;
 }
 
-static int fhash_digest(void *ctx, const struct fastipc_msg_hdr *hdr,
-			const void *req, size_t req_len,
-			void *rep, size_t rep_cap, size_t *rep_len)
+int fhash_digest(struct fhash_state *st, const void *data, size_t len,
+		 unsigned char *digest)
 {
-	struct fhash_state *st = ctx;
-
-	(void)hdr;
-	if (rep_cap < FHASH_DIGEST_LEN)
-		return fhash_end(st, -ENOBUFS, 0);
-	if (!EVP_Digest(req, req_len, rep, NULL, st->sha256, NULL))
+	if (!EVP_Digest(data, len, digest, NULL, st->sha256, NULL))
 		return fhash_end(st, -EIO, 0);
-	*rep_len = FHASH_DIGEST_LEN;
-	return fhash_end(st, 0, req_len);
+	return fhash_end(st, 0, len);
 }
 
-static int fhash_begin(void *ctx, const struct fastipc_msg_hdr *hdr,
-		       const void *req, size_t req_len,
-		       void *rep, size_t rep_cap, size_t *rep_len)
+int fhash_begin(struct fhash_state *st, uint64_t conn_id, const void *data,
+		size_t len, uint64_t *handlep)
 {
-	struct fhash_state *st = ctx;
 	struct fhash_sess *s;
 	uint64_t handle, gen;
 	bool live;
 	int ret = -ENOMEM;
 
-	if (rep_cap < FHASH_HANDLE_LEN)
-		return fhash_end(st, -ENOBUFS, 0);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return fhash_end(st, -ENOMEM, 0);
-	s->conn_id = hdr->conn_id;
+	s->conn_id = conn_id;
 	s->md = EVP_MD_CTX_new();
 	if (!s->md)
 		goto err;
 	ret = -EIO;
 	if (!EVP_DigestInit_ex(s->md, st->sha256, NULL) ||
-	    !EVP_DigestUpdate(s->md, req, req_len))
+	    !EVP_DigestUpdate(s->md, data, len))
 		goto err;
 	ret = fhash_sess_add(st, s, &handle, &gen, &live);
 	if (ret < 0)
 		goto err;
 	/* @s is the table's now: only its handle is ours. */
-	ret = fhash_sess_check(st, hdr->conn_id, gen, handle, live);
+	ret = fhash_sess_check(st, conn_id, gen, handle, live);
 	if (ret < 0)
 		return fhash_end(st, ret, 0);
-	memcpy(rep, &handle, FHASH_HANDLE_LEN);
-	*rep_len = FHASH_HANDLE_LEN;
-	return fhash_end(st, 0, req_len);
+	*handlep = handle;
+	return fhash_end(st, 0, len);
 err:
 	fhash_sess_discard(s);
 	return fhash_end(st, ret, 0);
 }
 
-/* UPDATE and FINAL (@rep NULL for UPDATE), and ABORT (@abort). */
-static int fhash_feed(struct fhash_state *st, const struct fastipc_msg_hdr *hdr,
-		      const void *req, size_t req_len, unsigned char *rep,
-		      bool abort)
+/* Update, Final (@digest set) and Abort (@abort). */
+static int fhash_feed(struct fhash_state *st, uint64_t conn_id,
+		      uint64_t handle, const void *data, size_t len,
+		      unsigned char *digest, bool abort)
 {
 	struct fhash_sess *s;
-	uint64_t handle;
-	size_t len;
 	int ret;
 
-	if (req_len < FHASH_HANDLE_LEN)
-		return fhash_end(st, -EINVAL, 0);
-	memcpy(&handle, req, FHASH_HANDLE_LEN);
-	ret = fhash_sess_get(st, hdr->conn_id, handle, &s);
+	ret = fhash_sess_get(st, conn_id, handle, &s);
 	if (ret < 0)
 		return fhash_end(st, ret, 0);
-	len = abort ? 0 : req_len - FHASH_HANDLE_LEN;
-	if (!EVP_DigestUpdate(s->md, (const char *)req + FHASH_HANDLE_LEN, len) ||
-	    (rep && !EVP_DigestFinal_ex(s->md, rep, NULL)))
+	if (abort)
+		len = 0;
+	if (!EVP_DigestUpdate(s->md, data, len) ||
+	    (digest && !EVP_DigestFinal_ex(s->md, digest, NULL)))
 		ret = -EIO;
-	fhash_sess_put(st, s, abort || rep || ret < 0);
+	fhash_sess_put(st, s, abort || digest || ret < 0);
 	return fhash_end(st, ret, ret < 0 ? 0 : len);
 }
 
-static int fhash_update(void *ctx, const struct fastipc_msg_hdr *hdr,
-			const void *req, size_t req_len,
-			void *rep, size_t rep_cap, size_t *rep_len)
+int fhash_update(struct fhash_state *st, uint64_t conn_id, uint64_t handle,
+		 const void *data, size_t len)
 {
-	(void)rep, (void)rep_cap, (void)rep_len;
-	return fhash_feed(ctx, hdr, req, req_len, NULL, false);
+	return fhash_feed(st, conn_id, handle, data, len, NULL, false);
 }
 
-static int fhash_final(void *ctx, const struct fastipc_msg_hdr *hdr,
-		       const void *req, size_t req_len,
-		       void *rep, size_t rep_cap, size_t *rep_len)
+int fhash_final(struct fhash_state *st, uint64_t conn_id, uint64_t handle,
+		const void *data, size_t len, unsigned char *digest)
 {
-	int ret;
-
-	if (rep_cap < FHASH_DIGEST_LEN)
-		return fhash_end(ctx, -ENOBUFS, 0);
-	ret = fhash_feed(ctx, hdr, req, req_len, rep, false);
-	if (ret == 0)
-		*rep_len = FHASH_DIGEST_LEN;
-	return ret;
+	return fhash_feed(st, conn_id, handle, data, len, digest, false);
 }
 
-static int fhash_abort(void *ctx, const struct fastipc_msg_hdr *hdr,
-		       const void *req, size_t req_len,
-		       void *rep, size_t rep_cap, size_t *rep_len)
+int fhash_abort(struct fhash_state *st, uint64_t conn_id, uint64_t handle)
 {
-	(void)rep, (void)rep_cap, (void)rep_len;
-	return fhash_feed(ctx, hdr, req, req_len, NULL, true);
+	return fhash_feed(st, conn_id, handle, NULL, 0, NULL, true);
 }
 
-static int fhash_stats_op(void *ctx, const struct fastipc_msg_hdr *hdr,
-			  const void *req, size_t req_len,
-			  void *rep, size_t rep_cap, size_t *rep_len)
+void fhash_counts(const struct fhash_state *st, struct fhash_counts *c)
 {
-	struct fhash_state *st = ctx;
-	struct fhash_wire_stats w = {
-		.calls = atomic_load(&st->stats.calls),
-		.bytes = atomic_load(&st->stats.bytes),
-		.errors = atomic_load(&st->stats.errors),
-		.conns = atomic_load(&st->stats.conns),
-		.sessions = atomic_load(&st->stats.sessions),
-		.tables = atomic_load(&st->stats.tables),
-	};
-
-	(void)hdr, (void)req, (void)req_len;
-	if (rep_cap < sizeof(w))
-		return -ENOBUFS;
-	memcpy(rep, &w, sizeof(w));
-	*rep_len = sizeof(w);
-	return 0;
+	c->calls = atomic_load(&st->stats.calls);
+	c->bytes = atomic_load(&st->stats.bytes);
+	c->errors = atomic_load(&st->stats.errors);
+	c->conns = atomic_load(&st->stats.conns);
+	c->sessions = atomic_load(&st->stats.sessions);
+	c->tables = atomic_load(&st->stats.tables);
 }
 
 static void fhash_conn_event(void *ctx, const struct fastipc_msg_hdr *hdr)
@@ -424,27 +383,8 @@ static void fhash_conn_event(void *ctx, const struct fastipc_msg_hdr *hdr)
 	pthread_mutex_unlock(&st->lock);
 }
 
-int fhash_register(struct fastipc_server *srv, struct fhash_state *st)
+int fhash_watch_conns(struct fastipc_server *srv, struct fhash_state *st)
 {
-	static const struct {
-		uint32_t op;
-		fastipc_handler_t fn;
-	} ops[] = {
-		{ FHASH_OP_DIGEST, fhash_digest },
-		{ FHASH_OP_BEGIN, fhash_begin },
-		{ FHASH_OP_UPDATE, fhash_update },
-		{ FHASH_OP_FINAL, fhash_final },
-		{ FHASH_OP_ABORT, fhash_abort },
-		{ FHASH_OP_STATS, fhash_stats_op },
-	};
-	size_t i;
-	int ret;
-
-	for (i = 0; i < ARRAY_SIZE(ops); i++) {
-		ret = fastipc_server_register(srv, ops[i].op, ops[i].fn, st);
-		if (ret < 0)
-			return ret;
-	}
 	return fastipc_server_on_conn(srv, fhash_conn_event, st);
 }
 
@@ -479,7 +419,3 @@ void fhash_state_free(struct fhash_state *st)
 	free(st);
 }
 
-const struct fhash_stats *fhash_stats(const struct fhash_state *st)
-{
-	return &st->stats;
-}

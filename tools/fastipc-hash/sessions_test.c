@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host unit test of sessions.c, the fastipc-hashd procedures, without the
- * module: the pool's two hooks (fastipc_server_register(),
- * fastipc_server_on_conn()) are stubs that keep the handlers, the test
- * calls them as pool threads would, in the orders the pool allows, and a
- * fake kernel answers the "is this connection attached?" question.
+ * module and without the RPC layer: the pool's connection hook
+ * (fastipc_server_on_conn()) is a stub that keeps the callback, the test
+ * calls the procedures and the callback as pool threads would, in the
+ * orders the pool allows, and a fake kernel answers the "is this
+ * connection attached?" question.
  *
  * The invariant: once a connection's DISCONNECT has been handled and its
  * handlers have returned, no session and no table of it remains, in
@@ -20,28 +21,15 @@
 #include <string.h>
 
 #include "hashd.h"
-#include "proto.h"
 
-#define OPS_MAX		8
 #define CONNS		4096
 #define ROUNDS		2000
 
 static struct {
-	fastipc_handler_t fn[OPS_MAX];
 	void *ctx;
 	fastipc_conn_cb_t conn_fn;
 } pool;
-
-int fastipc_server_register(struct fastipc_server *srv, uint32_t op,
-			    fastipc_handler_t fn, void *ctx)
-{
-	(void)srv;
-	if (op >= OPS_MAX || pool.fn[op])
-		return -EINVAL;
-	pool.fn[op] = fn;
-	pool.ctx = ctx;
-	return 0;
-}
+static struct fhash_state *state;
 
 int fastipc_server_on_conn(struct fastipc_server *srv, fastipc_conn_cb_t fn,
 			   void *ctx)
@@ -109,48 +97,33 @@ static void disconnect(uint64_t id)
 	conn_msg(id, FASTIPC_MSG_DISCONNECT);
 }
 
-static int call(uint64_t conn_id, uint32_t op, const void *req, size_t len,
-		void *rep, size_t cap)
-{
-	struct fastipc_msg_hdr h = { .conn_id = conn_id,
-				     .type = FASTIPC_MSG_REQUEST, .op = op };
-	size_t rep_len = 0;
-
-	return pool.fn[op](pool.ctx, &h, req, len, rep, cap, &rep_len);
-}
-
 static int begin(uint64_t conn_id, uint64_t *handle)
 {
-	return call(conn_id, FHASH_OP_BEGIN, "abc", 3, handle, sizeof(*handle));
+	return fhash_begin(state, conn_id, "abc", 3, handle);
 }
 
 static int update(uint64_t conn_id, uint64_t handle)
 {
-	unsigned char req[FHASH_HANDLE_LEN + 3];
-
-	memcpy(req, &handle, FHASH_HANDLE_LEN);
-	memcpy(req + FHASH_HANDLE_LEN, "def", 3);
-	return call(conn_id, FHASH_OP_UPDATE, req, sizeof(req), NULL, 0);
+	return fhash_update(state, conn_id, handle, "def", 3);
 }
 
 static int final(uint64_t conn_id, uint64_t handle, unsigned char *digest)
 {
-	return call(conn_id, FHASH_OP_FINAL, &handle, sizeof(handle), digest,
-		    FHASH_DIGEST_LEN);
+	return fhash_final(state, conn_id, handle, NULL, 0, digest);
 }
 
-static struct fhash_wire_stats stats(void)
+static struct fhash_counts stats(void)
 {
-	struct fhash_wire_stats w;
+	struct fhash_counts w;
 
 	memset(&w, 0xff, sizeof(w));
-	call(0, FHASH_OP_STATS, NULL, 0, &w, sizeof(w));
+	fhash_counts(state, &w);
 	return w;
 }
 
 #define CHECK_EMPTY()							\
 	do {								\
-		struct fhash_wire_stats w_ = stats();			\
+		struct fhash_counts w_ = stats();			\
 		CHECK(w_.sessions == 0 && w_.tables == 0,		\
 		      "%ju sessions, %ju tables left",			\
 		      (uintmax_t)w_.sessions, (uintmax_t)w_.tables);	\
@@ -310,7 +283,7 @@ static void test_race(void)
 
 int main(void)
 {
-	struct fhash_state *st = fhash_state_new(fake_alive, NULL);
+	struct fhash_state *st = state = fhash_state_new(fake_alive, NULL);
 	static const struct {
 		const char *name;
 		void (*fn)(void);
@@ -326,7 +299,7 @@ int main(void)
 	size_t i;
 	int before;
 
-	if (!st || fhash_register(NULL, st)) {
+	if (!st || fhash_watch_conns(NULL, st)) {
 		printf("1..0 # SKIP no SHA-256 in libcrypto\n");
 		return 4;
 	}
