@@ -21,11 +21,15 @@
 #                          and tools/bench/fastipc-stream-bench (one-way
 #                          messages per second, spinning and not); the
 #                          whole comparison is `make bench`
-# Besides those, a few files of edge sizes around the chunk sizes are made
-# in /tmp (empty, 1 byte, chunk-1, chunk, chunk+1, 2*chunk, 1 MiB, and
-# around the 1 MiB shared-memory chunk, 3 MiB). fastipc-hash asks for a
-# shared-memory region: the summary shows the bytes that went by copy and
-# those that went through shared memory.
+# Besides those, a few files of edge sizes are made in /tmp: empty, 1
+# byte, around the largest chunk one copy takes (msg_max minus the 64
+# bytes fastipc-hash leaves for the RPC header and the fields), twice it,
+# the old 1 MiB - 8 chunk, around the 1 MiB shared-memory chunk, 3 MiB.
+# fastipc-hash and fastipc-hashd speak the fastipc.hash.Hash service
+# (tools/fastipc-hash/hash.proto) through libfastipc-rpc, which passes a
+# message larger than msg_max through the connection's shared memory: the
+# summary shows the bytes that went by copy and those that went through
+# shared memory, and both must be there.
 set -u
 set -f
 
@@ -99,15 +103,16 @@ start_server()
 	sed "s/^/$ME: /" "$WORK/hashd.log"
 }
 
-# Chunk size = msg_max - 8 (the session handle), from the server's log line.
+# The copy chunk = msg_max - 64 (fastipc-hash's FHASH_MSG_OVERHEAD), from
+# the server's log line; the shared-memory chunk is 1 MiB.
 make_edge_files()
 {
 	msg_max=$(sed -n 's/.*msg_max \([0-9]*\) bytes.*/\1/p' "$WORK/hashd.log")
 	[ -n "$msg_max" ] || fail "cannot read msg_max from the server's log"
-	c=$((msg_max - 8))
+	c=$((msg_max - 64))
 	mkdir "$WORK/edge"
-	s=$((1048576 - 8))
-	for n in 0 1 $((c - 1)) $c $((c + 1)) $((2 * c)) 1048576 \
+	s=1048576
+	for n in 0 1 $((c - 1)) $c $((c + 1)) $((2 * c)) $((s - 8)) \
 		$((s - 1)) $s $((s + 1)) 3145728; do
 		head -c "$n" /dev/urandom >"$WORK/edge/size-$n" ||
 			fail "cannot write $WORK/edge/size-$n"
@@ -140,6 +145,9 @@ hash_files()
 		"$WORK/fastipc.err")
 	SHM=$(sed -n 's/^fastipc-hash: .*shared memory \([0-9]*\) bytes.*/\1/p' \
 		"$WORK/fastipc.err")
+	[ "${COPY:-0}" -gt 0 ] && [ "${SHM:-0}" -gt 0 ] ||
+		fail "bytes by copy '${COPY:-}' and by shared memory '${SHM:-}':" \
+			"want both above 0"
 }
 
 # Every sha256sum line must be the fastipc-hash line at the same place.
