@@ -25,6 +25,12 @@
  *	Stats until the daemon holds no session and no session table (30 s
  *	at most) and print "rounds R sessions S tables T calls C"; exit 1 if
  *	they did not both reach 0.
+ *   fipc_helper hashcodes NAME
+ *	Against fastipc-hashd serving NAME, on one connection: Update of a
+ *	handle never given, 17 Begins ("abc"), Final of the first with
+ *	"def", Abort of the second and an Update of it, an Update of the
+ *	finished first; print "unknown CODE begun N 17th CODE final CODE
+ *	digest HEX abort CODE aborted CODE finished CODE" (gRPC code names).
  *
  * Exit status: 0, or 1 with a message naming what failed.
  */
@@ -394,6 +400,100 @@ static int hashrace(int argc, char **argv)
 	return w.sessions || w.tables;
 }
 
+/* One call with the bind's deadline; the reply in *@repp or freed. */
+static int hcall(struct fastipc_rpc_client *cl, const char *method,
+		 const ProtobufCMessage *req, ProtobufCMessage **repp)
+{
+	ProtobufCMessage *rep = NULL;
+	int code;
+
+	code = fastipc_rpc_call(cl, method, req, &rep,
+				FASTIPC_RPC_DEADLINE_BIND, NULL);
+	if (repp)
+		*repp = rep;
+	else if (rep)
+		fastipc_rpc_free(rep);
+	return code;
+}
+
+static int hupdate(struct fastipc_rpc_client *cl, uint64_t handle)
+{
+	Fastipc__Hash__UpdateRequest u = FASTIPC__HASH__UPDATE_REQUEST__INIT;
+
+	u.handle = handle;
+	return hcall(cl, "Update", &u.base, NULL);
+}
+
+/* Final of @handle with "def"; its digest in hex into @hex (65 bytes). */
+static int hfinal(struct fastipc_rpc_client *cl, uint64_t handle, char *hex)
+{
+	Fastipc__Hash__FinalRequest f = FASTIPC__HASH__FINAL_REQUEST__INIT;
+	Fastipc__Hash__DigestReply *d;
+	ProtobufCMessage *rep;
+	size_t i;
+	int code;
+
+	f.handle = handle;
+	f.data.data = (uint8_t *)"def";
+	f.data.len = 3;
+	strcpy(hex, "-");
+	code = hcall(cl, "Final", &f.base, &rep);
+	if (code != FASTIPC_RPC_OK)
+		return code;
+	d = (Fastipc__Hash__DigestReply *)rep;
+	for (i = 0; i < d->digest.len && i < 32; i++)
+		sprintf(hex + 2 * i, "%02x", d->digest.data[i]);
+	fastipc_rpc_free(rep);
+	return code;
+}
+
+static int hashcodes(int argc, char **argv)
+{
+	Fastipc__Hash__BeginRequest b = FASTIPC__HASH__BEGIN_REQUEST__INIT;
+	Fastipc__Hash__AbortRequest a = FASTIPC__HASH__ABORT_REQUEST__INIT;
+	struct fastipc_rpc_bind_opts bo = { .deadline_ns = 10000000000ULL };
+	int unknown, extra, fin, abrt, aborted, finished, begun = 0;
+	struct fastipc_rpc_client *cl;
+	struct fastipc_dev *dev;
+	ProtobufCMessage *rep;
+	uint64_t h[16] = { 0 };
+	char hex[65];
+	int ret;
+
+	if (argc != 2)
+		return 2;
+	ret = fastipc_open(&dev);
+	if (ret < 0)
+		return die("fastipc_open", ret);
+	if (fastipc_rpc_bind(dev, argv[1], &fastipc__hash__hash__descriptor,
+			     &bo, &cl, NULL) != FASTIPC_RPC_OK)
+		return die("fastipc_rpc_bind", -ENOENT);
+	unknown = hupdate(cl, 0x5eed0000ULL);
+	b.data.data = (uint8_t *)"abc";
+	b.data.len = 3;
+	for (; begun < 16; begun++) {
+		if (hcall(cl, "Begin", &b.base, &rep) != FASTIPC_RPC_OK)
+			break;
+		h[begun] = ((Fastipc__Hash__BeginReply *)rep)->handle;
+		fastipc_rpc_free(rep);
+	}
+	extra = hcall(cl, "Begin", &b.base, NULL);
+	fin = hfinal(cl, h[0], hex);
+	a.handle = h[1];
+	abrt = hcall(cl, "Abort", &a.base, NULL);
+	aborted = hupdate(cl, h[1]);
+	finished = hupdate(cl, h[0]);
+	printf("unknown %s begun %d 17th %s final %s digest %s abort %s"
+	       " aborted %s finished %s\n", fastipc_rpc_code_name(unknown),
+	       begun, fastipc_rpc_code_name(extra),
+	       fastipc_rpc_code_name(fin), hex,
+	       fastipc_rpc_code_name(abrt), fastipc_rpc_code_name(aborted),
+	       fastipc_rpc_code_name(finished));
+	fastipc_rpc_unbind(cl);
+	fastipc_close(dev);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "serve"))
@@ -404,9 +504,12 @@ int main(int argc, char **argv)
 		return many(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "hashrace"))
 		return hashrace(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "hashcodes"))
+		return hashcodes(argc - 1, argv + 1);
 	fprintf(stderr, "usage: " PROG " serve NAME [-k KEY] [-m MODE] [-H]\n"
 		"       " PROG " call NAME COUNT [-s SIZE] [-o ONEWAY] [-f FAILS] [-t HOLD]\n"
 		"       " PROG " many PREFIX COUNT [UID]\n"
-		"       " PROG " hashrace NAME ROUNDS SIZE\n");
+		"       " PROG " hashrace NAME ROUNDS SIZE\n"
+		"       " PROG " hashcodes NAME\n");
 	return 2;
 }

@@ -9,7 +9,8 @@
 # seen through stat, EPERM and the r filter as uid 1000 (setpriv), --users
 # with 200 users (a dump over several messages) and as one of them, errors
 # for unknown channels, that fastipc-hashd keeps no session of clients
-# killed in the middle of a Begin call; the 80-column table with human sizes,
+# killed in the middle of a Begin call and that its calls answer the
+# status codes hash.proto documents; the 80-column table with human sizes,
 # -W and --bytes, the key printed the same by both tools, exit status 2
 # for a bad option; and, last, the message and exit status 3 of both tools
 # with the module unloaded (it is loaded again afterwards).
@@ -26,7 +27,7 @@ STAT=${FASTIPC_STAT:-$top/tools/fastipc-stat/fastipc-stat}
 CTL=${FASTIPC_CTL:-$top/tools/fastipcctl/fastipcctl}
 HASHD=${FASTIPC_HASHD:-$top/tools/fastipc-hash/fastipc-hashd}
 KO=${FASTIPC_KO:-$top/kmod/fastipc.ko}
-NTESTS=61
+NTESTS=62
 KSFT_SKIP=4
 
 n=0
@@ -398,6 +399,12 @@ check "fastipc-hashd serves $H" wait_for "$WORK/hashd" '^ready' || diag "$WORK/h
 check "hashd: 100 clients killed mid-BEGIN leave no session, no table" \
 	grep -q '^rounds 100 sessions 0 tables 0 ' "$WORK/hashrace" ||
 	diag "$WORK/hashrace" "$WORK/hashd"
+# The statuses of hash.proto, on one connection, and a session's digest.
+"$HELPER" hashcodes "$H" >"$WORK/hashcodes" 2>&1
+abcdef=$(printf abcdef | sha256sum | awk '{ print $1 }')
+check "hashd: NOT_FOUND for an unknown, aborted or finished handle, RESOURCE_EXHAUSTED for a 17th session, Final's digest as sha256sum's" \
+	grep -q "^unknown NOT_FOUND begun 16 17th RESOURCE_EXHAUSTED final OK digest $abcdef abort OK aborted NOT_FOUND finished NOT_FOUND\$" "$WORK/hashcodes" ||
+	diag "$WORK/hashcodes" "$WORK/hashd"
 
 # ---- last: the family missing ----
 cleanup
