@@ -27,7 +27,7 @@ STAT=${FASTIPC_STAT:-$top/tools/fastipc-stat/fastipc-stat}
 CTL=${FASTIPC_CTL:-$top/tools/fastipcctl/fastipcctl}
 HASHD=${FASTIPC_HASHD:-$top/tools/fastipc-hash/fastipc-hashd}
 KO=${FASTIPC_KO:-$top/kmod/fastipc.ko}
-NTESTS=62
+NTESTS=66
 KSFT_SKIP=4
 
 n=0
@@ -405,6 +405,31 @@ abcdef=$(printf abcdef | sha256sum | awk '{ print $1 }')
 check "hashd: NOT_FOUND for an unknown, aborted or finished handle, RESOURCE_EXHAUSTED for a 17th session, Final's digest as sha256sum's" \
 	grep -q "^unknown NOT_FOUND begun 16 17th RESOURCE_EXHAUSTED final OK digest $abcdef abort OK aborted NOT_FOUND finished NOT_FOUND\$" "$WORK/hashcodes" ||
 	diag "$WORK/hashcodes" "$WORK/hashd"
+
+# ---- fastipc-stat --rpc: what a channel's fastipc-rpc server serves ----
+"$STAT" --rpc -c "$H" >"$WORK/serves" 2>&1
+st=$?
+check "stat --rpc: hashd's channel serves fastipc.hash.Hash, Digest and Stats with their ops and types, exit 0" \
+	sh -c "[ $st -eq 0 ] && grep -q '^serves (fastipc-rpc, wire version 1):\$' '$WORK/serves' &&
+		grep -q '^  fastipc.hash.Hash\$' '$WORK/serves' &&
+		grep -Eq '^    Digest +op 0x5250000[0-9a-f]  fastipc.hash.DigestRequest -> fastipc.hash.DigestReply\$' '$WORK/serves' &&
+		grep -Eq '^    Stats +op 0x5250000[0-9a-f]  ' '$WORK/serves'" ||
+	diag "$WORK/serves"
+"$STAT" -j --rpc -c "$H" >"$WORK/serves.json" 2>&1
+check "stat -j --rpc: an rpc object, status OK, the service and its 6 methods" \
+	python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['rpc']; s=r['services'][0]; sys.exit(not (r['status'] == 'OK' and s['name'] == 'fastipc.hash.Hash' and len(s['methods']) == 6))" "$WORK/serves.json" ||
+	diag "$WORK/serves.json"
+R=tt-$$-raw
+serve "$R"
+"$STAT" --rpc -c "$R" >"$WORK/serves-raw" 2>&1
+st=$?
+check "stat --rpc on a raw (non-RPC) server: the channel's detail, UNIMPLEMENTED, exit 1" \
+	sh -c "[ $st -eq 1 ] && grep -q '^serves: unknown (UNIMPLEMENTED' '$WORK/serves-raw' &&
+		grep -q \"^fastipc-stat: channel '$R': describe: UNIMPLEMENTED\" '$WORK/serves-raw'" ||
+	diag "$WORK/serves-raw"
+"$STAT" --rpc -w 1 -c "$R" >/dev/null 2>"$WORK/err"
+check "stat --rpc -w: usage error, exit 2" \
+	sh -c "[ $? -eq 2 ] && grep -q -- '--rpc goes with -c or -k alone' '$WORK/err'"
 
 # ---- last: the family missing ----
 cleanup
