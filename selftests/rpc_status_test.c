@@ -6,6 +6,7 @@
  *    OK carries the reply; a handler that never replies, replies NULL
  *    without a status or replies the wrong type is UNKNOWN / INTERNAL and
  *    counted in no_reply; set_status() refuses OK and codes past the max;
+ *    a status set before or after a reply message wins over it;
  *  - an unknown method or one without a handler is UNIMPLEMENTED naming
  *    it; a request of the wrong type is INVALID_ARGUMENT; a service the
  *    server does not serve fails the bind;
@@ -190,6 +191,40 @@ TEST_F(st, set_status_bad_code)
 	EXPECT_EQ(1, atomic_load(&rt_badcode_ret));
 	EXPECT_EQ(5, rep->tag);
 	fastipc_rpc_free(&rep->base);
+}
+
+/*
+ * A status set before or after a reply message wins, and its message
+ * (even an empty one) replaces the packed reply as the payload.
+ */
+TEST_F(st, status_wins_over_reply)
+{
+	static const int modes[] = { RT_REPLY_THEN_STATUS, RT_STATUS_THEN_REPLY };
+	static const char *const msgs[] = { "", "aborted by the handler" };
+	struct fastipc_rpc_server_stats s0, s1;
+	Rpctest__Req req = RPCTEST__REQ__INIT;
+	struct fastipc_rpc_status rs;
+	Rpctest__Rep *rep;
+	size_t i, j;
+
+	s0 = rt_stats(self->s.srv);
+	req.code = FASTIPC_RPC_ABORTED;
+	req.reply_len = 50;
+	for (i = 0; i < 2; i++) {
+		for (j = 0; j < 2; j++) {
+			req.mode = modes[i];
+			req.message = (char *)msgs[j];
+			rep = NULL;
+			EXPECT_EQ(FASTIPC_RPC_ABORTED,
+				  rt_do(self->cl, &req, &rep, 0, &rs));
+			EXPECT_STREQ(msgs[j], rs.message);
+			EXPECT_EQ(NULL, rep);
+		}
+	}
+	s1 = rt_stats(self->s.srv);
+	EXPECT_EQ(s0.failed + 4, s1.failed);
+	EXPECT_EQ(s0.ok, s1.ok);
+	EXPECT_EQ(s0.no_reply, s1.no_reply);
 }
 
 /* Unknown methods, a method without a handler, a request of another type. */

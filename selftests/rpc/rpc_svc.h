@@ -34,6 +34,8 @@
 #define RT_BLOCK	5	/* wait for rt_release, then as RT_ECHO */
 #define RT_BADCODE	6	/* set_status(OK) and (CODE_MAX + 1), then echo */
 #define RT_EXACT	7	/* as RT_ECHO, the reply packs to reply_len bytes */
+#define RT_REPLY_THEN_STATUS 8	/* closure(reply), then set_status(code, message) */
+#define RT_STATUS_THEN_REPLY 9	/* set_status(code, message), then closure(reply) */
 
 #define RT_NS		1000000000ULL
 /* Upper bounds only (a hang detector), never a measure. */
@@ -152,6 +154,13 @@ static RT_UNUSED void rt_call(Rpctest__Test_Service *svc,
 		return;
 	case RT_BLOCK:
 		rt_wait_release();
+		break;
+	case RT_REPLY_THEN_STATUS:
+		rt_echo(req, closure, data);
+		fastipc_rpc_ctx_set_status(ctx, req->code, "%s", req->message);
+		return;
+	case RT_STATUS_THEN_REPLY:
+		fastipc_rpc_ctx_set_status(ctx, req->code, "%s", req->message);
 		break;
 	case RT_BADCODE:
 		r1 = fastipc_rpc_ctx_set_status(ctx, FASTIPC_RPC_OK, "ok?");
