@@ -11,6 +11,14 @@
 
 #define US(ns)	((double)(ns) / 1000.0)
 
+double cell_cpu_per_rt(const struct cell *c)
+{
+	if (c->status != CELL_OK || !c->rounds)
+		return 0;
+	return (double)(c->cpu_client_ns + c->cpu_server_ns) /
+		(double)c->rounds;
+}
+
 double cell_rate(const struct cell *c)
 {
 	if (c->status != CELL_OK || !c->elapsed_ns)
@@ -74,9 +82,9 @@ static void print_head(FILE *f, const struct report_env *e,
 			" in %u batches", cells[i].planned, cells[i].warm,
 			cells[i].batches);
 	fprintf(f, "\n");
-	fprintf(f, "%-34s %9s %9s %9s %9s %10s %7s %7s %7s\n", "mechanism",
-		"p50 us", "p99 us", "p99.9 us", "min us", "rt/s", "p50/cp",
-		"p50/sp", "rt/s/sp");
+	fprintf(f, "%-34s %9s %9s %9s %9s %9s %10s %7s %7s %7s\n",
+		"mechanism", "p50 us", "p99 us", "p99.9 us", "min us",
+		"cpu us/rt", "rt/s", "p50/cp", "p50/sp", "rt/s/sp");
 }
 
 static void print_notes(FILE *f, const struct cell *cells, size_t n)
@@ -89,11 +97,18 @@ static void print_notes(FILE *f, const struct cell *cells, size_t n)
 		if (c->status != CELL_OK || !c->rounds)
 			continue;
 		fprintf(f, "  %s: %s%sclient per round trip: %.2f sleeps, "
-			"%.2f preemptions, %.2f page faults", c->m->name,
+			"%.2f preemptions, %.2f page faults; CPU per round "
+			"trip: client %.2f us, server ", c->m->name,
 			c->note, c->note[0] ? "; " : "",
 			(double)c->nvcsw / (double)c->rounds,
 			(double)c->nivcsw / (double)c->rounds,
-			(double)c->minflt / (double)c->rounds);
+			(double)c->minflt / (double)c->rounds,
+			US(c->cpu_client_ns) / (double)c->rounds);
+		if (c->srv_cpu_missing)
+			fprintf(f, "unknown (its CPU clock was not readable)");
+		else
+			fprintf(f, "%.2f us",
+				US(c->cpu_server_ns) / (double)c->rounds);
 		if (c->rounds < c->planned)
 			fprintf(f, "; time budget: %lu of %lu round trips",
 				c->rounds, c->planned);
@@ -121,9 +136,10 @@ void report_table(FILE *f, const struct report_env *e, const struct cell *cells,
 				"FAILED");
 			continue;
 		}
-		fprintf(f, "%-34.34s %9.2f %9.2f %9.2f %9.2f %10.0f",
+		fprintf(f, "%-34.34s %9.2f %9.2f %9.2f %9.2f %9.2f%s %10.0f",
 			c->m->label, US(c->st.median), US(c->st.p99),
-			US(c->st.p999), US(c->st.min), cell_rate(c));
+			US(c->st.p999), US(c->st.min), US(cell_cpu_per_rt(c)),
+			c->srv_cpu_missing ? "?" : "", cell_rate(c));
 		print_ratio(f, (double)c->st.median,
 			    cp ? (double)cp->st.median : 0);
 		print_ratio(f, (double)c->st.median,
@@ -186,14 +202,23 @@ int report_json(FILE *f, const struct report_env *e, const struct cell *c)
 			"\"elapsed_ns\":%ju,\"msgs_per_s\":%.1f,"
 			"\"client_sleeps_per_rt\":%.3f,"
 			"\"client_preemptions_per_rt\":%.3f,"
-			"\"client_faults_per_rt\":%.3f",
+			"\"client_faults_per_rt\":%.3f,"
+			"\"cpu_client_ns_per_rt\":%.1f",
 			c->rounds, c->planned, c->warm, c->batches,
 			(uintmax_t)c->st.median, (uintmax_t)c->st.p99,
 			(uintmax_t)c->st.p999, (uintmax_t)c->st.min,
 			(uintmax_t)c->st.max, (uintmax_t)c->st.mean,
 			(uintmax_t)c->elapsed_ns, cell_rate(c),
 			(double)c->nvcsw / n, (double)c->nivcsw / n,
-			(double)c->minflt / n);
+			(double)c->minflt / n, (double)c->cpu_client_ns / n);
+	/* null: the server's CPU clock could not be read. */
+	if (c->status == CELL_OK && c->srv_cpu_missing)
+		fprintf(f, ",\"cpu_server_ns_per_rt\":null,"
+			"\"cpu_ns_per_rt\":null");
+	else if (c->status == CELL_OK)
+		fprintf(f, ",\"cpu_server_ns_per_rt\":%.1f,"
+			"\"cpu_ns_per_rt\":%.1f",
+			(double)c->cpu_server_ns / n, cell_cpu_per_rt(c));
 	fprintf(f, ",\"note\":");
 	json_str(f, c->note);
 	json_env(f, e, c);

@@ -6,6 +6,7 @@
 #ifndef _FASTIPC_BENCH_REPORT_H
 #define _FASTIPC_BENCH_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +30,9 @@ struct cell {
 	unsigned int batches;
 	uint64_t elapsed_ns;		/* measured windows, summed */
 	uint64_t nvcsw, nivcsw, minflt;	/* clients, measured rounds */
+	/* CPU ns of the measured round trips: clients', server's. */
+	uint64_t cpu_client_ns, cpu_server_ns;
+	bool srv_cpu_missing;		/* a run could not read the server's */
 	char note[256];			/* the mechanism's, last batch */
 };
 
@@ -40,6 +44,13 @@ struct report_env {
 	long cpus;
 	int cpu_client, cpu_server;	/* -1: not pinned */
 };
+
+/*
+ * CPU time per round trip in ns, client and server processes together
+ * (every thread of each); 0 unless measured, the client's alone if the
+ * server's clock could not be read.
+ */
+double cell_cpu_per_rt(const struct cell *c);
 
 /* Round trips per second, all pairs together; 0 unless measured. */
 double cell_rate(const struct cell *c);

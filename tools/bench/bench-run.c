@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -32,12 +34,16 @@ struct client_res {
 	unsigned long done;		/* measured round trips */
 	uint64_t t0, t1;
 	uint64_t nvcsw, nivcsw, minflt;
+	/* CPU ns of this client process and of the server, at t0 and t1. */
+	uint64_t cpu0, cpu1, srv0, srv1;
+	bool srv_cpu;			/* the server's clock was readable */
 	char note[256];
 };
 
 /* Shared by the parent and the clients of one run. */
 struct run_shared {
 	pthread_barrier_t start;
+	pid_t srv;			/* the server process, for its CPU clock */
 	struct client_res res[MECH_MAX_PAIRS];
 	uint64_t ns[];			/* pairs * rounds */
 };
@@ -144,6 +150,28 @@ static void usage_now(struct rusage *ru)
 		memset(ru, 0, sizeof(*ru));
 }
 
+/* CPU time of clock @clk in ns; 0 if it cannot be read (*@ok false). */
+static uint64_t cpu_ns(clockid_t clk, bool *ok)
+{
+	struct timespec ts;
+
+	if (clock_gettime(clk, &ts)) {
+		*ok = false;
+		return 0;
+	}
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * The CPU time of the measured round trips: this client process's own
+ * (every thread of it, e.g. a library's), and the server process's, read
+ * through its CPU clock at the same two moments; collect() takes the
+ * server's over the whole window of all clients. The kernel adds a
+ * thread's pending run time to another process's clock only at a tick or
+ * a context switch, so a server thread that never sleeps (spin) is
+ * undercounted by up to a tick at each end of the window; servers that
+ * sleep between requests are counted exactly.
+ */
 static int client_measure(const struct run_params *p, void *state,
 			  unsigned int pair, struct run_shared *sh)
 {
@@ -151,18 +179,29 @@ static int client_measure(const struct run_params *p, void *state,
 	uint64_t seed = ((uint64_t)pair << 40) + 1;
 	struct rusage r0, r1;
 	unsigned long warm = 0;
+	clockid_t srv_clk;
+	bool own_ok = true;
 	int ret;
 
+	cr->srv_cpu = clock_getcpuclockid(sh->srv, &srv_clk) == 0;
 	ret = timed_rounds(p, state, pair, p->warm, seed, NULL, 0, &warm);
 	pthread_barrier_wait(&sh->start);
 	if (ret < 0)
 		return ret;
 	usage_now(&r0);
+	if (cr->srv_cpu)
+		cr->srv0 = cpu_ns(srv_clk, &cr->srv_cpu);
+	cr->cpu0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID, &own_ok);
 	cr->t0 = bench_now_ns();
 	ret = timed_rounds(p, state, pair, p->rounds, seed + p->warm,
 			   sh->ns + (size_t)pair * p->rounds,
 			   p->budget_ns ? cr->t0 + p->budget_ns : 0, &cr->done);
 	cr->t1 = bench_now_ns();
+	cr->cpu1 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID, &own_ok);
+	if (cr->srv_cpu)
+		cr->srv1 = cpu_ns(srv_clk, &cr->srv_cpu);
+	if (!own_ok)
+		cr->cpu1 = cr->cpu0;
 	usage_now(&r1);
 	cr->nvcsw = (uint64_t)(r1.ru_nvcsw - r0.ru_nvcsw);
 	cr->nivcsw = (uint64_t)(r1.ru_nivcsw - r0.ru_nivcsw);
@@ -300,6 +339,7 @@ static int run_procs(const struct run_params *p, struct mech_ctx *c,
 			bench_reap(srv, "server");
 		return -1;
 	}
+	sh->srv = srv;
 	sigaction(SIGALRM, &sa, NULL);
 	run_timed_out = 0;
 	alarm(p->timeout_s);
@@ -321,15 +361,21 @@ static int run_procs(const struct run_params *p, struct mech_ctx *c,
 static void collect(const struct run_params *p, struct run_shared *sh,
 		    uint64_t *ns, struct run_result *r)
 {
-	uint64_t t0 = UINT64_MAX, t1 = 0;
+	uint64_t t0 = UINT64_MAX, t1 = 0, s0 = UINT64_MAX, s1 = 0;
 	unsigned int i;
 
 	memset(r, 0, sizeof(*r));
+	r->srv_cpu = true;
 	for (i = 0; i < p->pairs; i++) {
 		const struct client_res *cr = &sh->res[i];
 
 		t0 = cr->t0 < t0 ? cr->t0 : t0;
 		t1 = cr->t1 > t1 ? cr->t1 : t1;
+		/* The server's clock only grows: its window is all clients'. */
+		s0 = cr->srv0 < s0 ? cr->srv0 : s0;
+		s1 = cr->srv1 > s1 ? cr->srv1 : s1;
+		r->srv_cpu = r->srv_cpu && cr->srv_cpu;
+		r->cpu_client_ns += cr->cpu1 - cr->cpu0;
 		r->nvcsw += cr->nvcsw;
 		r->nivcsw += cr->nivcsw;
 		r->minflt += cr->minflt;
@@ -338,6 +384,7 @@ static void collect(const struct run_params *p, struct run_shared *sh,
 		r->rounds += cr->done;
 	}
 	r->elapsed_ns = t1 > t0 ? t1 - t0 : 1;
+	r->cpu_server_ns = r->srv_cpu && s1 > s0 ? s1 - s0 : 0;
 	snprintf(r->note, sizeof(r->note), "%s", sh->res[0].note);
 }
 

@@ -6,6 +6,7 @@
 #ifndef _FASTIPC_BENCH_RUN_H
 #define _FASTIPC_BENCH_RUN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,14 @@ struct run_result {
 	uint64_t elapsed_ns;
 	/* Client voluntary and involuntary context switches, page faults. */
 	uint64_t nvcsw, nivcsw, minflt;
+	/*
+	 * CPU time in the measured window (ns): the client processes' own
+	 * (CLOCK_PROCESS_CPUTIME_ID, all their threads, summed) and the
+	 * server process's (its CPU clock, every thread), 0 with !srv_cpu
+	 * when that clock could not be read.
+	 */
+	uint64_t cpu_client_ns, cpu_server_ns;
+	bool srv_cpu;
 	char note[256];			/* the mechanism's note (pair 0) */
 };
 

@@ -167,6 +167,10 @@ static void run_batch(const struct opts *o, const struct plan *pl,
 	c->nvcsw += r.nvcsw;
 	c->nivcsw += r.nivcsw;
 	c->minflt += r.minflt;
+	c->cpu_client_ns += r.cpu_client_ns;
+	c->cpu_server_ns += r.cpu_server_ns;
+	if (!r.srv_cpu)
+		c->srv_cpu_missing = true;
 	memcpy(c->note, r.note, sizeof(c->note));
 }
 
