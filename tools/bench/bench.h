@@ -17,6 +17,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* The program name, for messages ("fastipc-bench"). */
@@ -82,5 +86,9 @@ int bench_reap(pid_t pid, const char *what);
 
 /* Parse an unsigned number with an optional k/K or m/M suffix (x1024). */
 int bench_parse_size(const char *s, uint64_t *v);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* _FASTIPC_BENCH_H */

@@ -68,6 +68,10 @@ static const struct mech *const all_mechs[] = {
 	&mech_fastipc_stream_sleep,
 	&mech_fastipc_stream_spin,
 	&mech_seqpacket,
+	&mech_pb_seqpacket,
+#ifdef FASTIPC_BENCH_GRPC
+	&mech_grpc,
+#endif
 	&mech_stream,
 	&mech_pipe,
 	&mech_posix_mq,

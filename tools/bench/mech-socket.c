@@ -34,7 +34,7 @@ struct sock_client {
 };
 
 /* The largest datagram we send: 0 if the socket says nothing usable. */
-static size_t seq_chunk(void)
+size_t sock_seq_chunk(void)
 {
 	static size_t chunk = SIZE_MAX;
 	socklen_t len;
@@ -56,7 +56,7 @@ static size_t seq_chunk(void)
 
 static int seq_usable(const struct mech_ctx *c)
 {
-	return c->size && seq_chunk() ? 0 : MECH_SKIP_SIZE;
+	return c->size && sock_seq_chunk() ? 0 : MECH_SKIP_SIZE;
 }
 
 static int sock_prepare(struct mech_ctx *c, int type)
@@ -115,7 +115,7 @@ static int seq_recv(int fd, unsigned char *buf, size_t size, size_t chunk)
 static int seq_serve(struct mech_ctx *c, unsigned int pair)
 {
 	unsigned char *buf = malloc(c->size + 1);
-	size_t chunk = seq_chunk();
+	size_t chunk = sock_seq_chunk();
 	int fd = c->fd[pair][1], ret;
 	uint64_t h;
 
@@ -156,7 +156,7 @@ static int sock_setup(struct mech_ctx *c, unsigned int pair, void **state)
 	}
 	sc->fd = c->fd[pair][0];
 	sc->size = c->size;
-	sc->chunk = seq_chunk();
+	sc->chunk = sock_seq_chunk();
 	*state = sc;
 	return 0;
 }

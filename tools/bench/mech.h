@@ -34,6 +34,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define MECH_MAX_PAIRS	8
 
 /* What every process of one run shares (set up before any fork). */
@@ -107,5 +111,19 @@ extern const struct mech mech_eventfd_shm;	/* mech-eventfd.c */
 extern const struct mech mech_futex_shm;	/* mech-futex.c */
 extern const struct mech mech_spin_shm;		/* mech-spin.c */
 extern const struct mech mech_binder;		/* mech-binder.c */
+extern const struct mech mech_pb_seqpacket;	/* mech-pb-seqpacket.c */
+extern const struct mech mech_fastipc_rpc;	/* mech-fastipc-rpc.c */
+extern const struct mech mech_grpc;		/* mech-grpc.cc, if built */
+
+/*
+ * The largest SOCK_SEQPACKET datagram the socket mechanisms send: SO_SNDBUF
+ * less AF_UNIX's overhead, in whole 4 KiB pages; 0 if unknown
+ * (mech-socket.c).
+ */
+size_t sock_seq_chunk(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* _FASTIPC_BENCH_MECH_H */
