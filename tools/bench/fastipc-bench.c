@@ -67,6 +67,7 @@ static const struct mech *const all_mechs[] = {
 	&mech_fastipc_shm_zc,
 	&mech_fastipc_stream_sleep,
 	&mech_fastipc_stream_spin,
+	&mech_fastipc_rpc,
 	&mech_seqpacket,
 	&mech_pb_seqpacket,
 #ifdef FASTIPC_BENCH_GRPC
