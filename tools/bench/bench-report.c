@@ -109,6 +109,8 @@ static void print_notes(FILE *f, const struct cell *cells, size_t n)
 		else
 			fprintf(f, "%.2f us",
 				US(c->cpu_server_ns) / (double)c->rounds);
+		fprintf(f, "; server page faults per round trip: %.2f",
+			(double)c->server_minflt / (double)c->rounds);
 		if (c->rounds < c->planned)
 			fprintf(f, "; time budget: %lu of %lu round trips",
 				c->rounds, c->planned);
@@ -203,6 +205,7 @@ int report_json(FILE *f, const struct report_env *e, const struct cell *c)
 			"\"client_sleeps_per_rt\":%.3f,"
 			"\"client_preemptions_per_rt\":%.3f,"
 			"\"client_faults_per_rt\":%.3f,"
+			"\"server_faults_per_rt\":%.3f,"
 			"\"cpu_client_ns_per_rt\":%.1f",
 			c->rounds, c->planned, c->warm, c->batches,
 			(uintmax_t)c->st.median, (uintmax_t)c->st.p99,
@@ -210,7 +213,8 @@ int report_json(FILE *f, const struct report_env *e, const struct cell *c)
 			(uintmax_t)c->st.max, (uintmax_t)c->st.mean,
 			(uintmax_t)c->elapsed_ns, cell_rate(c),
 			(double)c->nvcsw / n, (double)c->nivcsw / n,
-			(double)c->minflt / n, (double)c->cpu_client_ns / n);
+			(double)c->minflt / n, (double)c->server_minflt / n,
+			(double)c->cpu_client_ns / n);
 	/* null: the server's CPU clock could not be read. */
 	if (c->status == CELL_OK && c->srv_cpu_missing)
 		fprintf(f, ",\"cpu_server_ns_per_rt\":null,"

@@ -33,6 +33,7 @@ struct cell {
 	/* CPU ns of the measured round trips: clients', server's. */
 	uint64_t cpu_client_ns, cpu_server_ns;
 	bool srv_cpu_missing;		/* a run could not read the server's */
+	uint64_t server_minflt;		/* server page faults, measured */
 	char note[256];			/* the mechanism's, last batch */
 };
 

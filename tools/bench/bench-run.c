@@ -37,6 +37,7 @@ struct client_res {
 	/* CPU ns of this client process and of the server, at t0 and t1. */
 	uint64_t cpu0, cpu1, srv0, srv1;
 	bool srv_cpu;			/* the server's clock was readable */
+	uint64_t sflt0, sflt1;		/* the server's minor faults */
 	char note[256];
 };
 
@@ -162,6 +163,28 @@ static uint64_t cpu_ns(clockid_t clk, bool *ok)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* The minor page faults of process @pid so far (/proc/PID/stat), or 0. */
+static uint64_t proc_minflt(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long v = 0;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* After "pid (comm)": state ppid pgrp session tty tpgid flags minflt */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %llu", &v) != 1)
+		return 0;
+	return v;
+}
+
 /*
  * The CPU time of the measured round trips: this client process's own
  * (every thread of it, e.g. a library's), and the server process's, read
@@ -189,6 +212,7 @@ static int client_measure(const struct run_params *p, void *state,
 	if (ret < 0)
 		return ret;
 	usage_now(&r0);
+	cr->sflt0 = proc_minflt(sh->srv);
 	if (cr->srv_cpu)
 		cr->srv0 = cpu_ns(srv_clk, &cr->srv_cpu);
 	cr->cpu0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID, &own_ok);
@@ -202,6 +226,7 @@ static int client_measure(const struct run_params *p, void *state,
 		cr->srv1 = cpu_ns(srv_clk, &cr->srv_cpu);
 	if (!own_ok)
 		cr->cpu1 = cr->cpu0;
+	cr->sflt1 = proc_minflt(sh->srv);
 	usage_now(&r1);
 	cr->nvcsw = (uint64_t)(r1.ru_nvcsw - r0.ru_nvcsw);
 	cr->nivcsw = (uint64_t)(r1.ru_nivcsw - r0.ru_nivcsw);
@@ -362,6 +387,7 @@ static void collect(const struct run_params *p, struct run_shared *sh,
 		    uint64_t *ns, struct run_result *r)
 {
 	uint64_t t0 = UINT64_MAX, t1 = 0, s0 = UINT64_MAX, s1 = 0;
+	uint64_t f0 = UINT64_MAX, f1 = 0;
 	unsigned int i;
 
 	memset(r, 0, sizeof(*r));
@@ -375,6 +401,8 @@ static void collect(const struct run_params *p, struct run_shared *sh,
 		s0 = cr->srv0 < s0 ? cr->srv0 : s0;
 		s1 = cr->srv1 > s1 ? cr->srv1 : s1;
 		r->srv_cpu = r->srv_cpu && cr->srv_cpu;
+		f0 = cr->sflt0 < f0 ? cr->sflt0 : f0;
+		f1 = cr->sflt1 > f1 ? cr->sflt1 : f1;
 		r->cpu_client_ns += cr->cpu1 - cr->cpu0;
 		r->nvcsw += cr->nvcsw;
 		r->nivcsw += cr->nivcsw;
@@ -385,6 +413,7 @@ static void collect(const struct run_params *p, struct run_shared *sh,
 	}
 	r->elapsed_ns = t1 > t0 ? t1 - t0 : 1;
 	r->cpu_server_ns = r->srv_cpu && s1 > s0 ? s1 - s0 : 0;
+	r->server_minflt = f1 > f0 ? f1 - f0 : 0;
 	snprintf(r->note, sizeof(r->note), "%s", sh->res[0].note);
 }
 

@@ -41,6 +41,8 @@ struct run_result {
 	 */
 	uint64_t cpu_client_ns, cpu_server_ns;
 	bool srv_cpu;
+	/* The server process's minor page faults in that window. */
+	uint64_t server_minflt;
 	char note[256];			/* the mechanism's note (pair 0) */
 };
 

@@ -174,6 +174,7 @@ static void run_batch(const struct opts *o, const struct plan *pl,
 	c->minflt += r.minflt;
 	c->cpu_client_ns += r.cpu_client_ns;
 	c->cpu_server_ns += r.cpu_server_ns;
+	c->server_minflt += r.server_minflt;
 	if (!r.srv_cpu)
 		c->srv_cpu_missing = true;
 	memcpy(c->note, r.note, sizeof(c->note));
