@@ -34,9 +34,17 @@ static pthread_key_t frpc_rep_key;
 static pthread_once_t frpc_rep_once = PTHREAD_ONCE_INIT;
 static int frpc_rep_keyed;
 
+/* At thread exit: free the buffer and forget it (a later call reallocates). */
+static void frpc_rep_free(void *p)
+{
+	free(p);
+	frpc_rep = NULL;
+	frpc_rep_cap = 0;
+}
+
 static void frpc_rep_key_init(void)
 {
-	frpc_rep_keyed = !pthread_key_create(&frpc_rep_key, free);
+	frpc_rep_keyed = !pthread_key_create(&frpc_rep_key, frpc_rep_free);
 }
 
 /*
@@ -144,7 +152,7 @@ int frpc_reply_status(struct fastipc_rpc_status *st, int32_t status,
 		return frpc_status_set(st, FASTIPC_RPC_UNIMPLEMENTED, ENOSYS,
 				       "%s on %s: the server has no handler for it (not a fastipc-rpc server?)",
 				       what, where);
-	if (status < 0)
+	if (status < 0 && status >= -4095)	/* an errno, as the kernel's */
 		return frpc_status_set(st, fastipc_rpc_code_from_errno(status),
 				       -status,
 				       "%s on %s: the server answered without the RPC layer, status %d",
@@ -286,7 +294,11 @@ static int frpc_call_index(struct fastipc_rpc_client *cl, unsigned int idx,
 
 	if (b->code)
 		return frpc_status_set(st, b->code, 0, "%s", b->message);
-	len = req ? protobuf_c_message_get_packed_size(req) : 0;
+	/* The type first: packing a message without a descriptor crashes. */
+	code = frpc_check_req(cl, m, req, 0, st);
+	if (code)
+		return code;
+	len = protobuf_c_message_get_packed_size(req);
 	code = frpc_check_req(cl, m, req, len, st);
 	if (code)
 		return code;

@@ -127,7 +127,7 @@ static int frpc_connect(struct fastipc_rpc_client *cl, struct fastipc_dev *dev,
 	struct fastipc_conn_opts co = {
 		.max_payload = cl->max_message + FRPC_HDR_LEN,
 	};
-	struct fastipc_conn_info info;
+	struct fastipc_conn_info info = { 0 };
 	int ret, code;
 
 	ret = fastipc_connect_opts(dev, channel, channel ? 0 : key, &co,
@@ -196,14 +196,18 @@ static int frpc_bind_method(struct fastipc_rpc_client *cl,
 			     cl->where, svc, m->name, m->input->name,
 			     m->output->name, svc);
 	} else if (strcmp(frpc_str(sm->input_type), m->input->name) ||
-		   strcmp(frpc_str(sm->output_type), m->output->name) ||
-		   (sm->hash && sm->hash != b->hash)) {
+		   strcmp(frpc_str(sm->output_type), m->output->name)) {
 		b->code = FASTIPC_RPC_FAILED_PRECONDITION;
 		n = asprintf(&b->message,
 			     "/%s/%s on %s takes %s and returns %s, the client's takes %s and returns %s",
 			     svc, m->name, cl->where, frpc_str(sm->input_type),
 			     frpc_str(sm->output_type), m->input->name,
 			     m->output->name);
+	} else if (sm->hash && sm->hash != b->hash) {
+		b->code = FASTIPC_RPC_FAILED_PRECONDITION;
+		n = asprintf(&b->message,
+			     "/%s/%s on %s: the server's signature hash 0x%08x is not the client's 0x%08x",
+			     svc, m->name, cl->where, sm->hash, b->hash);
 	} else if (sm->op < FASTIPC_RPC_OP_BASE ||
 		   sm->op - FASTIPC_RPC_OP_BASE >= FASTIPC_RPC_METHODS_MAX) {
 		b->code = FASTIPC_RPC_INTERNAL;

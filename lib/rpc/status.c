@@ -39,6 +39,8 @@ __public const char *fastipc_rpc_code_name(int code)
 
 __public int fastipc_rpc_code_from_errno(int err)
 {
+	if (err < -4095 || err > 4095)		/* no errno (INT_MIN has no negation) */
+		return FASTIPC_RPC_UNKNOWN;
 	if (err < 0)
 		err = -err;
 	switch (err) {
@@ -115,7 +117,7 @@ int frpc_status_vset(struct fastipc_rpc_status *st, int code, int err,
 	if (!st)
 		return code;
 	st->code = code;
-	st->err = err < 0 ? -err : err;
+	st->err = err < -4095 || err > 4095 ? 0 : err < 0 ? -err : err;
 	if (fmt)
 		vsnprintf(st->message, sizeof(st->message), fmt, ap);
 	else
