@@ -16,9 +16,12 @@
  *  - every call ends with a status: a gRPC canonical code and a message,
  *    kept apart from the errno of the transport (fastipc_rpc_status.err).
  *
- * Marshalling picks copy or shared memory by size: a request or reply up
- * to the channel's msg_max goes by copy (one FASTIPC_IOC_CALL), a larger
- * one through the connection's region, sized from
+ * Marshalling picks copy or shared memory by size, as libfastipc does:
+ * a request up to the connection's threshold (FASTIPC_THRESHOLD_DEFAULT,
+ * 4 KiB) goes by copy (one FASTIPC_IOC_CALL), a larger one through the
+ * connection's region (by copy when the region is full and it fits the
+ * channel's msg_max); a reply by copy up to the server's reply_threshold,
+ * else through the region. The region is sized from
  * fastipc_rpc_bind_opts.max_message. A reply of any size up to that arrives
  * in one round trip (fastipc_call2() with FASTIPC_CALL_ALLOC).
  *
@@ -173,8 +176,12 @@ uint32_t fastipc_rpc_hash(const char *service,
 
 struct fastipc_rpc_client;
 
-/* Default largest request or reply of a client, in bytes (1 MiB). */
-#define FASTIPC_RPC_MAX_MESSAGE_DEFAULT	(1ULL << 20)
+/*
+ * Default largest request or reply of a client, in bytes: 1 MiB less the
+ * 16-byte request header, so that a request with its header fills a
+ * 1 MiB ring record exactly (one byte more would double the region).
+ */
+#define FASTIPC_RPC_MAX_MESSAGE_DEFAULT	((1ULL << 20) - 16)
 /* Default deadline of a bind and of each call: none. */
 #define FASTIPC_RPC_DEADLINE_DEFAULT	FASTIPC_TIMEOUT_INF
 
@@ -184,8 +191,9 @@ struct fastipc_rpc_client;
  *	nanoseconds from its start (FASTIPC_TIMEOUT_INF: none, the default).
  * @max_message: largest request or reply message in bytes (packed size),
  *	default FASTIPC_RPC_MAX_MESSAGE_DEFAULT. The connection's region is
- *	sized to carry it (fastipc_conn_opts.max_payload); up to the
- *	channel's msg_max no region is made.
+ *	sized to carry it and the 16-byte request header
+ *	(fastipc_conn_opts.max_payload = @max_message + 16); when that is
+ *	at most the channel's msg_max no region is made.
  * @key: with a NULL channel name, bind to the channel with this key.
  * @resv: must be 0.
  */
