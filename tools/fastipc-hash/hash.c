@@ -39,6 +39,8 @@
  * handle's field (11) and the data field's tag and length (6), rounded up.
  */
 #define FHASH_MSG_OVERHEAD	64
+/* Of which the RPC request header: a chunk of msg_max - 64 bytes goes by copy. */
+#define FHASH_RPC_HDR		sizeof(struct fastipc_rpc_req_hdr)
 
 struct client {
 	struct fastipc_rpc_client *rpc;
@@ -148,8 +150,10 @@ static int hash_session(struct client *cl, int fd, size_t first,
 		*what = "Update";
 		ureq.data.len = n;
 		ret = hash_call(cl, "Update", &ureq.base, &rep);
-		if (ret)
+		if (ret) {	/* the server keeps the session: drop it */
+			hash_abort(cl, handle);
 			return ret;
+		}
 		fastipc_rpc_free(rep);
 	}
 	*what = "Final";
@@ -157,6 +161,8 @@ static int hash_session(struct client *cl, int fd, size_t first,
 	freq.data.data = cl->buf;
 	freq.data.len = n;
 	ret = hash_call(cl, "Final", &freq.base, &rep);
+	if (ret && ret != FASTIPC_RPC_NOT_FOUND)
+		hash_abort(cl, handle);
 	return take_digest(cl, ret, rep, digest);
 }
 
@@ -256,7 +262,7 @@ static int client_bind(struct client *cl, struct fastipc_dev *dev,
 	    max_message > msg_max) {
 		fprintf(stderr, PROG ": no shared memory in this kernel:"
 			" copying\n");
-		o.max_message = msg_max;
+		o.max_message = msg_max - FHASH_RPC_HDR;
 		cl->chunk = msg_max - FHASH_MSG_OVERHEAD;
 		ret = fastipc_rpc_bind(dev, name,
 				       &fastipc__hash__hash__descriptor, &o,
@@ -295,7 +301,8 @@ static int client_init(struct client *cl, struct fastipc_dev *dev,
 	cl->chunk = msg_max - FHASH_MSG_OVERHEAD;
 	if (shm_chunk > cl->chunk)
 		cl->chunk = shm_chunk;
-	if (client_bind(cl, dev, name, cl->chunk + FHASH_MSG_OVERHEAD,
+	if (client_bind(cl, dev, name,
+			cl->chunk + FHASH_MSG_OVERHEAD - FHASH_RPC_HDR,
 			msg_max) != FASTIPC_RPC_OK)
 		return -1;
 	cl->calls++;	/* the bind's describe call */
