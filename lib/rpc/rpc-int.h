@@ -31,18 +31,31 @@ int frpc_status_vset(struct fastipc_rpc_status *st, int code, int err,
 		     const char *fmt, va_list ap);
 
 /*
+ * The most memory a message may unpack into, as frpc_validate() estimates
+ * it: FRPC_UNPACK_RATIO times its wire size plus FRPC_UNPACK_SLACK, and at
+ * most the larger of FRPC_UNPACK_MAX and twice its size (so that one large
+ * bytes field always passes).
+ */
+#define FRPC_UNPACK_RATIO	32
+#define FRPC_UNPACK_SLACK	(64ULL << 10)
+#define FRPC_UNPACK_MAX		(256ULL << 20)
+
+/*
  * frpc_validate() - Walk the protobuf wire bytes @buf (@len bytes) as a
  * message of type @d, without allocating: every tag, wire type, varint
  * and length must be well formed and inside the buffer, fields of known
  * numbers must have the wire type their type allows (a packed repeated
  * scalar may also come length-delimited), and nested messages may nest
  * at most @max_depth deep (the top level is depth 1). Unknown fields are
- * skipped (protobuf's evolution rules). Reads each byte once and keeps
- * no pointer into @buf.
+ * skipped (protobuf's evolution rules). A non-repeated message field may
+ * occur once per message (protobuf-c merges repeats at a quadratic cost),
+ * and the estimated unpacked size is bounded (FRPC_UNPACK_*). Reads each
+ * byte once and keeps no pointer into @buf.
  *
  * Return: 0, -EBADMSG (malformed: truncated, bad varint, length past the
- * end, wrong wire type, group wire types) or -ELOOP (nested deeper than
- * @max_depth).
+ * end, wrong wire type, group wire types, a repeated single message
+ * field), -ELOOP (nested deeper than @max_depth), -E2BIG (would unpack
+ * into more than the bound) or -ENOMEM.
  */
 int frpc_validate(const ProtobufCMessageDescriptor *d, const uint8_t *buf,
 		  size_t len, unsigned int max_depth);
@@ -50,8 +63,8 @@ int frpc_validate(const ProtobufCMessageDescriptor *d, const uint8_t *buf,
 /*
  * frpc_unpack() - frpc_validate() then protobuf_c_message_unpack() with
  * the default allocator. @buf must be memory the peer cannot write.
- * Return: the message, or NULL with *@err set to -EBADMSG, -ELOOP or
- * -ENOMEM.
+ * Return: the message, or NULL with *@err set to -EBADMSG, -ELOOP,
+ * -E2BIG or -ENOMEM.
  */
 ProtobufCMessage *frpc_unpack(const ProtobufCMessageDescriptor *d,
 			      const uint8_t *buf, size_t len,

@@ -6,6 +6,19 @@
  * nested a few hundred thousand deep would exhaust a pool thread's stack;
  * the walk here bounds the depth (and recurses at most max_depth deep
  * itself), and rejects malformed bytes without allocating.
+ *
+ * Two more shapes of well-formed bytes cost a server far more than their
+ * size, and are refused before unpacking:
+ *  - a non-repeated message field that occurs again in one message:
+ *    protobuf-c merges each repeat into the previous value, copying every
+ *    repeated field gathered so far, so K repeats cost K^2 (a 1 MiB request
+ *    took minutes). No packer emits repeats, only concatenated messages;
+ *  - bytes that unpack into much more memory than they take (empty
+ *    submessages of a wide type, unknown fields, each a few bytes): the
+ *    walk adds up an estimate of the unpacked size (per field occurrence,
+ *    per submessage, per element, per string byte) and refuses more than
+ *    FRPC_UNPACK_RATIO times the input (and more than FRPC_UNPACK_MAX for
+ *    a large input), -E2BIG.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -24,7 +37,25 @@ enum {
 };
 
 #define VARINT_MAX_BYTES	10
+/* Estimated unpacked bytes: ScannedMember and slack per field occurrence. */
+#define COST_FIELD		40
+#define COST_UNKNOWN		sizeof(ProtobufCMessageUnknownField)
+/* Fields of a message type tracked on the stack for repeats (else heap). */
+#define SEEN_STACK_FIELDS	256
 #define FIELD_NUMBER_MAX	((1U << 29) - 1)
+
+/* The walk's limits and what it has counted so far. */
+struct scan {
+	unsigned int max_depth;
+	uint64_t cost;		/* estimated unpacked bytes */
+	uint64_t budget;	/* the most cost accepted */
+};
+
+static int charge(struct scan *s, uint64_t n)
+{
+	s->cost += n;
+	return s->cost > s->budget ? -E2BIG : 0;
+}
 
 /* A cursor over the bytes of one message (or one packed field). */
 struct cur {
@@ -132,16 +163,16 @@ static int skip_value(struct cur *c, unsigned int wt)
 }
 
 static int walk(const ProtobufCMessageDescriptor *d, struct cur *c,
-		unsigned int depth, unsigned int max_depth);
+		unsigned int depth, struct scan *s);
 
 /*
  * check_field() - One value (or packed run) of known field @f, wire type
  * @wt, at @c. A nested message is walked at @depth + 1.
  */
 static int check_field(const ProtobufCFieldDescriptor *f, unsigned int wt,
-		       struct cur *c, unsigned int depth,
-		       unsigned int max_depth)
+		       struct cur *c, unsigned int depth, struct scan *s)
 {
+	const ProtobufCMessageDescriptor *sd;
 	unsigned int want = wire_type_of(f->type);
 	struct cur sub;
 	uint64_t len;
@@ -153,27 +184,43 @@ static int check_field(const ProtobufCFieldDescriptor *f, unsigned int wt,
 			return -EBADMSG;
 	}
 	if (wt != WT_LEN)
-		return skip_value(c, wt);
+		return skip_value(c, wt) ?: charge(s, 8);
 	if (get_varint(c, &len) || len > cur_left(c))
 		return -EBADMSG;
 	sub.p = c->p;
 	sub.end = c->p + len;
 	c->p = sub.end;
-	if (want != WT_LEN)
-		return check_packed(&sub, want);
+	if (want != WT_LEN)	/* packed: at most 8 bytes per input byte */
+		return check_packed(&sub, want) ?: charge(s, 8 * len);
 	if (f->type != PROTOBUF_C_TYPE_MESSAGE)
-		return 0;	/* string, bytes: any content */
-	if (depth >= max_depth)
+		return charge(s, len + 1);	/* string, bytes */
+	if (depth >= s->max_depth)
 		return -ELOOP;
-	return walk(f->descriptor, &sub, depth + 1, max_depth);
+	sd = f->descriptor;
+	return charge(s, sd->sizeof_message) ?: walk(sd, &sub, depth + 1, s);
 }
 
 /*
- * walk() - The fields of one message of type @d, at nesting @depth
- * (1 for the top level), until @c is used up.
+ * A non-repeated message field seen twice in one message (@seen: a bit
+ * per field of @d). Return: true for the second occurrence.
  */
-static int walk(const ProtobufCMessageDescriptor *d, struct cur *c,
-		unsigned int depth, unsigned int max_depth)
+static bool repeat_of_single(const ProtobufCMessageDescriptor *d,
+			     const ProtobufCFieldDescriptor *f, uint64_t *seen)
+{
+	size_t i = (size_t)(f - d->fields);
+	uint64_t bit = 1ULL << (i % 64);
+
+	if (f->type != PROTOBUF_C_TYPE_MESSAGE ||
+	    f->label == PROTOBUF_C_LABEL_REPEATED)
+		return false;
+	if (seen[i / 64] & bit)
+		return true;
+	seen[i / 64] |= bit;
+	return false;
+}
+
+static int walk_fields(const ProtobufCMessageDescriptor *d, struct cur *c,
+		       unsigned int depth, struct scan *s, uint64_t *seen)
 {
 	while (c->p < c->end) {
 		const ProtobufCFieldDescriptor *f;
@@ -189,27 +236,65 @@ static int walk(const ProtobufCMessageDescriptor *d, struct cur *c,
 			return -EBADMSG;
 		if (wt == WT_SGROUP || wt == WT_EGROUP || wt > WT_FIXED32)
 			return -EBADMSG;
+		ret = charge(s, COST_FIELD);
+		if (ret)
+			return ret;
 		f = protobuf_c_message_descriptor_get_field(d, (unsigned int)tag);
-		if (f)
-			ret = check_field(f, wt, c, depth, max_depth);
-		else
-			ret = skip_value(c, wt);
+		if (f && repeat_of_single(d, f, seen))
+			return -EBADMSG;
+		if (f) {
+			ret = check_field(f, wt, c, depth, s);
+		} else {
+			const uint8_t *start = c->p;
+
+			ret = skip_value(c, wt) ?:
+			      charge(s, COST_UNKNOWN + (uint64_t)(c->p - start));
+		}
 		if (ret)
 			return ret;
 	}
 	return 0;
 }
 
+/*
+ * walk() - The fields of one message of type @d, at nesting @depth
+ * (1 for the top level), until @c is used up.
+ */
+static int walk(const ProtobufCMessageDescriptor *d, struct cur *c,
+		unsigned int depth, struct scan *s)
+{
+	uint64_t stack_seen[SEEN_STACK_FIELDS / 64] = { 0 };
+	uint64_t *seen = stack_seen;
+	int ret;
+
+	if (d->n_fields > SEEN_STACK_FIELDS) {
+		seen = calloc((d->n_fields + 63) / 64, sizeof(*seen));
+		if (!seen)
+			return -ENOMEM;
+	}
+	ret = walk_fields(d, c, depth, s, seen);
+	if (seen != stack_seen)
+		free(seen);
+	return ret;
+}
+
 int frpc_validate(const ProtobufCMessageDescriptor *d, const uint8_t *buf,
 		  size_t len, unsigned int max_depth)
 {
 	struct cur c = { .p = buf, .end = buf + len };
+	struct scan s = {
+		.max_depth = max_depth,
+		.budget = (uint64_t)len * FRPC_UNPACK_RATIO + FRPC_UNPACK_SLACK,
+	};
 
 	if (max_depth < 1)
 		return -ELOOP;
+	if (s.budget > FRPC_UNPACK_MAX && s.budget > 2 * (uint64_t)len)
+		s.budget = FRPC_UNPACK_MAX > 2 * (uint64_t)len ?
+			   FRPC_UNPACK_MAX : 2 * (uint64_t)len;
 	if (!len)
 		return 0;
-	return walk(d, &c, 1, max_depth);
+	return charge(&s, d->sizeof_message) ?: walk(d, &c, 1, &s);
 }
 
 /*

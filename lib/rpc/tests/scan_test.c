@@ -21,6 +21,7 @@
 #define ALL	(&scantest__all__descriptor)
 #define NODE	(&scantest__node__descriptor)
 #define WRAP	(&scantest__wrap__descriptor)
+#define WIDE	(&scantest__wide__descriptor)
 
 /* A byte string built by hand. */
 struct bytes {
@@ -607,6 +608,67 @@ TEST(unknown_fields_are_skipped)
 	put_tag(&w, 1U << 29, 0);
 	put_varint(&w, 5);
 	ASSERT_EQ(-EBADMSG, both(ALL, w.b, w.n, 1));
+}
+
+/*
+ * A non-repeated message field twice in one message: protobuf-c would
+ * merge the two (a quadratic cost over many repeats), so it is refused;
+ * a repeated one, or the same single field in two messages, passes.
+ */
+TEST(repeated_single_message_field_is_refused)
+{
+	struct bytes w = { .n = 0 };
+
+	put_tag(&w, 17, 2);	/* inner {} */
+	put(&w, 0);
+	ASSERT_EQ(0, both(ALL, w.b, w.n, 2));
+	put_tag(&w, 17, 2);	/* inner {} again */
+	put(&w, 0);
+	ASSERT_EQ(-EBADMSG, both(ALL, w.b, w.n, 2));
+	w.n = 0;		/* a oneof's message member twice */
+	put_tag(&w, 29, 2);
+	put(&w, 0);
+	put_tag(&w, 29, 2);
+	put(&w, 0);
+	ASSERT_EQ(-EBADMSG, both(ALL, w.b, w.n, 2));
+	w.n = 0;		/* repeated Inner: any number */
+	for (int i = 0; i < 100; i++) {
+		put_tag(&w, 25, 2);
+		put(&w, 0);
+	}
+	ASSERT_EQ(0, both(ALL, w.b, w.n, 2));
+	w.n = 0;		/* Wrap{All{inner}} and Wrap{All{inner}}: merged
+				 * at the top, so refused there too */
+	for (int i = 0; i < 2; i++) {
+		put_tag(&w, 1, 2);
+		put(&w, 3);
+		put_tag(&w, 17, 2);
+		put(&w, 0);
+	}
+	ASSERT_EQ(-EBADMSG, both(WRAP, w.b, w.n, 3));
+}
+
+/*
+ * Bytes that would unpack into far more memory than they take: empty
+ * items of a wide message type, 2 bytes each, an All each. A few pass;
+ * 1500 (3000 bytes, a few hundred KiB unpacked) are -E2BIG.
+ */
+TEST(unpacked_size_is_bounded)
+{
+	struct bytes w = { .n = 0 };
+
+	for (int i = 0; i < 10; i++) {
+		put_tag(&w, 1, 2);
+		put(&w, 0);
+	}
+	ASSERT_EQ(0, both(WIDE, w.b, w.n, 2));
+	w.n = 0;
+	for (int i = 0; i < 1500; i++) {
+		put_tag(&w, 1, 2);
+		put(&w, 0);
+	}
+	ASSERT_EQ(3000, w.n);
+	ASSERT_EQ(-E2BIG, both(WIDE, w.b, w.n, 2));
 }
 
 TEST(unpack_refused_after_validation_is_ebadmsg)
