@@ -150,6 +150,13 @@ static ProtobufCMessage *unpack_req(struct fastipc_rpc_ctx *ctx,
 			 m->name, len);
 		return NULL;
 	}
+	if (err == -E2BIG) {
+		frpc_count(&m->srv->cnt.too_large, 1);
+		ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+			 "request to %s: %zu bytes that would unpack into more than %u times their size",
+			 m->name, len, FRPC_UNPACK_RATIO);
+		return NULL;
+	}
 	frpc_count(&m->srv->cnt.bad_requests, 1);
 	if (err == -ELOOP)
 		ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT,
@@ -267,6 +274,12 @@ int frpc_dispatch(void *arg, struct fastipc_req *req)
 	};
 	int status;
 
+	/*
+	 * A one-way message has no one to answer: no handler runs for it (a
+	 * client could otherwise queue work without waiting for any of it).
+	 */
+	if (fastipc_req_hdr(req)->type != FASTIPC_MSG_REQUEST)
+		return 0;
 	if (op == FASTIPC_RPC_OP_DESCRIBE)
 		return describe(srv, req);
 	frpc_count(&srv->cnt.calls, 1);
@@ -280,7 +293,12 @@ int frpc_dispatch(void *arg, struct fastipc_req *req)
 			 "this server serves no method with op 0x%08x", op);
 	}
 	status = answer(&ctx, &srv->cnt);
-	ctx.magic = 0;
+	/*
+	 * A handler that kept closure_data finds no context after this
+	 * (volatile: the store must not be dropped as dead). Best effort: the
+	 * thread's next call puts a live context in the same place.
+	 */
+	*(volatile uint32_t *)&ctx.magic = 0;
 	return status;
 }
 
