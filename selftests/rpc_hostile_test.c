@@ -11,7 +11,14 @@
  *  - nesting: depth 8 is served, 9 and 100000 are INVALID_ARGUMENT;
  *  - a request in the connection's region whose packed field a second
  *    thread keeps rewriting while the server copies it: each call is OK
- *    or INVALID_ARGUMENT, the counters add up, and the server serves on.
+ *    or INVALID_ARGUMENT, the counters add up, and the server serves on;
+ *  - a non-repeated message field that occurs twice in one message (at
+ *    the top, nested, or 20000 times): INVALID_ARGUMENT, bad_requests;
+ *  - empty submessages of a wide type (2 bytes each, a 200-byte message
+ *    each unpacked): RESOURCE_EXHAUSTED and too_large just past the
+ *    server's estimate of 32 times the size, OK just below it;
+ *  - one-way messages to a method op, the describe op and an op past the
+ *    table run nothing and count nothing; a call afterwards runs.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -28,8 +35,8 @@ FIXTURE(ho) {
 	struct rt_srv s;
 	struct fastipc_conn *conn;
 	struct fastipc_conn *rconn;	/* with a region of 1 MiB payloads */
-	uint32_t op_call, op_nest;	/* from the describe call */
-	uint32_t hash_call;
+	uint32_t op_call, op_nest, op_wide;	/* from the describe call */
+	uint32_t hash_call, hash_nest, hash_wide;
 	uint8_t buf[4096];
 };
 
@@ -71,12 +78,20 @@ FIXTURE_SETUP(ho)
 				self->hash_call = m->hash;
 			} else if (!strcmp(m->name, "Nest")) {
 				self->op_nest = m->op;
+			} else if (!strcmp(m->name, "Items")) {
+				self->op_wide = m->op;
 			}
 		}
 	}
 	fastipc_rpc_free(&d->base);
 	ASSERT_NE(0, self->op_call);
 	ASSERT_NE(0, self->op_nest);
+	ASSERT_NE(0, self->op_wide);
+	self->hash_nest = fastipc_rpc_hash("rpctest.Test",
+					   &rpctest__test__descriptor.methods[1]);
+	self->hash_wide = fastipc_rpc_hash("rpctest.Test",
+					   &rpctest__test__descriptor.methods[3]);
+	ASSERT_STREQ("Items", rpctest__test__descriptor.methods[3].name);
 	ASSERT_EQ(fastipc_rpc_hash("rpctest.Test",
 				   &rpctest__test__descriptor.methods[0]),
 		  self->hash_call);
@@ -262,28 +277,6 @@ TEST_F(ho, malformed_messages)
 	EXPECT_EQ(0, good_call(self, 2));
 }
 
-/* Node nested @depth deep into @out (from the end); its start. */
-static uint8_t *nest_bytes(uint8_t *end, size_t depth)
-{
-	uint8_t *p = end;
-	size_t inner = 0, v;
-	uint8_t var[10];
-	int k, nv;
-
-	while (depth-- > 1) {
-		/* child (field 1, length-delimited) of inner bytes */
-		nv = 0;
-		for (v = inner; v >= 0x80; v >>= 7)
-			var[nv++] = (uint8_t)(v | 0x80);
-		var[nv++] = (uint8_t)v;
-		for (k = nv - 1; k >= 0; k--)
-			*--p = var[k];
-		*--p = 0x0a;
-		inner = (size_t)(end - p);
-	}
-	return p;
-}
-
 TEST_F(ho, nesting_depth)
 {
 	const size_t big = 100000, cap = big * 4 + 64;
@@ -304,7 +297,7 @@ TEST_F(ho, nesting_depth)
 	ASSERT_NE(NULL, req);
 	s0 = rt_stats(self->s.srv);
 	for (depth = DEPTH; depth <= DEPTH + 1; depth++) {
-		start = nest_bytes(mem + cap, depth);
+		start = rt_nest_bytes(mem + cap, depth);
 		n = with_hdr(req, FASTIPC_RPC_REQ_MAGIC, hash_nest, start,
 			     (size_t)(mem + cap - start));
 		memset(&a, 0, sizeof(a));
@@ -326,7 +319,7 @@ TEST_F(ho, nesting_depth)
 		}
 	}
 	/* Far deeper than any stack would take if unpack recursed. */
-	start = nest_bytes(mem + cap, big);
+	start = rt_nest_bytes(mem + cap, big);
 	n = with_hdr(req, FASTIPC_RPC_REQ_MAGIC, hash_nest, start,
 		     (size_t)(mem + cap - start));
 	ASSERT_LT(65536, n);	/* above msg_max: through the region */
@@ -435,6 +428,255 @@ TEST_F_TIMEOUT(ho, rewritten_while_copied, 120)
 	EXPECT_EQ(0, good_call(self, 4));
 	free(packed);
 	free(nums);
+}
+
+/* ---- well-formed bytes that cost the server far more than their size ---- */
+
+/*
+ * Raw call of @op with @len bytes; on status 0 the reply unpacked as a Rep
+ * into *@rep (NULL if it does not unpack). The status, or -1000 + errno.
+ */
+static int raw_rep(struct fastipc_conn *conn, uint32_t op, const void *req,
+		   size_t len, Rpctest__Rep **rep)
+{
+	struct fastipc_call_args a;
+	uint8_t buf[4096];
+	int ret;
+
+	*rep = NULL;
+	memset(&a, 0, sizeof(a));
+	a.op = op;
+	a.flags = FASTIPC_CALL_ALLOC;
+	a.req = req;
+	a.req_len = len;
+	a.rep = buf;
+	a.rep_cap = sizeof(buf);
+	a.timeout_ns = RT_CALL_NS;
+	ret = fastipc_call2(conn, &a, sizeof(a));
+	if (ret)
+		return -1000 + ret;
+	if (!a.status)
+		*rep = rpctest__rep__unpack(NULL, a.rep_len, a.rep_data);
+	free(a.rep_alloc);
+	return a.status;
+}
+
+/* Node.child twice in one message: protobuf-c would merge each repeat. */
+TEST_F(ho, repeated_single_field)
+{
+	static const struct { const char *what; uint8_t b[8]; size_t n; }
+	bad[] = {
+		{ "child twice", { 0x0a, 0x00, 0x0a, 0x00 }, 4 },
+		{ "child twice, a value between",
+		  { 0x0a, 0x00, 0x10, 0x05, 0x0a, 0x00 }, 6 },
+		{ "the child's child twice",
+		  { 0x0a, 0x04, 0x0a, 0x00, 0x0a, 0x00 }, 6 },
+	}, good[] = {
+		/* a child with a child, then a value: depth 3 */
+		{ "child once", { 0x0a, 0x02, 0x0a, 0x00, 0x10, 0x05 }, 6 },
+		/* a scalar twice is protobuf's "last one wins": depth 1 */
+		{ "value twice", { 0x10, 0x01, 0x10, 0x02 }, 4 },
+	};
+	static const uint64_t good_depth[] = { 3, 1 };
+	const size_t many = 20000;	/* the quadratic case: 40 KB */
+	struct fastipc_rpc_server_stats s0, s1;
+	char msg[FASTIPC_RPC_MSG_MAX];
+	uint8_t *big;
+	Rpctest__Rep *r;
+	size_t i, n;
+
+	s0 = rt_stats(self->s.srv);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = with_hdr(self->buf, FASTIPC_RPC_REQ_MAGIC, self->hash_nest,
+			     bad[i].b, bad[i].n);
+		EXPECT_EQ(FASTIPC_RPC_INVALID_ARGUMENT,
+			  raw(self->conn, self->op_nest, self->buf, n, msg,
+			      sizeof(msg))) {
+			TH_LOG("%s", bad[i].what);
+		}
+		EXPECT_NE(0, msg[0]);
+	}
+	big = malloc(sizeof(struct fastipc_rpc_req_hdr) + 2 * many);
+	ASSERT_NE(NULL, big);
+	n = with_hdr(big, FASTIPC_RPC_REQ_MAGIC, self->hash_nest, "", 0);
+	for (i = 0; i < many; i++) {
+		big[n++] = 0x0a;
+		big[n++] = 0x00;
+	}
+	EXPECT_EQ(FASTIPC_RPC_INVALID_ARGUMENT,
+		  raw(self->conn, self->op_nest, big, n, msg, sizeof(msg)));
+	free(big);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		n = with_hdr(self->buf, FASTIPC_RPC_REQ_MAGIC, self->hash_nest,
+			     good[i].b, good[i].n);
+		ASSERT_EQ(0, raw_rep(self->conn, self->op_nest, self->buf, n,
+				     &r)) {
+			TH_LOG("%s", good[i].what);
+		}
+		ASSERT_NE(NULL, r);
+		EXPECT_EQ(good_depth[i], r->data_len);
+		rpctest__rep__free_unpacked(r, NULL);
+	}
+	s1 = rt_stats(self->s.srv);
+	EXPECT_EQ(s0.bad_requests + 4, s1.bad_requests);
+	EXPECT_EQ(s0.too_large, s1.too_large);
+	EXPECT_EQ(s0.ok + 2, s1.ok);
+	EXPECT_EQ(0, good_call(self, 5));
+}
+
+/*
+ * The server's estimate of what a request unpacks into (lib/rpc/scan.c):
+ * the top message's size, then per field occurrence SCAN_COST_FIELD plus,
+ * for a submessage, its type's size; refused above UNPACK_RATIO times the
+ * bytes plus UNPACK_SLACK (lib/rpc/rpc-int.h, the bound of fastipc-rpc.rst
+ * section 6).
+ */
+#define SCAN_COST_FIELD	40
+#define UNPACK_RATIO	32
+#define UNPACK_SLACK	(64 << 10)
+
+/* Header and @k empty Wide.items (2 bytes each) into @out; the total. */
+static size_t wide_req(uint8_t *out, uint32_t hash, size_t k)
+{
+	size_t n = with_hdr(out, FASTIPC_RPC_REQ_MAGIC, hash, "", 0), i;
+
+	for (i = 0; i < k; i++) {
+		out[n++] = 0x0a;
+		out[n++] = 0x00;
+	}
+	return n;
+}
+
+TEST_F(ho, wide_unpack_bound)
+{
+	const size_t w = rpctest__wide__descriptor.sizeof_message;
+	const size_t item = rpctest__wide_item__descriptor.sizeof_message;
+	const size_t many = 30000, huge = 200000;
+	struct fastipc_rpc_server_stats s0, s1;
+	char msg[FASTIPC_RPC_MSG_MAX];
+	Rpctest__Rep *r;
+	uint8_t *req;
+	size_t kmax, n;
+
+	/* Each 2 bytes unpack into an item and its pointer: > 32 times. */
+	ASSERT_LT(2 * UNPACK_RATIO, item + sizeof(void *));
+	kmax = (UNPACK_SLACK - w) /
+	       (SCAN_COST_FIELD + item - 2 * UNPACK_RATIO);
+	ASSERT_LT(10, kmax);
+	req = malloc(sizeof(struct fastipc_rpc_req_hdr) + 2 * huge);
+	ASSERT_NE(NULL, req);
+	s0 = rt_stats(self->s.srv);
+	/* Just below the bound: served, every item there. */
+	n = wide_req(req, self->hash_wide, kmax);
+	ASSERT_EQ(0, raw_rep(self->conn, self->op_wide, req, n, &r)) {
+		TH_LOG("%zu items of %zu bytes", kmax, item);
+	}
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(kmax, r->data_len);
+	rpctest__rep__free_unpacked(r, NULL);
+	/* One item more, many more (by copy), far more (in the region). */
+	n = wide_req(req, self->hash_wide, kmax + 1);
+	EXPECT_EQ(FASTIPC_RPC_RESOURCE_EXHAUSTED,
+		  raw(self->conn, self->op_wide, req, n, msg, sizeof(msg)));
+	EXPECT_NE(NULL, strstr(msg, "32 times")) {
+		TH_LOG("message: %s", msg);
+	}
+	n = wide_req(req, self->hash_wide, many);
+	EXPECT_EQ(FASTIPC_RPC_RESOURCE_EXHAUSTED,
+		  raw(self->conn, self->op_wide, req, n, msg, sizeof(msg)));
+	n = wide_req(req, self->hash_wide, huge);
+	EXPECT_EQ(FASTIPC_RPC_RESOURCE_EXHAUSTED,
+		  raw(self->rconn, self->op_wide, req, n, msg, sizeof(msg)));
+	s1 = rt_stats(self->s.srv);
+	EXPECT_EQ(s0.too_large + 3, s1.too_large);
+	EXPECT_EQ(s0.bad_requests, s1.bad_requests);
+	EXPECT_EQ(s0.ok + 1, s1.ok);
+	EXPECT_EQ(s0.failed + 3, s1.failed);
+	EXPECT_EQ(0, good_call(self, 6));
+	free(req);
+}
+
+/* ---- one-way messages ---- */
+
+/*
+ * One-way messages to Call's op (a valid request), to the describe op and
+ * to an op past the table, served by fastipc_server_dispatch() in this
+ * thread so that they are surely handled before the counters are read:
+ * no handler runs and nothing is counted. Then the pool serves a call.
+ */
+TEST(oneway_runs_nothing)
+{
+	struct fastipc_rpc_server_stats s0, s1;
+	Rpctest__Req req = RPCTEST__REQ__INIT;
+	struct fastipc_rpc_server *srv = NULL;
+	struct fastipc_conn *conn = NULL;
+	struct fastipc_dev *dev = NULL;
+	struct fastipc_chan_opts co;
+	uint8_t body[64], buf[128];
+	char name[FASTIPC_NAME_MAX];
+	uint32_t hash;
+	Rpctest__Rep *r;
+	pthread_t th;
+	int chan, runs;
+	void *ret;
+	size_t n;
+
+	ASSERT_EQ(0, fastipc_open(&dev));
+	fipc_unique_name(name, "rpcow");
+	memset(&co, 0, sizeof(co));
+	chan = fastipc_chan_create(dev, name, 0, 0600, &co);
+	ASSERT_LE(0, chan);
+	ASSERT_EQ(0, fastipc_rpc_server_create(chan, 1, NULL, &srv));
+	rt_test_impl.unserved = NULL;
+	ASSERT_EQ(0, fastipc_rpc_server_add(srv, &rt_test_impl.base));
+	ASSERT_EQ(0, fastipc_connect(dev, name, &conn));
+	/* the CONNECT */
+	ASSERT_LT(0, fastipc_server_dispatch(fastipc_rpc_server_base(srv), 0));
+
+	hash = fastipc_rpc_hash("rpctest.Test",
+				&rpctest__test__descriptor.methods[0]);
+	req.tag = 11;
+	n = rpctest__req__pack(&req, body);
+	n = with_hdr(buf, FASTIPC_RPC_REQ_MAGIC, hash, body, n);
+	s0 = rt_stats(srv);
+	runs = atomic_load(&rt_call_runs);
+	/* Test.Call is the server's first method: FASTIPC_RPC_OP_BASE. */
+	ASSERT_EQ(0, fastipc_send(conn, FASTIPC_RPC_OP_BASE, buf, n,
+				  RT_CALL_NS));
+	ASSERT_EQ(0, fastipc_send(conn, FASTIPC_RPC_OP_DESCRIBE, buf, 0,
+				  RT_CALL_NS));
+	ASSERT_EQ(0, fastipc_send(conn, FASTIPC_RPC_OP_BASE + 900, buf, n,
+				  RT_CALL_NS));
+	EXPECT_EQ(3, fastipc_server_dispatch(fastipc_rpc_server_base(srv), 0));
+	s1 = rt_stats(srv);
+	EXPECT_EQ(runs, atomic_load(&rt_call_runs));
+	EXPECT_EQ(s0.calls, s1.calls);
+	EXPECT_EQ(s0.ok, s1.ok);
+	EXPECT_EQ(s0.failed, s1.failed);
+	EXPECT_EQ(s0.describes, s1.describes);
+	EXPECT_EQ(s0.unimplemented, s1.unimplemented);
+	EXPECT_EQ(s0.bad_requests, s1.bad_requests);
+
+	/* The same request as a call, served by the pool: it runs. */
+	ASSERT_EQ(0, pthread_create(&th, NULL, rt_run_main, srv));
+	EXPECT_EQ(0, raw_rep(conn, FASTIPC_RPC_OP_BASE, buf, n, &r));
+	if (r) {
+		EXPECT_EQ(11, r->tag);
+		rpctest__rep__free_unpacked(r, NULL);
+	} else {
+		EXPECT_NE(NULL, r);
+	}
+	s1 = rt_stats(srv);
+	EXPECT_EQ(runs + 1, atomic_load(&rt_call_runs));
+	EXPECT_EQ(s0.calls + 1, s1.calls);
+	EXPECT_EQ(s0.ok + 1, s1.ok);
+	fastipc_rpc_server_stop(srv);
+	pthread_join(th, &ret);
+	EXPECT_EQ(NULL, ret);
+	fastipc_disconnect(conn);
+	fastipc_rpc_server_destroy(srv);
+	close(chan);
+	fastipc_close(dev);
 }
 
 TEST_HARNESS_MAIN

@@ -45,6 +45,7 @@
 static atomic_int rt_blocked;		/* RT_BLOCK handlers that started */
 static atomic_int rt_release;		/* set: RT_BLOCK handlers go on */
 static atomic_int rt_badcode_ret;	/* what set_status(bad code) returned */
+static atomic_int rt_call_runs;		/* times the Call handler ran */
 static int rt_block_fd = -1;		/* RT_BLOCK writes a byte here */
 
 static RT_UNUSED uint64_t rt_now(void)
@@ -138,6 +139,7 @@ static RT_UNUSED void rt_call(Rpctest__Test_Service *svc,
 	int r1, r2;
 
 	(void)svc;
+	atomic_fetch_add(&rt_call_runs, 1);
 	switch (req->mode) {
 	case RT_STATUS:
 		fastipc_rpc_ctx_set_status(ctx, req->code, "%s", req->message);
@@ -172,6 +174,31 @@ static RT_UNUSED void rt_call(Rpctest__Test_Service *svc,
 	rt_echo(req, closure, data);
 }
 
+/*
+ * A Node nested @depth deep (1: one empty Node), its wire bytes written
+ * backwards so that they end at @end; their start. Up to 6 bytes a level.
+ */
+static RT_UNUSED uint8_t *rt_nest_bytes(uint8_t *end, size_t depth)
+{
+	uint8_t *p = end;
+	size_t inner = 0, v;
+	uint8_t var[10];
+	int k, nv;
+
+	while (depth-- > 1) {
+		/* child (field 1, length-delimited) of inner bytes */
+		nv = 0;
+		for (v = inner; v >= 0x80; v >>= 7)
+			var[nv++] = (uint8_t)(v | 0x80);
+		var[nv++] = (uint8_t)v;
+		for (k = nv - 1; k >= 0; k--)
+			*--p = var[k];
+		*--p = 0x0a;
+		inner = (size_t)(end - p);
+	}
+	return p;
+}
+
 /* Reply how deep the request nested, in Rep.data_len. */
 static RT_UNUSED void rt_nest(Rpctest__Test_Service *svc,
 			      const Rpctest__Node *node,
@@ -183,6 +210,19 @@ static RT_UNUSED void rt_nest(Rpctest__Test_Service *svc,
 	for (; node; node = node->child)
 		rep.data_len++;
 	rep.method = "Nest";
+	closure(&rep, data);
+}
+
+/* Reply how many items the request carried, in Rep.data_len. */
+static RT_UNUSED void rt_items(Rpctest__Test_Service *svc,
+			      const Rpctest__Wide *wide,
+			      Rpctest__Rep_Closure closure, void *data)
+{
+	Rpctest__Rep rep = RPCTEST__REP__INIT;
+
+	(void)svc;
+	rep.data_len = wide->n_items;
+	rep.method = "Items";
 	closure(&rep, data);
 }
 
