@@ -332,7 +332,8 @@ SYSTEM_MAP = $(firstword $(wildcard $(DESTDIR)/boot/System.map-$(KVER) \
 	/boot/System.map-$(KVER)))
 INSTALL_VARS = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)"
 MAN_OUT ?= $(BUILD)/man
-MAN_PAGES = $(wildcard $(TOP)/man/man3/*.3 $(TOP)/man/man8/*.8)
+MAN_PAGES = $(wildcard $(TOP)/man/man1/*.1 $(TOP)/man/man3/*.3 \
+	$(TOP)/man/man8/*.8)
 
 DKMS_SRCDIR ?= /usr/src/fastipc-$(FASTIPC_VERSION)
 DKMS_FILES := Kbuild VERSION dkms.conf kmod

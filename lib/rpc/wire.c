@@ -18,17 +18,25 @@ static uint32_t fnv1a_str(uint32_t h, const char *s)
 	return h;
 }
 
-__public uint32_t fastipc_rpc_hash(const char *service,
-				   const ProtobufCMethodDescriptor *m)
+__public uint32_t fastipc_rpc_hash_names(const char *service,
+					 const char *method, const char *input,
+					 const char *output)
 {
 	uint32_t h = FNV32_BASIS;
 
 	h = fnv1a_str(h, "/");
 	h = fnv1a_str(h, service);
 	h = fnv1a_str(h, "/");
-	h = fnv1a_str(h, m->name);
+	h = fnv1a_str(h, method);
 	h = fnv1a_str(h, " ");
-	h = fnv1a_str(h, m->input->name);
+	h = fnv1a_str(h, input);
 	h = fnv1a_str(h, " ");
-	return fnv1a_str(h, m->output->name);
+	return fnv1a_str(h, output);
+}
+
+__public uint32_t fastipc_rpc_hash(const char *service,
+				   const ProtobufCMethodDescriptor *m)
+{
+	return fastipc_rpc_hash_names(service, m->name, m->input->name,
+				      m->output->name);
 }

@@ -162,6 +162,33 @@ struct fastipc_rpc_req_hdr {
 	uint64_t deadline_ns;
 };
 
+/* fastipc_rpc_req_hdr.magic of a request that carries metadata: "RPC2" */
+#define FASTIPC_RPC_REQ_MAGIC_MD	0x32435052U
+
+/*
+ * struct fastipc_rpc_md_hdr - With FASTIPC_RPC_REQ_MAGIC_MD, follows the
+ * request header: @md_len bytes of a packed fastipc.rpc.Metadata come
+ * next, then zero bytes up to a multiple of 8 (from the start of the
+ * payload), then the packed request message.
+ * @md_len: bytes of the packed metadata, at most FASTIPC_RPC_MD_MAX.
+ * @resv: must be 0.
+ *
+ * Metadata are what the caller asserts about a call (a gateway: the
+ * remote peer's address); the server's RPC layer checks their size and
+ * form and gives them to handlers (fastipc_rpc_ctx_md()), never as
+ * credentials. A server answers a request with larger or malformed
+ * metadata INVALID_ARGUMENT.
+ */
+struct fastipc_rpc_md_hdr {
+	uint32_t md_len;
+	uint32_t resv;
+};
+
+/* Largest packed metadata of a request, in bytes (gRPC's default, 8 KiB). */
+#define FASTIPC_RPC_MD_MAX		8192
+/* Most metadata entries of one request. */
+#define FASTIPC_RPC_MD_ENTRIES_MAX	64
+
 /*
  * fastipc_rpc_hash() - FNV-1a 32 (offset basis 2166136261, prime
  * 16777619) of the signature of method @m of the service whose full name
@@ -169,6 +196,15 @@ struct fastipc_rpc_req_hdr {
  */
 uint32_t fastipc_rpc_hash(const char *service,
 			  const ProtobufCMethodDescriptor *m);
+
+/*
+ * fastipc_rpc_hash_names() - fastipc_rpc_hash() from names: @service
+ * ("pkg.Svc"), @method ("Get"), @input and @output (full type names,
+ * "pkg.GetRequest", without a leading dot). Return: the hash. (Since
+ * FASTIPC_RPC_0.2.)
+ */
+uint32_t fastipc_rpc_hash_names(const char *service, const char *method,
+				const char *input, const char *output);
 
 /* ---------------------------------------------------------------------- */
 /* Client                                                                 */
@@ -305,6 +341,87 @@ int fastipc_rpc_describe(struct fastipc_conn *conn, uint64_t timeout_ns,
 			 struct fastipc_rpc_status *st);
 
 /* ---------------------------------------------------------------------- */
+/* Untyped calls: gateways and tools that carry packed messages (0.2)     */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * fastipc_rpc_bind_generic() - fastipc_rpc_bind() without a compiled
+ * service descriptor: the client can call every method the server's
+ * describe call lists, by full name, with fastipc_rpc_call_raw() (not
+ * with fastipc_rpc_call() or the stubs: those answer INVALID_ARGUMENT).
+ * Arguments, @opts and return as fastipc_rpc_bind(), except that a
+ * server that serves nothing is not an error.
+ */
+int fastipc_rpc_bind_generic(struct fastipc_dev *dev, const char *channel,
+			     const struct fastipc_rpc_bind_opts *opts,
+			     struct fastipc_rpc_client **clp,
+			     struct fastipc_rpc_status *st);
+
+/*
+ * fastipc_rpc_client_description() - What the server of @cl said it
+ * serves at bind (its describe reply), owned by @cl: valid until
+ * fastipc_rpc_unbind(). Return: the description, or NULL for NULL @cl.
+ */
+const Fastipc__Rpc__Description *
+fastipc_rpc_client_description(const struct fastipc_rpc_client *cl);
+
+/*
+ * struct fastipc_rpc_md - One metadata entry of a call.
+ * @key: NUL-terminated; 1..128 bytes of [a-z0-9-_.] (gRPC's rule for
+ *	metadata keys; lower case).
+ * @value: NUL-terminated UTF-8 text.
+ */
+struct fastipc_rpc_md {
+	const char *key;
+	const char *value;
+};
+
+/*
+ * struct fastipc_rpc_call_opts - Options of fastipc_rpc_call_raw(); 0
+ * means the default.
+ * @deadline_ns: as fastipc_rpc_call()'s @deadline_ns (0: the bind's).
+ * @md: @n_md metadata entries sent with the request (NULL for none);
+ *	packed, at most FASTIPC_RPC_MD_MAX bytes and
+ *	FASTIPC_RPC_MD_ENTRIES_MAX entries.
+ * @n_md: entries in @md.
+ * @resv0, @resv: must be 0.
+ */
+struct fastipc_rpc_call_opts {
+	uint64_t deadline_ns;
+	const struct fastipc_rpc_md *md;
+	uint32_t n_md;
+	uint32_t resv0;
+	uint64_t resv[4];
+};
+
+/*
+ * fastipc_rpc_call_raw() - Call a method with a request already packed
+ * (protobuf wire bytes), and receive the reply packed; neither is
+ * unpacked or re-encoded by the library.
+ * @cl: from fastipc_rpc_bind() or fastipc_rpc_bind_generic().
+ * @method: the full name, "/pkg.Svc/Method" (the leading '/' optional),
+ *	looked up in what the server described at bind.
+ * @req: @req_len bytes of the request message (NULL when 0).
+ * @opts: deadline and metadata, or NULL for the defaults.
+ * @repp: out: on OK, the reply's bytes in memory the library allocated
+ *	(free() it; a non-NULL pointer even for an empty reply); NULL
+ *	otherwise.
+ * @rep_lenp: out: the reply's length in bytes (0 when not OK).
+ * @st: out: the status; may be NULL.
+ *
+ * Return: an enum fastipc_rpc_code: as fastipc_rpc_call(), plus
+ * UNIMPLEMENTED when the server did not describe @method, and
+ * INVALID_ARGUMENT for bad @opts (a key outside the rule, metadata above
+ * FASTIPC_RPC_MD_MAX, non-zero reserved fields). The server validates
+ * the request bytes against the method's input type as for any call.
+ */
+int fastipc_rpc_call_raw(struct fastipc_rpc_client *cl, const char *method,
+			 const void *req, size_t req_len,
+			 const struct fastipc_rpc_call_opts *opts,
+			 void **repp, size_t *rep_lenp,
+			 struct fastipc_rpc_status *st);
+
+/* ---------------------------------------------------------------------- */
 /* Server                                                                 */
 /* ---------------------------------------------------------------------- */
 
@@ -375,6 +492,48 @@ int fastipc_rpc_server_create(int chan_fd, unsigned int nthreads,
 int fastipc_rpc_server_add(struct fastipc_rpc_server *srv,
 			   ProtobufCService *service);
 
+struct fastipc_rpc_ctx;
+
+/*
+ * fastipc_rpc_raw_fn - The handler of an untyped service
+ * (fastipc_rpc_server_add_raw()), called on a pool thread for each call
+ * of any of its methods (fastipc_rpc_ctx_method() says which).
+ * @ctx: the call context (valid until the handler returns).
+ * @req: @len bytes of the request message, packed, in private memory
+ *	(valid until the handler returns); already checked as wire format
+ *	against the method's input type as far as the description's schema
+ *	goes (well-formed, nesting bounded, sizes bounded).
+ * @data: as given to fastipc_rpc_server_add_raw().
+ *
+ * It answers with fastipc_rpc_ctx_reply_raw() (OK) or
+ * fastipc_rpc_ctx_set_status() before it returns; neither is UNKNOWN
+ * "handler did not reply".
+ */
+typedef void (*fastipc_rpc_raw_fn)(struct fastipc_rpc_ctx *ctx,
+				   const uint8_t *req, size_t len,
+				   void *data);
+
+/*
+ * fastipc_rpc_server_add_raw() - Serve, without compiled descriptors,
+ * every service of @desc (a gateway's: the schemas come from elsewhere,
+ * e.g. a protoc --descriptor_set_out file). Each method of
+ * @desc->services gets its own op, its hash from its names
+ * (fastipc_rpc_hash_names(); the op and hash in @desc are ignored), and
+ * is answered by @fn. @desc's types and enums are given out in the
+ * describe reply, and are what requests are checked against; a type
+ * @desc names but does not describe is checked only for well-formed
+ * wire format. The library copies what it needs of @desc. Only before
+ * the server runs.
+ *
+ * Return: 0, or -EINVAL (NULL, a method without name or types, a type
+ * name with a leading dot), -EEXIST (a service of that name is already
+ * served), -E2BIG (more than FASTIPC_RPC_METHODS_MAX methods in all),
+ * -EBUSY (running), -ENOMEM. (Since FASTIPC_RPC_0.2.)
+ */
+int fastipc_rpc_server_add_raw(struct fastipc_rpc_server *srv,
+			       const Fastipc__Rpc__Description *desc,
+			       fastipc_rpc_raw_fn fn, void *data);
+
 /*
  * fastipc_rpc_server_base() - The underlying libfastipc server: for
  * fastipc_server_fd(), fastipc_server_dispatch(), fastipc_server_stats()
@@ -434,8 +593,6 @@ int fastipc_rpc_server_stats(struct fastipc_rpc_server *srv,
 /* Inside a handler: the call context                                     */
 /* ---------------------------------------------------------------------- */
 
-struct fastipc_rpc_ctx;
-
 /*
  * fastipc_rpc_ctx_of() - The call context behind a handler's
  * closure_data. Return: the context, or NULL when @closure_data is not
@@ -473,6 +630,37 @@ uint64_t fastipc_rpc_ctx_deadline(const struct fastipc_rpc_ctx *ctx);
 int fastipc_rpc_ctx_set_status(struct fastipc_rpc_ctx *ctx, int code,
 			       const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * fastipc_rpc_ctx_md() - The value of the caller's metadata entry @key
+ * (struct fastipc_rpc_md), or NULL when the request has none. Metadata
+ * are what the caller asserts, not what the kernel recorded: a gateway
+ * puts the remote peer's address there ("x-fastipc-peer"), but any
+ * caller can send any entry; who called is fastipc_rpc_ctx_hdr()'s.
+ * Return: a NUL-terminated string valid until the handler returns.
+ * (Since FASTIPC_RPC_0.2.)
+ */
+const char *fastipc_rpc_ctx_md(const struct fastipc_rpc_ctx *ctx,
+			       const char *key);
+
+/*
+ * fastipc_rpc_ctx_md_at() - Metadata entry @i (from 0) of the request,
+ * in the order the caller sent them, into *@key and *@value (valid until
+ * the handler returns). Return: 0, or -ENOENT (no entry @i).
+ */
+int fastipc_rpc_ctx_md_at(const struct fastipc_rpc_ctx *ctx, unsigned int i,
+			  const char **key, const char **value);
+
+/*
+ * fastipc_rpc_ctx_reply_raw() - Answer the call of an untyped service
+ * (fastipc_rpc_raw_fn) OK with @len bytes of a packed reply message
+ * (@buf may be NULL when @len is 0). Once per call; a status set before
+ * wins. Return: 0, -EINVAL (NULL @ctx, a typed service's call), -EALREADY
+ * (already answered), -EMSGSIZE (@len above what the caller accepts),
+ * -ENOMEM, or another error of fastipc_req_reply_buf().
+ */
+int fastipc_rpc_ctx_reply_raw(struct fastipc_rpc_ctx *ctx, const void *buf,
+			      size_t len);
 
 #ifdef __cplusplus
 }
