@@ -81,6 +81,20 @@ client()
 # check DESCRIPTION client-arguments...
 check()	{ d=$1; shift; if client "$@"; then ok "$d"; else nok "$d"; fi; }
 
+# stop_server PID NAME ERRFILE: SIGTERM stops it with status 0, silently.
+stop_server()
+{
+	kill -TERM "$1"
+	wait "$1"
+	st=$?
+	if [ $st -eq 0 ] && [ ! -s "$3" ]; then
+		ok "SIGTERM stops $2 with status 0"
+	else
+		diag "$3"
+		nok "SIGTERM stops $2 with status 0 (status $st)"
+	fi
+}
+
 echo "TAP version 13"
 for f in "$SERVER" "$CLIENT"; do
 	if [ ! -x "$f" ]; then
@@ -143,16 +157,8 @@ else
 	nok "16 keys fit, the 17th finds the store full (ENOSPC)"
 fi
 
-kill -TERM "$SPID"
-wait "$SPID"
-st=$?
+stop_server "$SPID" kv-server "$WORK/server.err"
 SPID=
-if [ $st -eq 0 ] && [ ! -s "$WORK/server.err" ]; then
-	ok "SIGTERM stops kv-server with status 0"
-else
-	diag "$WORK/server.err"
-	nok "SIGTERM stops kv-server with status 0 (status $st)"
-fi
 check "with no server, the client says so, status 1" 1 "" \
 	"kv-client: channel example-kv: No such file or directory (kv-server not running?)" \
 	get greeting
@@ -285,16 +291,8 @@ rpc_tests()
 		nok "$d"
 	fi
 
-	kill -TERM "$RPID"
-	wait "$RPID"
-	st=$?
+	stop_server "$RPID" kv-rpc-server "$WORK/rpc-server.err"
 	RPID=
-	if [ $st -eq 0 ] && [ ! -s "$WORK/rpc-server.err" ]; then
-		ok "SIGTERM stops kv-rpc-server with status 0"
-	else
-		diag "$WORK/rpc-server.err"
-		nok "SIGTERM stops kv-rpc-server with status 0 (status $st)"
-	fi
 	run get greeting
 	d="rpc: with no server, the bind is UNAVAILABLE, status 1"
 	if [ $st -eq 1 ] && grep -q '^kv-rpc-client: UNAVAILABLE: ' "$WORK/err"; then

@@ -104,30 +104,22 @@ FIXTURE_TEARDOWN(ho)
 	EXPECT_EQ(0, rt_srv_stop(&self->s));
 }
 
-/* Raw call of @op with @len bytes: the server's status, or -1000 + errno. */
+/*
+ * Raw call of @op with @len bytes: the server's status, or -1000 + errno;
+ * a reply that fits @cap - 1 bytes in @msg, NUL-terminated, else "".
+ */
 static int raw(struct fastipc_conn *conn, uint32_t op, const void *req,
 	       size_t len, char *msg, size_t cap)
 {
-	struct fastipc_call_args a;
-	int ret;
+	const uint8_t *data;
+	size_t n;
+	void *big;
+	int st;
 
-	memset(&a, 0, sizeof(a));
-	a.op = op;
-	a.flags = FASTIPC_CALL_ALLOC;
-	a.req = req;
-	a.req_len = len;
-	a.rep = msg;
-	a.rep_cap = cap - 1;
-	a.timeout_ns = RT_CALL_NS;
-	ret = fastipc_call2(conn, &a, sizeof(a));
-	if (ret)
-		return -1000 + ret;
-	if (a.rep_data == msg && a.rep_len < cap)
-		msg[a.rep_len] = '\0';
-	else
-		msg[0] = '\0';
-	free(a.rep_alloc);
-	return a.status;
+	st = rt_raw(conn, op, req, len, msg, cap - 1, &data, &n, &big);
+	msg[big ? 0 : n] = '\0';
+	free(big);
+	return st;
 }
 
 /* Header for @hash, then @len bytes of @body, into @out; the total. */
@@ -439,26 +431,16 @@ TEST_F_TIMEOUT(ho, rewritten_while_copied, 120)
 static int raw_rep(struct fastipc_conn *conn, uint32_t op, const void *req,
 		   size_t len, Rpctest__Rep **rep)
 {
-	struct fastipc_call_args a;
+	const uint8_t *data;
 	uint8_t buf[4096];
-	int ret;
+	size_t n;
+	void *big;
+	int st;
 
-	*rep = NULL;
-	memset(&a, 0, sizeof(a));
-	a.op = op;
-	a.flags = FASTIPC_CALL_ALLOC;
-	a.req = req;
-	a.req_len = len;
-	a.rep = buf;
-	a.rep_cap = sizeof(buf);
-	a.timeout_ns = RT_CALL_NS;
-	ret = fastipc_call2(conn, &a, sizeof(a));
-	if (ret)
-		return -1000 + ret;
-	if (!a.status)
-		*rep = rpctest__rep__unpack(NULL, a.rep_len, a.rep_data);
-	free(a.rep_alloc);
-	return a.status;
+	st = rt_raw(conn, op, req, len, buf, sizeof(buf), &data, &n, &big);
+	*rep = st ? NULL : rpctest__rep__unpack(NULL, n, data);
+	free(big);
+	return st;
 }
 
 /* Node.child twice in one message: protobuf-c would merge each repeat. */

@@ -258,44 +258,6 @@ struct cred_seen {
 	pid_t self;	/* getpid() in the child */
 };
 
-/*
- * In a child: become @uid (unless 0), enter a new user namespace and map
- * its uid and gid 0 to @uid (as userns_test.c's enter_userns(); the guest
- * runs chrooted, where unshare(CLONE_NEWUSER) is -EPERM, so leave the
- * chroot for pid 1's root and come back). 0 or -errno.
- */
-static int enter_userns(uid_t uid)
-{
-	char line[32];
-	struct stat a, b;
-	int rootfd = -1, ret;
-
-	if (stat("/", &a) || stat("/proc/1/root", &b))
-		return -errno;
-	if (a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
-		rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (rootfd < 0 || chroot("/proc/1/root") || chdir("/"))
-			return -errno;
-	}
-	ret = fipc_become(uid, uid, NULL, 0, -1);
-	if (ret)
-		return ret;
-	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) || unshare(CLONE_NEWUSER))
-		return -errno;
-	if (rootfd >= 0) {
-		if (fchdir(rootfd) || chroot(".") || chdir("/"))
-			return -errno;
-		close(rootfd);
-	}
-	snprintf(line, sizeof(line), "0 %u 1", (unsigned int)uid);
-	ret = fipc_file_write("/proc/self/setgroups", "deny");
-	if (!ret)
-		ret = fipc_file_write("/proc/self/uid_map", line);
-	if (!ret)
-		ret = fipc_file_write("/proc/self/gid_map", line);
-	return ret;
-}
-
 static int cred_child(void *p)
 {
 	struct cred_arg *a = p;
@@ -307,7 +269,7 @@ static int cred_child(void *p)
 	Rpctest__Rep *rep = NULL;
 
 	if (a->userns)
-		CHILD_CHECK(enter_userns(USER) == 0);
+		CHILD_CHECK(fipc_enter_userns(USER, 1) == 0);
 	else
 		CHILD_CHECK(fipc_become(USER, USER, NULL, 0, -1) == 0);
 	CHILD_CHECK(fastipc_open(&dev) == 0);
@@ -327,7 +289,7 @@ static int cred_child(void *p)
 static int probe_userns(void *arg)
 {
 	(void)arg;
-	return enter_userns(USER) ? 1 : 0;
+	return fipc_enter_userns(USER, 1) ? 1 : 0;
 }
 
 FIXTURE(cred) {

@@ -42,76 +42,6 @@ static __u32 read_u32(const char *path)
 	return buf[0] ? (__u32)strtoul(buf, NULL, 10) : 65534;
 }
 
-/*
- * unshare(CLONE_NEWUSER) is -EPERM in a chroot (the test guest runs its
- * command chrooted). Then leave the chroot for pid 1's root while still
- * root, and return to it (fd @*rootfd) once in the new namespace, where
- * CAP_SYS_CHROOT is ours. No-op when / is pid 1's root.
- */
-static int leave_chroot(int *rootfd)
-{
-	struct stat a, b;
-
-	*rootfd = -1;
-	if (stat("/", &a) || stat("/proc/1/root", &b))
-		return -errno;
-	if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-		return 0;
-	*rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (*rootfd < 0)
-		return -errno;
-	if (chroot("/proc/1/root") || chdir("/"))
-		return -errno;
-	return 0;
-}
-
-static int back_to_chroot(int rootfd)
-{
-	int ret = 0;
-
-	if (rootfd < 0)
-		return 0;
-	if (fchdir(rootfd) || chroot(".") || chdir("/"))
-		ret = -errno;
-	close(rootfd);
-	return ret;
-}
-
-/*
- * In a child: become @uid (unless 0), enter a new user namespace and, with
- * @map, map its uid and gid 0 to @uid (the only mapping an unprivileged
- * process may write for itself). 0 or -errno.
- */
-static int enter_userns(uid_t uid, int map)
-{
-	char line[32];
-	int ret, rootfd;
-
-	ret = leave_chroot(&rootfd);
-	if (ret)
-		return ret;
-	if (uid) {
-		ret = fipc_become(uid, uid, NULL, 0, -1);
-		if (ret)
-			return ret;
-		/* Else /proc/self/uid_map belongs to root. */
-		if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
-			return -errno;
-	}
-	if (unshare(CLONE_NEWUSER))
-		return -errno;
-	ret = back_to_chroot(rootfd);
-	if (ret || !map)
-		return ret;
-	snprintf(line, sizeof(line), "0 %u 1", (unsigned int)uid);
-	ret = fipc_file_write("/proc/self/setgroups", "deny");
-	if (!ret)
-		ret = fipc_file_write("/proc/self/uid_map", line);
-	if (!ret)
-		ret = fipc_file_write("/proc/self/gid_map", line);
-	return ret;
-}
-
 /* Does the current task have @cap in its effective set? */
 static int has_cap(int cap)
 {
@@ -128,7 +58,7 @@ static int has_cap(int cap)
 static int probe_userns(void *arg)
 {
 	(void)arg;
-	return enter_userns(USER, 1) ? 1 : 0;
+	return fipc_enter_userns(USER, 1) ? 1 : 0;
 }
 
 /* ---- user namespaces ---- */
@@ -186,7 +116,7 @@ static int us_child(void *p)
 	struct fastipc_chan_stat st;
 	int ctl, ret;
 
-	CHILD_CHECK(enter_userns(a->uid, a->map) == 0);
+	CHILD_CHECK(fipc_enter_userns(a->uid, a->map) == 0);
 	ctl = fipc_open();
 	CHILD_CHECK(ctl >= 0);
 	switch (a->op) {
@@ -319,7 +249,7 @@ static int capns_child(void *p)
 	char name[FASTIPC_NAME_MAX];
 	int ctl, chan;
 
-	CHILD_CHECK(enter_userns(USER, 1) == 0);
+	CHILD_CHECK(fipc_enter_userns(USER, 1) == 0);
 	CHILD_CHECK(has_cap(CAP_IPC_OWNER) && has_cap(CAP_SYS_ADMIN));
 	if (a->own_ipcns)
 		CHILD_CHECK(unshare(CLONE_NEWIPC) == 0);
@@ -431,7 +361,7 @@ static int dead_ns_child(void *p)
 	int ctl, fds[2];
 	char c;
 
-	CHILD_CHECK(enter_userns(USER, 1) == 0);
+	CHILD_CHECK(fipc_enter_userns(USER, 1) == 0);
 	ctl = fipc_open();
 	CHILD_CHECK(ctl >= 0);
 	fds[0] = fipc_create(ctl, a->name, 0, 0600);

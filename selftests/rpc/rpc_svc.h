@@ -348,6 +348,41 @@ static RT_UNUSED int rt_bind(struct fastipc_dev *dev, const char *name,
 				st);
 }
 
+/*
+ * Call @op with @len raw bytes @req, past the client's RPC layer (a
+ * hostile or hand-built request): the server's status, or -1000 + the
+ * errno of fastipc_call2(). The reply goes to @rep when it fits @cap
+ * bytes, else to memory returned in *@big (the caller frees it; NULL
+ * when it fit); *@rep_data points at it and *@rep_len is its length.
+ */
+static RT_UNUSED int rt_raw(struct fastipc_conn *conn, uint32_t op,
+			    const void *req, size_t len, void *rep, size_t cap,
+			    const uint8_t **rep_data, size_t *rep_len,
+			    void **big)
+{
+	struct fastipc_call_args a;
+	int ret;
+
+	*rep_data = NULL;
+	*rep_len = 0;
+	*big = NULL;
+	memset(&a, 0, sizeof(a));
+	a.op = op;
+	a.flags = FASTIPC_CALL_ALLOC;
+	a.req = req;
+	a.req_len = len;
+	a.rep = rep;
+	a.rep_cap = cap;
+	a.timeout_ns = RT_CALL_NS;
+	ret = fastipc_call2(conn, &a, sizeof(a));
+	if (ret)
+		return -1000 + ret;
+	*rep_data = a.rep_data;
+	*rep_len = a.rep_len;
+	*big = a.rep_alloc;
+	return a.status;
+}
+
 /* Call Test.Call with @req; the reply in *@rep on OK. A status code. */
 static RT_UNUSED int rt_do(struct fastipc_rpc_client *cl,
 			   const Rpctest__Req *req, Rpctest__Rep **rep,
