@@ -130,6 +130,10 @@ static int frpc_connect(struct fastipc_rpc_client *cl, struct fastipc_dev *dev,
 	struct fastipc_conn_info info = { 0 };
 	int ret, code;
 
+	/* a generic client's raw calls may carry metadata, with padding */
+	if (cl->desc == &frpc_generic_desc)
+		co.max_payload = cl->max_message +
+				 frpc_md_offset(FASTIPC_RPC_MD_MAX);
 	ret = fastipc_connect_opts(dev, channel, channel ? 0 : key, &co,
 				   &cl->conn);
 	if (ret < 0) {
@@ -302,11 +306,11 @@ frpc_client_new(const ProtobufCServiceDescriptor *desc, const char *channel,
 	return cl;
 }
 
-__public int fastipc_rpc_bind(struct fastipc_dev *dev, const char *channel,
-			      const ProtobufCServiceDescriptor *desc,
-			      const struct fastipc_rpc_bind_opts *opts,
-			      struct fastipc_rpc_client **clp,
-			      struct fastipc_rpc_status *st)
+int frpc_bind_common(struct fastipc_dev *dev, const char *channel,
+		     const ProtobufCServiceDescriptor *desc,
+		     const struct fastipc_rpc_bind_opts *opts, bool generic,
+		     struct fastipc_rpc_client **clp,
+		     struct fastipc_rpc_status *st)
 {
 	uint64_t start = frpc_now_ns();
 	Fastipc__Rpc__Description *d = NULL;
@@ -326,15 +330,24 @@ __public int fastipc_rpc_bind(struct fastipc_dev *dev, const char *channel,
 		code = frpc_describe(cl->conn,
 				     frpc_time_left(start, cl->deadline_ns),
 				     cl->where, &d, st);
-	if (!code)
+	cl->sdesc = d;		/* freed with the client */
+	if (!code && !generic)
 		code = frpc_bind_table(cl, d, st);
-	fastipc_rpc_free(d ? &d->base : NULL);
 	if (code) {
 		fastipc_rpc_unbind(cl);
 		return code;
 	}
 	*clp = cl;
 	return frpc_status_ok(st);
+}
+
+__public int fastipc_rpc_bind(struct fastipc_dev *dev, const char *channel,
+			      const ProtobufCServiceDescriptor *desc,
+			      const struct fastipc_rpc_bind_opts *opts,
+			      struct fastipc_rpc_client **clp,
+			      struct fastipc_rpc_status *st)
+{
+	return frpc_bind_common(dev, channel, desc, opts, false, clp, st);
 }
 
 __public void fastipc_rpc_unbind(struct fastipc_rpc_client *cl)
@@ -347,6 +360,7 @@ __public void fastipc_rpc_unbind(struct fastipc_rpc_client *cl)
 	for (i = 0; cl->bind && i < cl->desc->n_methods; i++)
 		free(cl->bind[i].message);
 	free(cl->bind);
+	fastipc_rpc_free(cl->sdesc ? &cl->sdesc->base : NULL);
 	free(cl);
 }
 

@@ -36,6 +36,8 @@ struct frpc_binding {
  *	allocation on the copy path).
  * @where: the channel for messages: "channel 'name'" or "channel key 0x..".
  * @bind: one binding per method of @desc, by method index.
+ * @sdesc: the server's describe reply at bind, kept for
+ *	fastipc_rpc_call_raw() and fastipc_rpc_client_description().
  */
 struct fastipc_rpc_client {
 	ProtobufCService service;
@@ -46,7 +48,24 @@ struct fastipc_rpc_client {
 	size_t msg_max;
 	char where[FASTIPC_NAME_MAX + 32];
 	struct frpc_binding *bind;
+	Fastipc__Rpc__Description *sdesc;
 };
+
+/*
+ * The descriptor of a generic client (raw.c): no methods, so that
+ * fastipc_rpc_call() and the stubs find none; its name says why.
+ */
+extern const ProtobufCServiceDescriptor frpc_generic_desc;
+
+/*
+ * frpc_bind_common() - fastipc_rpc_bind() with @desc, or, when @generic,
+ * with frpc_generic_desc and no method table (raw calls only).
+ */
+int frpc_bind_common(struct fastipc_dev *dev, const char *channel,
+		     const ProtobufCServiceDescriptor *desc,
+		     const struct fastipc_rpc_bind_opts *opts, bool generic,
+		     struct fastipc_rpc_client **clp,
+		     struct fastipc_rpc_status *st);
 
 /* The ProtobufCService invoke of fastipc_rpc_service() (call.c). */
 void frpc_client_invoke(ProtobufCService *service, unsigned int method_index,

@@ -34,6 +34,12 @@ struct dbuild {
 	Fastipc__Rpc__EnumType **etsp;
 	Fastipc__Rpc__EnumValue *vals;
 	Fastipc__Rpc__EnumValue **valsp;
+	Fastipc__Rpc__Service **allsvc;
+	size_t nallsvc;
+	Fastipc__Rpc__MessageType **alltypes;
+	size_t nalltypes;
+	Fastipc__Rpc__EnumType **allenums;
+	size_t nallenums;
 };
 
 static void dbuild_free(struct dbuild *b)
@@ -53,6 +59,9 @@ static void dbuild_free(struct dbuild *b)
 	free(b->etsp);
 	free(b->vals);
 	free(b->valsp);
+	free(b->allsvc);
+	free(b->alltypes);
+	free(b->allenums);
 }
 
 /* Append @p to the set @set of @n pointers unless it is there. */
@@ -85,6 +94,8 @@ static int collect_types(struct dbuild *b,
 	int ret = 0;
 
 	for (i = 0; !ret && i < srv->nmethods; i++) {
+		if (srv->methods[i]->raw)
+			continue;	/* raw sets describe their own types */
 		ret = set_add(msgs, &b->nmsgs, srv->methods[i]->md->input);
 		if (!ret)
 			ret = set_add(msgs, &b->nmsgs,
@@ -304,6 +315,69 @@ static int build_services(struct dbuild *b,
 	return 0;
 }
 
+/* Whether a type of @name is among the first @n of @t. */
+static bool type_in(Fastipc__Rpc__MessageType **t, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(t[i]->name, name))
+			return true;
+	return false;
+}
+
+static bool enum_in(Fastipc__Rpc__EnumType **t, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(t[i]->name, name))
+			return true;
+	return false;
+}
+
+/*
+ * The typed services, types and enums followed by those of the raw sets
+ * (fastipc_rpc_server_add_raw(), their copies as they are: the ops and
+ * hashes in them are the server's); a type or enum of a name given out
+ * already is given once, the first one.
+ */
+static int build_all(struct dbuild *b, const struct fastipc_rpc_server *srv)
+{
+	size_t ns = srv->nservices, nt = b->nmsgs, ne = b->nenums, i;
+	unsigned int r;
+
+	for (r = 0; r < srv->nraws; r++) {
+		ns += srv->raws[r]->desc->n_services;
+		nt += srv->raws[r]->desc->n_types;
+		ne += srv->raws[r]->desc->n_enums;
+	}
+	b->allsvc = calloc(ns + 1, sizeof(*b->allsvc));
+	b->alltypes = calloc(nt + 1, sizeof(*b->alltypes));
+	b->allenums = calloc(ne + 1, sizeof(*b->allenums));
+	if (!b->allsvc || !b->alltypes || !b->allenums)
+		return -ENOMEM;
+	memcpy(b->allsvc, b->svcp, srv->nservices * sizeof(*b->allsvc));
+	memcpy(b->alltypes, b->typesp, b->nmsgs * sizeof(*b->alltypes));
+	memcpy(b->allenums, b->etsp, b->nenums * sizeof(*b->allenums));
+	b->nallsvc = srv->nservices;
+	b->nalltypes = b->nmsgs;
+	b->nallenums = b->nenums;
+	for (r = 0; r < srv->nraws; r++) {
+		const Fastipc__Rpc__Description *d = srv->raws[r]->desc;
+
+		for (i = 0; i < d->n_services; i++)
+			b->allsvc[b->nallsvc++] = d->services[i];
+		for (i = 0; i < d->n_types; i++)
+			if (!type_in(b->alltypes, b->nalltypes, d->types[i]->name))
+				b->alltypes[b->nalltypes++] = d->types[i];
+		for (i = 0; i < d->n_enums; i++)
+			if (!enum_in(b->allenums, b->nallenums, d->enums[i]->name))
+				b->allenums[b->nallenums++] = d->enums[i];
+	}
+	return 0;
+}
+
 int frpc_describe_build(struct fastipc_rpc_server *srv)
 {
 	Fastipc__Rpc__Description d = FASTIPC__RPC__DESCRIPTION__INIT;
@@ -319,14 +393,16 @@ int frpc_describe_build(struct fastipc_rpc_server *srv)
 		ret = build_types(&b);
 	if (!ret)
 		ret = build_enums(&b);
+	if (!ret)
+		ret = build_all(&b, srv);
 	if (!ret) {
 		d.version = FASTIPC_RPC_WIRE_VERSION;
-		d.n_services = srv->nservices;
-		d.services = b.svcp;
-		d.n_types = b.nmsgs;
-		d.types = b.typesp;
-		d.n_enums = b.nenums;
-		d.enums = b.etsp;
+		d.n_services = b.nallsvc;
+		d.services = b.allsvc;
+		d.n_types = b.nalltypes;
+		d.types = b.alltypes;
+		d.n_enums = b.nallenums;
+		d.enums = b.allenums;
 		len = fastipc__rpc__description__get_packed_size(&d);
 		buf = malloc(len ? len : 1);
 		if (!buf)

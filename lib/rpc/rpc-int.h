@@ -70,4 +70,41 @@ ProtobufCMessage *frpc_unpack(const ProtobufCMessageDescriptor *d,
 			      const uint8_t *buf, size_t len,
 			      unsigned int max_depth, int *err);
 
+/* ---- Request metadata (md.c) ---- */
+
+/* Whether @key is 1..128 bytes of [a-z0-9-_.] (NULL: no). */
+bool frpc_md_key_ok(const char *key);
+
+/* Whether the NUL-terminated @s is well-formed UTF-8 (shortest forms). */
+bool frpc_utf8_ok(const char *s);
+
+/*
+ * frpc_md_size() - Check @n entries @md against the rule (keys, UTF-8
+ * values, FASTIPC_RPC_MD_ENTRIES_MAX, FASTIPC_RPC_MD_MAX) and give their
+ * packed size in *@lenp (0 for none). Return: 0, or -EINVAL / -E2BIG with
+ * a sentence in @why (@whylen bytes).
+ */
+int frpc_md_size(const struct fastipc_rpc_md *md, uint32_t n, size_t *lenp,
+		 char *why, size_t whylen);
+
+/* Pack @n entries @md (checked by frpc_md_size()) into @out. */
+void frpc_md_pack(const struct fastipc_rpc_md *md, uint32_t n, uint8_t *out);
+
+/*
+ * frpc_md_offset() - Where the request message starts in an "RPC2"
+ * payload whose metadata take @md_len bytes: after the request header,
+ * struct fastipc_rpc_md_hdr and the metadata, rounded up to 8.
+ */
+size_t frpc_md_offset(size_t md_len);
+
+/*
+ * frpc_md_parse() - Unpack @len bytes of packed fastipc.rpc.Metadata at
+ * @buf (private memory) and check every entry against the rule.
+ * Return: 0 with *@mp (free with protobuf_c_message_free_unpacked()),
+ * or -EBADMSG, -ELOOP (malformed), -E2BIG (too big, too many entries),
+ * -EINVAL (an entry breaks the rule), -ENOMEM; @why says what.
+ */
+int frpc_md_parse(const uint8_t *buf, size_t len,
+		  Fastipc__Rpc__Metadata **mp, char *why, size_t whylen);
+
 #endif /* _FASTIPC_RPC_INT_H */

@@ -13,22 +13,33 @@
 #include <time.h>
 #include "server-int.h"
 
-/* Answer @ctx's call with @code and a printf-style message. */
-static void __attribute__((format(printf, 3, 4)))
-ctx_fail(struct fastipc_rpc_ctx *ctx, int code, const char *fmt, ...)
+void frpc_ctx_vset(struct fastipc_rpc_ctx *ctx, int code, const char *fmt,
+		   va_list ap)
 {
-	va_list ap;
-	int n;
+	int n = 0;
 
-	va_start(ap, fmt);
-	n = vsnprintf(ctx->msg, sizeof(ctx->msg), fmt, ap);
-	va_end(ap);
+	ctx->msg[0] = '\0';
+	if (fmt)
+		n = vsnprintf(ctx->msg, sizeof(ctx->msg), fmt, ap);
 	if (n < 0)
 		n = 0;
 	ctx->msg_len = (size_t)n < sizeof(ctx->msg) ? (size_t)n :
 		       sizeof(ctx->msg) - 1;
 	ctx->status = code;
 }
+
+/* Answer @ctx's call with @code and a printf-style message. */
+void frpc_ctx_fail(struct fastipc_rpc_ctx *ctx, int code, const char *fmt,
+		   ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	frpc_ctx_vset(ctx, code, fmt, ap);
+	va_end(ap);
+}
+
+#define ctx_fail frpc_ctx_fail
 
 /*
  * The closure the handler calls: pack @msg straight into the reply buffer
@@ -93,14 +104,75 @@ static uint64_t deadline_at(uint64_t left_ns)
 }
 
 /*
- * Check the header in front of the request and find the message after
- * it. Return: true, or false with the call's status set.
+ * The metadata of an "RPC2" request: struct fastipc_rpc_md_hdr after the
+ * header, the packed metadata copied out of @data (it may be shared)
+ * before they are parsed into @ctx->md, zero padding. Return: the
+ * offset of the message, or 0 with the call's status set.
+ */
+static size_t parse_md(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
+		       size_t len)
+{
+	const struct frpc_method *m = ctx->m;
+	struct fastipc_rpc_md_hdr mh;
+	uint8_t copy[FASTIPC_RPC_MD_MAX];
+	char why[256];
+	size_t off, i;
+	int ret;
+
+	if (len < FRPC_HDR_LEN + sizeof(mh)) {
+		snprintf(why, sizeof(why), "%zu bytes, shorter than the headers",
+			 len);
+		goto bad;
+	}
+	memcpy(&mh, data + FRPC_HDR_LEN, sizeof(mh));
+	if (mh.resv || mh.md_len > FASTIPC_RPC_MD_MAX) {
+		snprintf(why, sizeof(why), mh.resv ?
+			 "metadata header resv 0x%08x is not 0" :
+			 "metadata of %u bytes, above FASTIPC_RPC_MD_MAX",
+			 mh.resv ? mh.resv : mh.md_len);
+		goto bad;
+	}
+	off = frpc_md_offset(mh.md_len);
+	if (off > len) {
+		snprintf(why, sizeof(why),
+			 "%zu bytes, shorter than its %u bytes of metadata",
+			 len, mh.md_len);
+		goto bad;
+	}
+	memcpy(copy, data + FRPC_HDR_LEN + sizeof(mh), mh.md_len);
+	for (i = FRPC_HDR_LEN + sizeof(mh) + mh.md_len; i < off; i++)
+		if (data[i]) {
+			snprintf(why, sizeof(why), "non-zero padding at byte %zu",
+				 i);
+			goto bad;
+		}
+	ret = frpc_md_parse(copy, mh.md_len, &ctx->md, why, sizeof(why));
+	if (ret == -ENOMEM) {
+		ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+			 "request to %s: out of memory for its metadata",
+			 m->name);
+		return 0;
+	}
+	if (!ret)
+		return off;
+bad:
+	frpc_count(&m->srv->cnt.bad_requests, 1);
+	ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT, "request to %s: %s",
+		 m->name, why);
+	return 0;
+}
+
+/*
+ * Check the header in front of the request (and the metadata after an
+ * "RPC2" one) and find the message after it. Return: true, or false
+ * with the call's status set.
  */
 static bool parse_hdr(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
 		      size_t len, const uint8_t **msgp, size_t *lenp)
 {
 	const struct frpc_method *m = ctx->m;
 	struct fastipc_rpc_req_hdr h;
+	size_t off = FRPC_HDR_LEN;
 
 	if (len < FRPC_HDR_LEN) {
 		frpc_count(&m->srv->cnt.bad_requests, 1);
@@ -110,7 +182,8 @@ static bool parse_hdr(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
 		return false;
 	}
 	memcpy(&h, data, sizeof(h));	/* read once: it may be shared */
-	if (h.magic != FASTIPC_RPC_REQ_MAGIC) {
+	if (h.magic != FASTIPC_RPC_REQ_MAGIC &&
+	    h.magic != FASTIPC_RPC_REQ_MAGIC_MD) {
 		frpc_count(&m->srv->cnt.bad_requests, 1);
 		ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT,
 			 "request to %s: bad header magic 0x%08x", m->name,
@@ -124,9 +197,14 @@ static bool parse_hdr(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
 			 m->name, m->hash, h.method_hash);
 		return false;
 	}
+	if (h.magic == FASTIPC_RPC_REQ_MAGIC_MD) {
+		off = parse_md(ctx, data, len);
+		if (!off)
+			return false;
+	}
 	ctx->deadline = deadline_at(h.deadline_ns);
-	*msgp = data + FRPC_HDR_LEN;
-	*lenp = len - FRPC_HDR_LEN;
+	*msgp = data + off;
+	*lenp = len - off;
 	return true;
 }
 
@@ -169,53 +247,55 @@ static ProtobufCMessage *unpack_req(struct fastipc_rpc_ctx *ctx,
 	return NULL;
 }
 
-/*
- * The request message in memory the client cannot write: the pool
- * thread's receive buffer as it is, a payload in the client's region
- * (@shared) copied first (protobuf-c reads packed fields twice).
- * Return: the message, or NULL with the status set.
- */
-static ProtobufCMessage *private_unpack(struct fastipc_rpc_ctx *ctx,
-					const uint8_t *msg, size_t len,
-					bool shared)
+bool frpc_req_body(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
+		   size_t len, bool shared, const uint8_t **msgp,
+		   size_t *lenp, uint8_t **copyp)
 {
 	const struct frpc_method *m = ctx->m;
-	ProtobufCMessage *in;
-	uint8_t *copy = NULL;
+	const uint8_t *msg;
+	size_t msg_len;
 
-	if (len > m->srv->max_message) {
+	*copyp = NULL;
+	if (!parse_hdr(ctx, data, len, &msg, &msg_len))
+		return false;
+	if (msg_len > m->srv->max_message) {
 		frpc_count(&m->srv->cnt.too_large, 1);
 		ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
 			 "request to %s: %zu bytes, above the server's max_message %llu",
-			 m->name, len,
+			 m->name, msg_len,
 			 (unsigned long long)m->srv->max_message);
-		return NULL;
+		return false;
 	}
-	if (shared && len) {
-		copy = malloc(len);
-		if (!copy) {
+	/* in the client's region: copied first (protobuf-c reads twice) */
+	if (shared && msg_len) {
+		*copyp = malloc(msg_len);
+		if (!*copyp) {
 			ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
 				 "request to %s: out of memory copying %zu bytes",
-				 m->name, len);
-			return NULL;
+				 m->name, msg_len);
+			return false;
 		}
-		memcpy(copy, msg, len);
-		msg = copy;
+		memcpy(*copyp, msg, msg_len);
+		msg = *copyp;
 	}
-	in = unpack_req(ctx, msg, len);
-	free(copy);
-	return in;
+	*msgp = msg;
+	*lenp = msg_len;
+	return true;
 }
 
 ProtobufCMessage *frpc_decode(struct fastipc_rpc_ctx *ctx,
 			      const uint8_t *data, size_t len, bool shared)
 {
+	ProtobufCMessage *in;
 	const uint8_t *msg;
+	uint8_t *copy;
 	size_t msg_len;
 
-	if (!parse_hdr(ctx, data, len, &msg, &msg_len))
+	if (!frpc_req_body(ctx, data, len, shared, &msg, &msg_len, &copy))
 		return NULL;
-	return private_unpack(ctx, msg, msg_len, shared);
+	in = unpack_req(ctx, msg, msg_len);
+	free(copy);
+	return in;
 }
 
 static void invoke(struct fastipc_rpc_ctx *ctx)
@@ -225,6 +305,10 @@ static void invoke(struct fastipc_rpc_ctx *ctx)
 	const uint8_t *data;
 	size_t len;
 
+	if (m->raw) {
+		frpc_raw_invoke(ctx);
+		return;
+	}
 	data = fastipc_req_data(ctx->req, &len);
 	in = frpc_decode(ctx, data, len, fastipc_req_shared(ctx->req));
 	if (!in)
@@ -293,6 +377,8 @@ int frpc_dispatch(void *arg, struct fastipc_req *req)
 			 "this server serves no method with op 0x%08x", op);
 	}
 	status = answer(&ctx, &srv->cnt);
+	if (ctx.md)
+		protobuf_c_message_free_unpacked(&ctx.md->base, NULL);
 	/*
 	 * A handler that kept closure_data finds no context after this
 	 * (volatile: the store must not be dropped as dead). Best effort: the
@@ -335,22 +421,12 @@ __public int fastipc_rpc_ctx_set_status(struct fastipc_rpc_ctx *ctx, int code,
 					const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	if (!ctx || code <= FASTIPC_RPC_OK || code > FASTIPC_RPC_CODE_MAX)
 		return -EINVAL;
-	n = 0;
-	ctx->msg[0] = '\0';
-	if (fmt) {
-		va_start(ap, fmt);
-		n = vsnprintf(ctx->msg, sizeof(ctx->msg), fmt, ap);
-		va_end(ap);
-	}
-	if (n < 0)
-		n = 0;
-	ctx->msg_len = (size_t)n < sizeof(ctx->msg) ? (size_t)n :
-		       sizeof(ctx->msg) - 1;
-	ctx->status = code;
+	va_start(ap, fmt);
+	frpc_ctx_vset(ctx, code, fmt, ap);
+	va_end(ap);
 	ctx->status_set = true;
 	return 0;
 }

@@ -19,6 +19,10 @@
  * @md: its descriptor.
  * @name: "/pkg.Svc/Method".
  * @hash: fastipc_rpc_hash() of its signature.
+ * @raw: for a method of fastipc_rpc_server_add_raw(): its set (then
+ *	@service and @md are NULL); NULL for a typed method.
+ * @check: a raw method's input type, what its requests are checked
+ *	against (sraw.c: from the set's schemas, or a type without fields).
  */
 struct frpc_method {
 	struct fastipc_rpc_server *srv;
@@ -27,6 +31,23 @@ struct frpc_method {
 	const ProtobufCMethodDescriptor *md;
 	char *name;
 	uint32_t hash;
+	const struct frpc_raw_set *raw;
+	const ProtobufCMessageDescriptor *check;
+};
+
+/*
+ * struct frpc_raw_set - What one fastipc_rpc_server_add_raw() added.
+ * @desc: the library's copy of the caller's description; the op and
+ *	hash of each of its methods are the server's (the describe reply
+ *	gives its services, types and enums out as they are).
+ * @fn, @data: the handler of every method of @desc.
+ * @schema: request checkers built from @desc's types (sraw.c).
+ */
+struct frpc_raw_set {
+	Fastipc__Rpc__Description *desc;
+	fastipc_rpc_raw_fn fn;
+	void *data;
+	struct frpc_schema *schema;
 };
 
 /* The counters of struct fastipc_rpc_server_stats, updated by pool threads. */
@@ -49,6 +70,7 @@ struct frpc_counters {
  * @services, @nservices: what fastipc_rpc_server_add() accepted, in order.
  * @desc, @desc_len: the packed description, rebuilt by every add.
  * @running: fastipc_rpc_server_run() is running.
+ * @raws, @nraws: the sets of fastipc_rpc_server_add_raw(), in order.
  */
 struct fastipc_rpc_server {
 	struct fastipc_server *base;
@@ -62,6 +84,8 @@ struct fastipc_rpc_server {
 	size_t desc_len;
 	atomic_bool running;
 	struct frpc_counters cnt;
+	struct frpc_raw_set **raws;
+	unsigned int nraws;
 };
 
 /* fastipc_rpc_ctx.magic: "RPCx" */
@@ -79,6 +103,7 @@ struct fastipc_rpc_server {
  *	negative errno from the reply buffer.
  * @msg, @msg_len: the status message (no NUL on the wire).
  * @status_set: fastipc_rpc_ctx_set_status() was called.
+ * @md: the request's metadata (an "RPC2" request), or NULL.
  */
 struct fastipc_rpc_ctx {
 	uint32_t magic;
@@ -90,6 +115,7 @@ struct fastipc_rpc_ctx {
 	bool status_set;
 	size_t msg_len;
 	char msg[FASTIPC_RPC_MSG_MAX];
+	Fastipc__Rpc__Metadata *md;
 };
 
 /* sdispatch.c: the fastipc_handler2_t of every op in the RPC range. */
@@ -106,6 +132,56 @@ int frpc_dispatch(void *srv, struct fastipc_req *req);
  */
 ProtobufCMessage *frpc_decode(struct fastipc_rpc_ctx *ctx,
 			      const uint8_t *data, size_t len, bool shared);
+
+/*
+ * frpc_req_body() - The request message of @ctx's call from a method
+ * op's payload @data (@len bytes, as frpc_decode()): header, signature
+ * hash, metadata (into @ctx->md), size bound, and a private copy in
+ * *@copyp when @shared (else NULL). Return: true with *@msgp, *@lenp;
+ * false with the call's status set.
+ */
+bool frpc_req_body(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
+		   size_t len, bool shared, const uint8_t **msgp,
+		   size_t *lenp, uint8_t **copyp);
+
+/* Set the call's status @code and its message (@fmt may be NULL). */
+void frpc_ctx_vset(struct fastipc_rpc_ctx *ctx, int code, const char *fmt,
+		   va_list ap);
+void frpc_ctx_fail(struct fastipc_rpc_ctx *ctx, int code, const char *fmt,
+		   ...) __attribute__((format(printf, 3, 4)));
+
+/* sraw.c: run the raw handler of @ctx->m for the payload of @ctx->req. */
+void frpc_raw_invoke(struct fastipc_rpc_ctx *ctx);
+
+/* sraw.c: free a set (and what it owns); NULL is a no-op. */
+void frpc_raw_set_free(struct frpc_raw_set *set);
+
+/* server.c: for sraw.c's add. */
+bool frpc_server_busy(struct fastipc_rpc_server *srv);
+/* Whether a typed or raw service of full name @name is served. */
+bool frpc_service_known(const struct fastipc_rpc_server *srv,
+			const char *name);
+/* Undo the methods from index @from on (an add that failed). */
+void frpc_methods_drop(struct fastipc_rpc_server *srv, unsigned int from);
+
+struct frpc_schema;
+
+/*
+ * schema.c: checkers of the wire format of @d's message types:
+ * protobuf-c message descriptors built from the description, good for
+ * frpc_validate() only (never for unpacking). Return: 0 with *@sp (NULL
+ * when @d has no types), or -EINVAL (a field that names no type),
+ * -ENOMEM.
+ */
+int frpc_schema_build(const Fastipc__Rpc__Description *d,
+		      struct frpc_schema **sp);
+/*
+ * The checker of type @name in @s, or one without fields (any
+ * well-formed wire format) when @s does not describe it. Never NULL.
+ */
+const ProtobufCMessageDescriptor *frpc_schema_type(const struct frpc_schema *s,
+						   const char *name);
+void frpc_schema_free(struct frpc_schema *s);
 
 /* Add @n to counter @c. */
 static inline void frpc_count(atomic_uint_fast64_t *c, uint64_t n)

@@ -88,14 +88,19 @@ static bool method_served(const ProtobufCService *service, unsigned int i)
 	return ((void (* const *)(void))(service + 1))[i] != NULL;
 }
 
-static bool service_known(const struct fastipc_rpc_server *srv,
-			  const ProtobufCServiceDescriptor *d)
+bool frpc_service_known(const struct fastipc_rpc_server *srv,
+			const char *name)
 {
 	unsigned int i;
+	size_t j;
 
 	for (i = 0; i < srv->nservices; i++)
-		if (!strcmp(srv->services[i]->descriptor->name, d->name))
+		if (!strcmp(srv->services[i]->descriptor->name, name))
 			return true;
+	for (i = 0; i < srv->nraws; i++)
+		for (j = 0; j < srv->raws[i]->desc->n_services; j++)
+			if (!strcmp(srv->raws[i]->desc->services[j]->name, name))
+				return true;
 	return false;
 }
 
@@ -146,8 +151,7 @@ static void method_free(struct frpc_method *m)
 	}
 }
 
-/* Undo the methods from index @from on (an add that failed). */
-static void methods_drop(struct fastipc_rpc_server *srv, unsigned int from)
+void frpc_methods_drop(struct fastipc_rpc_server *srv, unsigned int from)
 {
 	while (srv->nmethods > from) {
 		srv->nmethods--;
@@ -184,7 +188,7 @@ static int methods_add(struct fastipc_rpc_server *srv,
  * refuses a registration then (-EBUSY) before it looks for the op, which
  * route_rpc_ops() registered already (-EEXIST otherwise).
  */
-static bool busy(struct fastipc_rpc_server *srv)
+bool frpc_server_busy(struct fastipc_rpc_server *srv)
 {
 	if (atomic_load(&srv->running))
 		return true;
@@ -202,9 +206,9 @@ __public int fastipc_rpc_server_add(struct fastipc_rpc_server *srv,
 
 	if (!srv || !service_ok(service))
 		return -EINVAL;
-	if (busy(srv))
+	if (frpc_server_busy(srv))
 		return -EBUSY;
-	if (service_known(srv, service->descriptor))
+	if (frpc_service_known(srv, service->descriptor->name))
 		return -EEXIST;
 	services = realloc(srv->services,
 			   (srv->nservices + 1) * sizeof(*services));
@@ -220,7 +224,7 @@ __public int fastipc_rpc_server_add(struct fastipc_rpc_server *srv,
 			srv->nservices--;
 	}
 	if (ret)
-		methods_drop(srv, first);
+		frpc_methods_drop(srv, first);
 	return ret;
 }
 
@@ -252,10 +256,15 @@ __public void fastipc_rpc_server_stop(struct fastipc_rpc_server *srv)
 
 __public void fastipc_rpc_server_destroy(struct fastipc_rpc_server *srv)
 {
+	unsigned int i;
+
 	if (!srv)
 		return;
 	fastipc_server_destroy(srv->base);
-	methods_drop(srv, 0);
+	frpc_methods_drop(srv, 0);
+	for (i = 0; i < srv->nraws; i++)
+		frpc_raw_set_free(srv->raws[i]);
+	free(srv->raws);
 	free(srv->services);
 	free(srv->desc);
 	free(srv);

@@ -348,9 +348,12 @@ int fastipc_rpc_describe(struct fastipc_conn *conn, uint64_t timeout_ns,
  * fastipc_rpc_bind_generic() - fastipc_rpc_bind() without a compiled
  * service descriptor: the client can call every method the server's
  * describe call lists, by full name, with fastipc_rpc_call_raw() (not
- * with fastipc_rpc_call() or the stubs: those answer INVALID_ARGUMENT).
- * Arguments, @opts and return as fastipc_rpc_bind(), except that a
- * server that serves nothing is not an error.
+ * with fastipc_rpc_call(), which finds no method and answers
+ * UNIMPLEMENTED, nor with generated stubs, whose code asserts that the
+ * service is theirs). Arguments, @opts and return as fastipc_rpc_bind(),
+ * except that a server that serves nothing is not an error. The
+ * connection's region also has room for the largest metadata
+ * (max_payload = @max_message + 24 + FASTIPC_RPC_MD_MAX).
  */
 int fastipc_rpc_bind_generic(struct fastipc_dev *dev, const char *channel,
 			     const struct fastipc_rpc_bind_opts *opts,
@@ -633,7 +636,8 @@ int fastipc_rpc_ctx_set_status(struct fastipc_rpc_ctx *ctx, int code,
 
 /*
  * fastipc_rpc_ctx_md() - The value of the caller's metadata entry @key
- * (struct fastipc_rpc_md), or NULL when the request has none. Metadata
+ * (struct fastipc_rpc_md; the first when the caller sent the key more
+ * than once), or NULL when the request has none. Metadata
  * are what the caller asserts, not what the kernel recorded: a gateway
  * puts the remote peer's address there ("x-fastipc-peer"), but any
  * caller can send any entry; who called is fastipc_rpc_ctx_hdr()'s.
