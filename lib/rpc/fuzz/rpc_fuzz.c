@@ -12,10 +12,14 @@
  *      reached without guessing the hash), private memory;
  *   2: as 1, but marked shared (the decoder's copy);
  *   3: a scantest.Node chain for Walk, with max_depth from byte 1 (1..64);
- *   4: a fastipc.rpc.Description, max_depth 4 and 32.
+ *   4: a fastipc.rpc.Description, max_depth 4 and 32;
+ *   5: an "RPC2" request to Echo: a correct header, then md_hdr, the
+ *      metadata, padding and the message as the input has them;
+ *   6: packed fastipc.rpc.Metadata through the server's parser.
  * Oracles beyond the sanitizers: whatever decodes packs again to bytes
  * frpc_validate() accepts at the same depth, and the decoder always sets
- * a status (a code, a message naming the method) when it refuses.
+ * a status (a code, a message naming the method) when it refuses, and
+ * every metadata entry it accepts keeps the key and value rule.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -61,6 +65,22 @@ static void repack_check(const ProtobufCMessage *m, unsigned int depth)
 	free(buf);
 }
 
+/* Accepted metadata keep the rule; then they are freed. */
+static void md_check(Fastipc__Rpc__Metadata *md)
+{
+	size_t i;
+
+	if (!md)
+		return;
+	if (md->n_entries > FASTIPC_RPC_MD_ENTRIES_MAX)
+		abort();
+	for (i = 0; i < md->n_entries; i++)
+		if (!frpc_md_key_ok(md->entries[i]->key) ||
+		    !frpc_utf8_ok(md->entries[i]->value))
+			abort();
+	protobuf_c_message_free_unpacked(&md->base, NULL);
+}
+
 static void decode(const struct frpc_method *m, const uint8_t *data,
 		   size_t len, bool shared)
 {
@@ -71,6 +91,7 @@ static void decode(const struct frpc_method *m, const uint8_t *data,
 	};
 	ProtobufCMessage *in = frpc_decode(&ctx, data, len, shared);
 
+	md_check(ctx.md);
 	if (in) {
 		repack_check(in, srv.max_depth);
 		protobuf_c_message_free_unpacked(in, NULL);
@@ -83,10 +104,10 @@ static void decode(const struct frpc_method *m, const uint8_t *data,
 
 /* The payload @body after a correct header for @m. */
 static void decode_body(const struct frpc_method *m, const uint8_t *body,
-			size_t len, bool shared)
+			size_t len, bool shared, uint32_t magic)
 {
 	struct fastipc_rpc_req_hdr h = {
-		.magic = FASTIPC_RPC_REQ_MAGIC,
+		.magic = magic,
 		.method_hash = m->hash,
 		.deadline_ns = FASTIPC_TIMEOUT_INF,
 	};
@@ -117,6 +138,17 @@ static void describe(const uint8_t *data, size_t len, unsigned int depth)
 	}
 }
 
+static void md_parse(const uint8_t *data, size_t len)
+{
+	Fastipc__Rpc__Metadata *md;
+	char why[256];
+	int ret = frpc_md_parse(data, len, &md, why, sizeof(why));
+
+	if (ret ? md != NULL || !why[0] : md == NULL)
+		abort();
+	md_check(md);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -126,25 +158,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	setup();
 	if (size < 1)
 		return 0;
-	switch (data[0] % 5) {
+	switch (data[0] % 7) {
 	case 0:
 		decode(&echo_m, data + 1, size - 1, false);
 		break;
 	case 1:
 	case 2:
-		decode_body(&echo_m, data + 1, size - 1, data[0] % 5 == 2);
+		decode_body(&echo_m, data + 1, size - 1, data[0] % 7 == 2,
+			    FASTIPC_RPC_REQ_MAGIC);
 		break;
 	case 3:
 		if (size < 2)
 			return 0;
 		depth = srv.max_depth;
 		srv.max_depth = 1 + data[1] % 64;
-		decode_body(&walk_m, data + 2, size - 2, false);
+		decode_body(&walk_m, data + 2, size - 2, false,
+			    FASTIPC_RPC_REQ_MAGIC);
 		srv.max_depth = depth;
 		break;
-	default:
+	case 4:
 		describe(data + 1, size - 1, 4);
 		describe(data + 1, size - 1, 32);
+		break;
+	case 5:
+		decode_body(&echo_m, data + 1, size - 1, size & 1,
+			    FASTIPC_RPC_REQ_MAGIC_MD);
+		break;
+	default:
+		md_parse(data + 1, size - 1);
 		break;
 	}
 	return 0;

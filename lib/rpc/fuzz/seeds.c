@@ -146,6 +146,31 @@ static void describe_seed(void)
 	fastipc_rpc_server_destroy(srv);
 }
 
+/* An RPC2 request body (mode 5) and its metadata alone (mode 6). */
+static void md_seeds(void)
+{
+	const struct fastipc_rpc_md md[] = {
+		{ "x-fastipc-peer", "ipv4:127.0.0.1:50051" },
+		{ "x-fastipc-peer-uid", "1000" },
+	};
+	uint8_t buf[256] = { 0 };
+	struct fastipc_rpc_md_hdr mh = { 0 };
+	size_t n, off;
+	char why[128];
+
+	if (frpc_md_size(md, 2, &n, why, sizeof(why)) || n > 128) {
+		fprintf(stderr, "seeds: metadata: %s\n", why);
+		exit(1);
+	}
+	mh.md_len = (uint32_t)n;
+	memcpy(buf, &mh, sizeof(mh));
+	frpc_md_pack(md, 2, buf + sizeof(mh));
+	off = frpc_md_offset(n) - FRPC_HDR_LEN;
+	memcpy(buf + off, "\x08\x07", 2);	/* All.i32 = 7 */
+	put_seed(5, NULL, 0, buf, off + 2);
+	put_seed(6, NULL, 0, buf + sizeof(mh), n);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -156,6 +181,7 @@ int main(int argc, char **argv)
 	all_seeds();
 	node_seeds();
 	describe_seed();
+	md_seeds();
 	printf("%u seeds in %s\n", nseeds, dir);
 	return 0;
 }
