@@ -167,6 +167,10 @@ static int raw_exchange(struct fastipc_rpc_client *cl,
 				       (unsigned long long)cl->max_message);
 	}
 	/* no reply buffer given: a non-empty reply is in rep_alloc */
+	if (!a.rep_len) {
+		free(a.rep_alloc);
+		a.rep_alloc = NULL;
+	}
 	*repp = a.rep_len ? a.rep_alloc : malloc(1);
 	if (a.rep_len && a.rep_data != a.rep_alloc) {
 		*repp = malloc(a.rep_len);

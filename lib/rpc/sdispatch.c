@@ -39,8 +39,6 @@ void frpc_ctx_fail(struct fastipc_rpc_ctx *ctx, int code, const char *fmt,
 	va_end(ap);
 }
 
-#define ctx_fail frpc_ctx_fail
-
 /*
  * The closure the handler calls: pack @msg straight into the reply buffer
  * of the size it needs. Only the first call counts.
@@ -64,17 +62,17 @@ static void reply_closure(const ProtobufCMessage *msg, void *data)
 		return;		/* the status the handler set answers */
 	if (!msg) {
 		frpc_count(&c->no_reply, 1);
-		ctx_fail(ctx, FASTIPC_RPC_UNKNOWN,
-			 "handler of %s replied no message and no status",
-			 ctx->m->name);
+		frpc_ctx_fail(ctx, FASTIPC_RPC_UNKNOWN,
+			      "handler of %s replied no message and no status",
+			      ctx->m->name);
 		return;
 	}
 	if (msg->descriptor != ctx->m->md->output) {
 		frpc_count(&c->no_reply, 1);
-		ctx_fail(ctx, FASTIPC_RPC_INTERNAL,
-			 "handler of %s replied a %s, not a %s", ctx->m->name,
-			 msg->descriptor ? msg->descriptor->name : "(null)",
-			 ctx->m->md->output->name);
+		frpc_ctx_fail(ctx, FASTIPC_RPC_INTERNAL,
+			      "handler of %s replied a %s, not a %s", ctx->m->name,
+			      msg->descriptor ? msg->descriptor->name : "(null)",
+			      ctx->m->md->output->name);
 		return;
 	}
 	len = protobuf_c_message_get_packed_size(msg);
@@ -84,8 +82,8 @@ static void reply_closure(const ProtobufCMessage *msg, void *data)
 		return;
 	}
 	if (len && protobuf_c_message_pack(msg, buf) != len)
-		ctx_fail(ctx, FASTIPC_RPC_INTERNAL,
-			 "reply of %s packed to another size", ctx->m->name);
+		frpc_ctx_fail(ctx, FASTIPC_RPC_INTERNAL,
+			      "reply of %s packed to another size", ctx->m->name);
 	ctx->status = 0;
 }
 
@@ -148,17 +146,17 @@ static size_t parse_md(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
 		}
 	ret = frpc_md_parse(copy, mh.md_len, &ctx->md, why, sizeof(why));
 	if (ret == -ENOMEM) {
-		ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
-			 "request to %s: out of memory for its metadata",
-			 m->name);
+		frpc_ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+			      "request to %s: out of memory for its metadata",
+			      m->name);
 		return 0;
 	}
 	if (!ret)
 		return off;
 bad:
 	frpc_count(&m->srv->cnt.bad_requests, 1);
-	ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT, "request to %s: %s",
-		 m->name, why);
+	frpc_ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT, "request to %s: %s",
+		      m->name, why);
 	return 0;
 }
 
@@ -176,25 +174,25 @@ static bool parse_hdr(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
 
 	if (len < FRPC_HDR_LEN) {
 		frpc_count(&m->srv->cnt.bad_requests, 1);
-		ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT,
-			 "request to %s: %zu bytes, shorter than the header",
-			 m->name, len);
+		frpc_ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT,
+			      "request to %s: %zu bytes, shorter than the header",
+			      m->name, len);
 		return false;
 	}
 	memcpy(&h, data, sizeof(h));	/* read once: it may be shared */
 	if (h.magic != FASTIPC_RPC_REQ_MAGIC &&
 	    h.magic != FASTIPC_RPC_REQ_MAGIC_MD) {
 		frpc_count(&m->srv->cnt.bad_requests, 1);
-		ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT,
-			 "request to %s: bad header magic 0x%08x", m->name,
-			 h.magic);
+		frpc_ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT,
+			      "request to %s: bad header magic 0x%08x", m->name,
+			      h.magic);
 		return false;
 	}
 	if (h.method_hash != m->hash) {
 		frpc_count(&m->srv->cnt.bad_requests, 1);
-		ctx_fail(ctx, FASTIPC_RPC_FAILED_PRECONDITION,
-			 "stale binding: %s has signature hash 0x%08x here, the call was bound to 0x%08x; bind again",
-			 m->name, m->hash, h.method_hash);
+		frpc_ctx_fail(ctx, FASTIPC_RPC_FAILED_PRECONDITION,
+			      "stale binding: %s has signature hash 0x%08x here, the call was bound to 0x%08x; bind again",
+			      m->name, m->hash, h.method_hash);
 		return false;
 	}
 	if (h.magic == FASTIPC_RPC_REQ_MAGIC_MD) {
@@ -223,27 +221,27 @@ static ProtobufCMessage *unpack_req(struct fastipc_rpc_ctx *ctx,
 	if (in)
 		return in;
 	if (err == -ENOMEM) {
-		ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
-			 "request to %s: out of memory unpacking %zu bytes",
-			 m->name, len);
+		frpc_ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+			      "request to %s: out of memory unpacking %zu bytes",
+			      m->name, len);
 		return NULL;
 	}
 	if (err == -E2BIG) {
 		frpc_count(&m->srv->cnt.too_large, 1);
-		ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
-			 "request to %s: %zu bytes that would unpack into more than %u times their size",
-			 m->name, len, FRPC_UNPACK_RATIO);
+		frpc_ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+			      "request to %s: %zu bytes that would unpack into more than %u times their size",
+			      m->name, len, FRPC_UNPACK_RATIO);
 		return NULL;
 	}
 	frpc_count(&m->srv->cnt.bad_requests, 1);
 	if (err == -ELOOP)
-		ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT,
-			 "request to %s: %s nested deeper than %u messages",
-			 m->name, m->md->input->name, m->srv->max_depth);
+		frpc_ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT,
+			      "request to %s: %s nested deeper than %u messages",
+			      m->name, m->md->input->name, m->srv->max_depth);
 	else
-		ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT,
-			 "request to %s is not a valid %s (%zu bytes: malformed wire format or missing required field)",
-			 m->name, m->md->input->name, len);
+		frpc_ctx_fail(ctx, FASTIPC_RPC_INVALID_ARGUMENT,
+			      "request to %s is not a valid %s (%zu bytes: malformed wire format or missing required field)",
+			      m->name, m->md->input->name, len);
 	return NULL;
 }
 
@@ -260,19 +258,19 @@ bool frpc_req_body(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
 		return false;
 	if (msg_len > m->srv->max_message) {
 		frpc_count(&m->srv->cnt.too_large, 1);
-		ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
-			 "request to %s: %zu bytes, above the server's max_message %llu",
-			 m->name, msg_len,
-			 (unsigned long long)m->srv->max_message);
+		frpc_ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+			      "request to %s: %zu bytes, above the server's max_message %llu",
+			      m->name, msg_len,
+			      (unsigned long long)m->srv->max_message);
 		return false;
 	}
 	/* in the client's region: copied first (protobuf-c reads twice) */
 	if (shared && msg_len) {
 		*copyp = malloc(msg_len);
 		if (!*copyp) {
-			ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
-				 "request to %s: out of memory copying %zu bytes",
-				 m->name, msg_len);
+			frpc_ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+				      "request to %s: out of memory copying %zu bytes",
+				      m->name, msg_len);
 			return false;
 		}
 		memcpy(*copyp, msg, msg_len);
@@ -317,8 +315,8 @@ static void invoke(struct fastipc_rpc_ctx *ctx)
 	protobuf_c_message_free_unpacked(in, NULL);
 	if (!ctx->replies) {
 		frpc_count(&m->srv->cnt.no_reply, 1);
-		ctx_fail(ctx, FASTIPC_RPC_UNKNOWN, "handler of %s did not reply",
-			 m->name);
+		frpc_ctx_fail(ctx, FASTIPC_RPC_UNKNOWN, "handler of %s did not reply",
+			      m->name);
 	}
 }
 
@@ -373,7 +371,7 @@ int frpc_dispatch(void *arg, struct fastipc_req *req)
 		invoke(&ctx);
 	} else {
 		frpc_count(&srv->cnt.unimplemented, 1);
-		ctx_fail(&ctx, FASTIPC_RPC_UNIMPLEMENTED,
+		frpc_ctx_fail(&ctx, FASTIPC_RPC_UNIMPLEMENTED,
 			 "this server serves no method with op 0x%08x", op);
 	}
 	status = answer(&ctx, &srv->cnt);
