@@ -259,7 +259,10 @@ static int fipc_call_once(struct fastipc_conn *conn, struct fipc_call_io *io,
 		return ret;
 	c->rep_ptr = (uintptr_t)io->cbuf;
 	c->rep_cap = io->reply_max;
-	ret = fipc_req_shm(conn, c, io->req, deadline);
+	if (io->req_buf)
+		ret = fipc_req_buf_send(conn, c, (void *)io->req, io->req_len);
+	else
+		ret = fipc_req_shm(conn, c, io->req, deadline);
 	if (ret < 0)
 		return ret;
 	ret = fipc_call_left(c, deadline);
@@ -311,12 +314,16 @@ int fipc_call_run(struct fastipc_conn *conn, struct fipc_call_io *io)
 	io->own = NULL;
 	io->rep_alloc = NULL;
 	ret = fipc_io_copy_buf(conn, io);
+	if (ret < 0 && io->req_buf)
+		fipc_req_buf_drop(conn, io->req);
 	while (ret == 0) {
 		ret = fipc_call_once(conn, io, deadline);
 		if (ret <= 0)
 			break;
 		refused = true;
-		ret = fipc_call_backoff(&backoff, give_up);
+		/* A request built in the ring went with the refusal. */
+		ret = io->req_buf ? -ENOBUFS :
+		      fipc_call_backoff(&backoff, give_up);
 	}
 	free(io->own);
 	io->own = NULL;

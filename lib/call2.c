@@ -18,6 +18,10 @@
  * (FASTIPC_F_REPLY_NEED, fastipc_call.rep_need) is -EOVERFLOW with the
  * length it needs; the old fastipc_call() keeps returning the server's
  * status for it.
+ *
+ * fastipc_call2_buf() (since 0.6) is the same call with the request built
+ * in a buffer of fastipc_call_buf_get(): it goes by descriptor whatever
+ * its size, and the buffer is consumed whatever the result.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -109,23 +113,42 @@ static uint32_t fipc_reply_max(const struct fastipc_conn *conn,
 	return max > UINT32_MAX ? UINT32_MAX : (uint32_t)max;
 }
 
-__public int fastipc_call2(struct fastipc_conn *conn,
-			   struct fastipc_call_args *args, size_t size)
+/*
+ * The request's checks: against what the connection carries, or for
+ * @req_buf against the buffer reserved (given back on any error, so
+ * that it is consumed whatever the result).
+ */
+static int fipc_call2_req(struct fastipc_conn *conn,
+			  struct fastipc_call_args *args, size_t size,
+			  bool req_buf)
+{
+	int ret = fipc_args_check(args, size);
+
+	if (ret == 0) {
+		fipc_args_clear(args);
+		ret = req_buf ? fipc_req_buf_check(conn, args->req,
+						   args->req_len) :
+		      fipc_req_fits(conn, args);
+	}
+	if (ret < 0 && req_buf && args && size >= FASTIPC_CALL_ARGS_SIZE_VER0)
+		fipc_req_buf_drop(conn, args->req);
+	return ret;
+}
+
+static int fipc_call2(struct fastipc_conn *conn, struct fastipc_call_args *args,
+		      size_t size, bool req_buf)
 {
 	struct fipc_call_io io;
 	int ret;
 
-	ret = fipc_args_check(args, size);
-	if (ret < 0)
-		return ret;
-	fipc_args_clear(args);
-	ret = fipc_req_fits(conn, args);
+	ret = fipc_call2_req(conn, args, size, req_buf);
 	if (ret < 0)
 		return ret;
 	memset(&io, 0, sizeof(io));
 	io.op = args->op;
 	io.req = args->req;
 	io.req_len = args->req_len;
+	io.req_buf = req_buf;
 	io.rep = args->rep;
 	io.rep_cap = args->rep_cap;
 	io.timeout_ns = args->timeout_ns;
@@ -149,4 +172,16 @@ __public int fastipc_call2(struct fastipc_conn *conn,
 	args->rep_data = io.rep_data;
 	args->rep_alloc = io.rep_alloc;
 	return 0;
+}
+
+__public int fastipc_call2(struct fastipc_conn *conn,
+			   struct fastipc_call_args *args, size_t size)
+{
+	return fipc_call2(conn, args, size, false);
+}
+
+__public int fastipc_call2_buf(struct fastipc_conn *conn,
+			       struct fastipc_call_args *args, size_t size)
+{
+	return fipc_call2(conn, args, size, true);
 }

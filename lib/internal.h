@@ -87,6 +87,9 @@ int fipc_rep_copy(struct fastipc_conn *conn, const struct fastipc_desc *d,
  *	(fastipc_call.rep_cap): @rep_cap, or with @alloc up to max_payload.
  * @alloc: in: FASTIPC_CALL_ALLOC: a reply larger than @rep_cap goes into
  *	malloc'd memory (@rep_alloc) instead of being refused.
+ * @req_buf: in: @req is a buffer of fastipc_call_buf_get() (checked by
+ *	fipc_req_buf_check()), sent by descriptor and consumed whatever the
+ *	result; a request the server refuses is not sent again (-ENOBUFS).
  * @c: out: the CALL as it completed (status, rep_need, msg_id).
  * @rep_len, @rep_data, @rep_alloc: out: the reply, as in
  *	struct fastipc_call_args.
@@ -101,6 +104,7 @@ struct fipc_call_io {
 	uint64_t timeout_ns;
 	uint32_t reply_max;
 	bool alloc;
+	bool req_buf;
 	struct fastipc_call c;
 	size_t rep_len;
 	void *rep_data;
@@ -152,6 +156,25 @@ int fipc_chan_fd_check(int fd);
  */
 int fipc_req_shm(struct fastipc_conn *conn, struct fastipc_call *c,
 		 const void *req, uint64_t deadline);
+
+/*
+ * fipc_req_buf_check() - (zerocopy.c) Whether @buf is a buffer of
+ * fastipc_call_buf_get() on @conn, reserved for at least @len bytes.
+ * Return: 0, -EOPNOTSUPP (no region, or a stream owns it) or -EINVAL.
+ */
+int fipc_req_buf_check(struct fastipc_conn *conn, const void *buf,
+		       size_t len);
+
+/* Give back @buf if it is a reserved buffer of @conn's (else nothing). */
+void fipc_req_buf_drop(struct fastipc_conn *conn, const void *buf);
+
+/*
+ * fipc_req_buf_send() - (zerocopy.c) Commit the reserved buffer @buf of
+ * @len bytes and name it in c->req_desc. Return: 0, or -EINVAL (not such
+ * a buffer, or @len above its reservation: then it is given back).
+ */
+int fipc_req_buf_send(struct fastipc_conn *conn, struct fastipc_call *c,
+		      void *buf, size_t len);
 
 /*
  * fipc_call_left() - (call.c) Give CALL what is left of @deadline. Return

@@ -201,6 +201,16 @@ int fipc_region_cancel(struct fipc_region *g, uint32_t off)
 	return ret;
 }
 
+int fipc_region_reserved(struct fipc_region *g, uint32_t off, uint32_t *len)
+{
+	int ret;
+
+	pthread_mutex_lock(&g->lock);
+	ret = fipc_prod_reserved(&g->tx, off, len);
+	pthread_mutex_unlock(&g->lock);
+	return ret;
+}
+
 int fipc_region_claim(struct fipc_region *g, uint32_t off, uint32_t len)
 {
 	int ret;

@@ -72,6 +72,9 @@ int fipc_region_reserve(struct fipc_region *g, uint32_t len, uint32_t *off,
 int fipc_region_commit(struct fipc_region *g, uint32_t off);
 int fipc_region_cancel(struct fipc_region *g, uint32_t off);
 
+/* fipc_prod_reserved() on our ring, locked. */
+int fipc_region_reserved(struct fipc_region *g, uint32_t off, uint32_t *len);
+
 /* Claim / release a record in the peer's ring (a descriptor). Locks. */
 int fipc_region_claim(struct fipc_region *g, uint32_t off, uint32_t len);
 int fipc_region_release(struct fipc_region *g, uint32_t off);

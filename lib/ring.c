@@ -197,6 +197,16 @@ int fipc_prod_commit(struct fipc_ring *r, uint32_t off)
 	return 0;
 }
 
+int fipc_prod_reserved(struct fipc_ring *r, uint32_t off, uint32_t *len)
+{
+	int i = fipc_slot_by_off(r, off);
+
+	if (i < 0)
+		return -ENOENT;
+	*len = SLOT(r, i)->len;
+	return 0;
+}
+
 int fipc_prod_cancel(struct fipc_ring *r, uint32_t off)
 {
 	int i = fipc_slot_by_off(r, off);

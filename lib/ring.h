@@ -110,6 +110,14 @@ int fipc_prod_reserve(struct fipc_ring *r, uint32_t len, uint32_t *off);
 int fipc_prod_commit(struct fipc_ring *r, uint32_t off);
 
 /*
+ * fipc_prod_reserved() - Whether @off is a record we reserved and have
+ * neither committed nor cancelled, from our private slot table (nothing
+ * the peer can write). Return: 0 with its reserved length in *@len, or
+ * -ENOENT.
+ */
+int fipc_prod_reserved(struct fipc_ring *r, uint32_t off, uint32_t *len);
+
+/*
  * fipc_prod_cancel() - Give up the record at @off, reserved or already
  * committed: the last reservation is simply taken back, any other record
  * is marked FASTIPC_REC_SKIP (and committed) so that the consumer skips it.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1 OR MIT
 /*
  * Zero-copy calls: the request is built in the client->server ring, the
- * reply read in place in the server->client ring.
+ * reply read in place in the server->client ring. fastipc_call2_buf()
+ * (call2.c) sends such a request too, with fastipc_call2()'s reply.
  */
 #include <string.h>
 
@@ -30,45 +31,72 @@ __public int fastipc_call_buf_get(struct fastipc_conn *conn, size_t len,
 	return 0;
 }
 
-/* Offset of a reserved buffer of ours and its reserved length. */
-static int fipc_zc_buf(struct fipc_region *g, const void *buf, uint32_t *off,
-		       uint32_t *cap)
+/*
+ * The offset of @buf in @conn's client->server ring and its reserved
+ * length, when it is a reservation of ours not yet sent or given back
+ * (from our private slot table, nothing the server can write).
+ */
+static int fipc_req_buf_find(struct fastipc_conn *conn, const void *buf,
+			     uint32_t *off, uint32_t *cap)
 {
-	int64_t o = g ? fipc_tx_off(g, buf) : -1;
-	const struct fastipc_rec *h;
+	struct fipc_region *g = fipc_zc_region(conn);
+	int64_t o;
 
-	if (o < 0)
+	if (!g)
+		return -EOPNOTSUPP;
+	o = fipc_tx_off(g, buf);
+	if (o < 0 || fipc_region_reserved(g, (uint32_t)o, cap) < 0)
 		return -EINVAL;
 	*off = (uint32_t)o;
-	h = (const struct fastipc_rec *)((const uint8_t *)buf - FIPC_REC_HDR);
-	*cap = h->len;		/* our own half: trusted */
 	return 0;
 }
 
-__public int fastipc_call_buf_put(struct fastipc_conn *conn, void *buf)
+int fipc_req_buf_check(struct fastipc_conn *conn, const void *buf,
+		       size_t len)
 {
-	struct fipc_region *g = fipc_zc_region(conn);
 	uint32_t off, cap;
+	int ret = fipc_req_buf_find(conn, buf, &off, &cap);
 
-	if (fipc_zc_buf(g, buf, &off, &cap) < 0)
-		return -EINVAL;
-	return fipc_region_cancel(g, off) < 0 ? -EINVAL : 0;
+	return ret < 0 ? ret : len > cap ? -EINVAL : 0;
 }
 
-static int fipc_zc_send(struct fastipc_conn *conn, struct fastipc_call *c,
-			void *buf, size_t len)
+void fipc_req_buf_drop(struct fastipc_conn *conn, const void *buf)
 {
-	struct fipc_region *g = fipc_zc_region(conn);
 	uint32_t off, cap;
 
-	if (fipc_zc_buf(g, buf, &off, &cap) < 0)
+	if (fipc_req_buf_find(conn, buf, &off, &cap) == 0)
+		fipc_region_cancel(conn->reg, off);
+}
+
+/*
+ * Only a reservation not yet sent: a pointer into the ring that is not
+ * one (a buffer already sent, a stray pointer) must not mark whatever
+ * record lies there now as skipped.
+ */
+__public int fastipc_call_buf_put(struct fastipc_conn *conn, void *buf)
+{
+	uint32_t off, cap;
+
+	if (fipc_req_buf_find(conn, buf, &off, &cap) < 0)
+		return -EINVAL;
+	return fipc_region_cancel(conn->reg, off) < 0 ? -EINVAL : 0;
+}
+
+int fipc_req_buf_send(struct fastipc_conn *conn, struct fastipc_call *c,
+		      void *buf, size_t len)
+{
+	uint32_t off, cap;
+
+	if (fipc_req_buf_find(conn, buf, &off, &cap) < 0)
 		return -EINVAL;
 	if (len > cap) {
-		fipc_region_cancel(g, off);
+		fipc_region_cancel(conn->reg, off);
 		return -EINVAL;
 	}
-	if (fipc_region_commit(g, off) < 0)
+	if (fipc_region_commit(conn->reg, off) < 0)
 		return -EINVAL;
+	c->req_ptr = 0;
+	c->req_len = 0;
 	c->req_desc.offset = off;
 	c->req_desc.len = (uint32_t)len;
 	c->req_desc.area = FASTIPC_AREA_C2S;
@@ -109,7 +137,7 @@ __public int fastipc_call_zc(struct fastipc_conn *conn, uint32_t op,
 	c.rep_ptr = (uintptr_t)rep;
 	c.rep_cap = rep_cap > UINT32_MAX ? UINT32_MAX : (uint32_t)rep_cap;
 	fipc_timeout_args(timeout_ns, &c.flags, &c.timeout_ns);
-	ret = fipc_zc_send(conn, &c, buf, len);
+	ret = fipc_req_buf_send(conn, &c, buf, len);
 	if (ret == 0)
 		ret = fipc_call_ioctl(conn, &c);
 	if (ret < 0)

@@ -23,6 +23,17 @@
  *    region_size too small for max_payload is -EINVAL.
  *  - threads: many threads calling with ALLOC on one connection get their
  *    own replies (contents checked).
+ *  - buf_*: fastipc_call2_buf() sends a request written in a buffer of
+ *    fastipc_call_buf_get(): 0, 100 bytes and 1 MiB echoed back with
+ *    ALLOC, contents checked, each counted by the connection as one
+ *    region request of exactly its length (req_shm, bytes_shm) in one
+ *    request the server saw; the handler's status comes back as
+ *    args.status; the buffer is consumed (giving it back afterwards is
+ *    -EINVAL). Errors, none reaching the server: a connection without a
+ *    region is -EOPNOTSUPP; a stack buffer, NULL, another connection's
+ *    buffer (which stays reserved there), a buffer already sent are
+ *    -EINVAL; a length above the reservation and bad flags are -EINVAL
+ *    and consume the buffer.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -572,6 +583,121 @@ TEST_F(srv, threads)
 	}
 	/* At least one request per call (a refused one is sent again). */
 	EXPECT_LE(before + NTHREADS * ROUNDS, requests(self->srv));
+	fastipc_disconnect(c);
+}
+
+/* fastipc_call2_buf(): OP_ECHO of @len bytes of pattern @len, one request. */
+static int buf_echo(struct fastipc_server *srv, struct fastipc_conn *c,
+		    size_t len, void **sent)
+{
+	struct fastipc_conn_stats s0, s1;
+	struct fastipc_call_args a;
+	__u64 before = requests(srv);
+	unsigned char rep[64];
+	void *buf;
+	int bad = 0;
+
+	if (fastipc_call_buf_get(c, len, &buf, WAIT_NS))
+		return __LINE__;
+	if (sent)
+		*sent = buf;
+	fipc_fill(buf, len, (__u32)len);
+	fastipc_conn_stats(c, &s0);
+	args_init(&a, OP_ECHO, buf, len, rep, sizeof(rep), FASTIPC_CALL_ALLOC);
+	if (fastipc_call2_buf(c, &a, sizeof(a)) || a.status)
+		bad = __LINE__;
+	fastipc_conn_stats(c, &s1);
+	if (bad)
+		;
+	else if (requests(srv) != before + 1)
+		bad = __LINE__;
+	else if (s1.req_shm != s0.req_shm + 1 || s1.calls != s0.calls + 1)
+		bad = __LINE__;
+	else if (s1.bytes_shm - s0.bytes_shm != len +
+		 (s1.rep_shm != s0.rep_shm ? a.rep_len : 0))
+		bad = __LINE__;
+	else if (a.rep_len != len)
+		bad = __LINE__;
+	else if (len && fipc_mismatch(a.rep_data, len, (__u32)len) >= 0)
+		bad = __LINE__;
+	else if (fastipc_call_buf_put(c, buf) != -EINVAL)	/* consumed */
+		bad = __LINE__;
+	free(a.rep_alloc);
+	return bad;
+}
+
+TEST_F(srv, buf_calls)
+{
+	struct fastipc_call_args a;
+	struct fastipc_conn *c;
+	void *buf;
+
+	ASSERT_EQ(0, conn_mp(self, 2 * MIB, &c));
+	EXPECT_EQ(0, buf_echo(self->srv, c, 0, NULL));
+	EXPECT_EQ(0, buf_echo(self->srv, c, 100, NULL));
+	EXPECT_EQ(0, buf_echo(self->srv, c, MIB, NULL));
+	/* A handler's status is the status, as with fastipc_call2(). */
+	ASSERT_EQ(0, fastipc_call_buf_get(c, 16, &buf, WAIT_NS));
+	args_init(&a, OP_EINVAL, buf, 16, NULL, 0, FASTIPC_CALL_ALLOC);
+	EXPECT_EQ(0, fastipc_call2_buf(c, &a, sizeof(a)));
+	EXPECT_EQ(-EINVAL, a.status);
+	EXPECT_EQ(-EINVAL, fastipc_call_buf_put(c, buf));
+	fastipc_disconnect(c);
+}
+
+/* Call @c with @buf (@len bytes): the error, and no request served. */
+static int buf_err(struct fastipc_server *srv, struct fastipc_conn *c,
+		   const void *buf, size_t len, __u32 flags)
+{
+	struct fastipc_conn_stats s0, s1;
+	struct fastipc_call_args a;
+	__u64 before = requests(srv);
+	int ret;
+
+	fastipc_conn_stats(c, &s0);
+	args_init(&a, OP_ECHO, buf, len, NULL, 0, flags);
+	ret = fastipc_call2_buf(c, &a, sizeof(a));
+	fastipc_conn_stats(c, &s1);
+	if (requests(srv) != before || s1.req_shm != s0.req_shm ||
+	    s1.calls != s0.calls)
+		return -10000;
+	return ret;
+}
+
+TEST_F(srv, buf_errors)
+{
+	struct fastipc_conn *c, *c2, *plain;
+	char stackbuf[64];
+	void *buf, *other;
+
+	ASSERT_EQ(0, conn_mp(self, MIB, &c));
+	ASSERT_EQ(0, conn_mp(self, MIB, &c2));
+	ASSERT_EQ(0, fastipc_connect(self->dev, self->name, &plain));
+	/* No region: nothing can have been reserved. */
+	EXPECT_EQ(-EOPNOTSUPP, buf_err(self->srv, plain, stackbuf, 8, 0));
+	/* Not a reserved buffer. */
+	EXPECT_EQ(-EINVAL, buf_err(self->srv, c, stackbuf, 8, 0));
+	EXPECT_EQ(-EINVAL, buf_err(self->srv, c, NULL, 0, 0));
+	/* Another connection's: refused, and still reserved there. */
+	ASSERT_EQ(0, fastipc_call_buf_get(c2, 100, &other, WAIT_NS));
+	EXPECT_EQ(-EINVAL, buf_err(self->srv, c, other, 100, 0));
+	EXPECT_EQ(0, fastipc_call_buf_put(c2, other));
+	/* Longer than reserved: refused and consumed. */
+	ASSERT_EQ(0, fastipc_call_buf_get(c, 100, &buf, WAIT_NS));
+	EXPECT_EQ(-EINVAL, buf_err(self->srv, c, buf, 101, 0));
+	EXPECT_EQ(-EINVAL, fastipc_call_buf_put(c, buf));
+	/* Bad flags: refused and consumed. */
+	ASSERT_EQ(0, fastipc_call_buf_get(c, 100, &buf, WAIT_NS));
+	EXPECT_EQ(-EINVAL, buf_err(self->srv, c, buf, 100, 0x80));
+	EXPECT_EQ(-EINVAL, fastipc_call_buf_put(c, buf));
+	/* Sent once (buf_echo() sends it): a second send is refused. */
+	EXPECT_EQ(0, buf_echo(self->srv, c, 100, &buf));
+	EXPECT_EQ(-EINVAL, buf_err(self->srv, c, buf, 100, 0));
+	/* The ring is whole: a buffer of the largest record is free again. */
+	ASSERT_EQ(0, fastipc_call_buf_get(c, fastipc_conn_shm_max(c), &buf, 0));
+	EXPECT_EQ(0, fastipc_call_buf_put(c, buf));
+	fastipc_disconnect(plain);
+	fastipc_disconnect(c2);
 	fastipc_disconnect(c);
 }
 

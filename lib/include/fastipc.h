@@ -356,6 +356,31 @@ int fastipc_call2(struct fastipc_conn *conn, struct fastipc_call_args *args,
 		  size_t size);
 
 /*
+ * fastipc_call2_buf() - fastipc_call2() with the request built in place
+ * in the connection's region (since 0.6): pack or write the request
+ * straight into a buffer of fastipc_call_buf_get(), and receive the
+ * reply as fastipc_call2() does (with FASTIPC_CALL_ALLOC, any size in one
+ * round trip). The request goes by descriptor whatever its size; its
+ * bytes are not copied by the library.
+ * @args: as for fastipc_call2(), except @args->req: a buffer of
+ *	fastipc_call_buf_get() on @conn, reserved and not yet sent or given
+ *	back, and @args->req_len: the request's length in bytes, at most the
+ *	length reserved (0 is allowed). The buffer is consumed whatever the
+ *	result: sent, or given back on an error; never use it afterwards.
+ * @size: sizeof(*@args) as the caller was compiled.
+ *
+ * Return: as fastipc_call2(), plus -EOPNOTSUPP (@conn has no region for
+ * calls: none, or a stream owns it), -EINVAL (@args->req is not a
+ * reserved buffer of @conn's, e.g. another connection's, one already
+ * sent or given back; or @args->req_len is above the length reserved),
+ * -ENOBUFS (the server had no room in the server->client ring for the
+ * reply: the handler did not run and the request is gone, it is not sent
+ * again). -EMSGSIZE does not occur: the reservation bounded the request.
+ */
+int fastipc_call2_buf(struct fastipc_conn *conn,
+		      struct fastipc_call_args *args, size_t size);
+
+/*
  * fastipc_limit_name() - The limit @limit (enum fastipc_limit) in words,
  * e.g. "the channel's msg_max". Return: a constant string, never NULL.
  */
@@ -538,7 +563,8 @@ void fastipc_conn_stats(struct fastipc_conn *conn,
 /*
  * fastipc_call_buf_get() - Reserve @len bytes in the client->server ring
  * for a request built in place, to be sent with fastipc_call_zc() or
- * given back with fastipc_call_buf_put().
+ * fastipc_call2_buf() (since 0.6), or given back with
+ * fastipc_call_buf_put().
  * @bufp: out: where to write the request (8-byte aligned).
  * @timeout_ns: how long to wait for room (the server releasing earlier
  *	requests), FASTIPC_TIMEOUT_INF, or 0 for not at all.

@@ -13,6 +13,10 @@
  *  - a request above what a connection carries: -EMSGSIZE with the
  *    limit (msg_max without a region, the region's record with one) and
  *    its value, before any syscall.
+ *  - fastipc_call2_buf() (req_buf()): no region is -EOPNOTSUPP; a buffer
+ *    that is not a reservation, NULL, bad flags, NULL args are -EINVAL,
+ *    before any syscall; fastipc_call_buf_put() of a non-reservation is
+ *    -EINVAL.
  *  - fastipc_limit_name() and fastipc_call_strerror(): each limit's text
  *    has its name and value, the size, and what to change; a status is
  *    "server status N (text)", the C library's text for the handler's
@@ -262,11 +266,42 @@ static void texts(void)
 	t_check(strlen(buf) == 7);
 }
 
+/*
+ * fastipc_call2_buf() refuses before any syscall what cannot be a buffer
+ * of fastipc_call_buf_get(): no region is -EOPNOTSUPP, a pointer outside
+ * the ring or not reserved -EINVAL, as are fastipc_call2()'s argument
+ * errors (fd -1 would say -EBADF).
+ */
+static void req_buf(void)
+{
+	struct fastipc_conn *c = fake_conn(65536, 0);
+	struct fastipc_call_args a;
+	char rep[8];
+
+	init(&a, rep, sizeof(rep));
+	t_check(fastipc_call2_buf(c, &a, sizeof(a)) == -EOPNOTSUPP);
+	free(c);
+	c = fake_conn(65536, 256 << 10);
+	init(&a, rep, sizeof(rep));
+	t_check(fastipc_call2_buf(c, &a, sizeof(a)) == -EINVAL);
+	a.req = NULL;
+	a.req_len = 0;
+	t_check(fastipc_call2_buf(c, &a, sizeof(a)) == -EINVAL);
+	init(&a, rep, sizeof(rep));
+	a.flags = 0x80;
+	t_check(fastipc_call2_buf(c, &a, sizeof(a)) == -EINVAL);
+	t_check(fastipc_call2_buf(c, NULL, sizeof(a)) == -EINVAL);
+	t_check(fastipc_call_buf_put(c, rep) == -EINVAL);
+	free(c->reg);
+	free(c);
+}
+
 int main(void)
 {
 	sizing();
 	validation();
 	msgsize();
+	req_buf();
 	texts();
 	printf("call2_test: all passed\n");
 	return T_PASS;
