@@ -5,6 +5,13 @@
  * (fastipc_rpc_service()), and how a reply or a transport error becomes a
  * status.
  *
+ * A request that goes through the connection's region is packed straight
+ * into a record reserved in its ring (fastipc_call_buf_get(), sent with
+ * fastipc_call2_buf()): packing is the only pass over its bytes on the
+ * client. When the ring has no room at once, it is packed into malloc'd
+ * memory and fastipc_call2() carries it (by copy, or into the ring once
+ * there is room).
+ *
  * The small-message path allocates nothing but the unpacked reply: the
  * header and the packed request go into a stack buffer, and the reply is
  * copied into a per-thread buffer of the channel's msg_max, reused by
@@ -193,10 +200,11 @@ static bool frpc_same_type(const ProtobufCMessageDescriptor *a,
 	return a == b || (a && b && !strcmp(a->name, b->name));
 }
 
-static int frpc_check_req(struct fastipc_rpc_client *cl,
-			  const ProtobufCMethodDescriptor *m,
-			  const ProtobufCMessage *req, size_t len,
-			  struct fastipc_rpc_status *st)
+/* @req must be a message of @m's input type (checked before packing it). */
+static int frpc_check_type(struct fastipc_rpc_client *cl,
+			   const ProtobufCMethodDescriptor *m,
+			   const ProtobufCMessage *req,
+			   struct fastipc_rpc_status *st)
 {
 	if (!req || !frpc_same_type(req->descriptor, m->input))
 		return frpc_status_set(st, FASTIPC_RPC_INVALID_ARGUMENT, 0,
@@ -205,6 +213,14 @@ static int frpc_check_req(struct fastipc_rpc_client *cl,
 				       !req ? "NULL" : req->descriptor ?
 				       req->descriptor->name :
 				       "a message without a descriptor");
+	return FASTIPC_RPC_OK;
+}
+
+/* A request of @len packed bytes must be within the client's max_message. */
+static int frpc_check_size(struct fastipc_rpc_client *cl,
+			   const ProtobufCMethodDescriptor *m, size_t len,
+			   struct fastipc_rpc_status *st)
+{
 	if (len > cl->max_message)
 		return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED,
 				       EMSGSIZE,
@@ -249,10 +265,13 @@ static int frpc_take_reply(struct fastipc_rpc_client *cl,
 	return frpc_status_ok(st);
 }
 
-/* Send the packed request @buf (@len bytes, header included) and decode. */
+/*
+ * Send the packed request @buf (@len bytes, header included) and decode.
+ * @in_ring: @buf is a buffer of fastipc_call_buf_get(), consumed here.
+ */
 static int frpc_exchange(struct fastipc_rpc_client *cl, unsigned int idx,
-			 const uint8_t *buf, size_t len, uint64_t timeout,
-			 ProtobufCMessage **repp,
+			 const uint8_t *buf, size_t len, bool in_ring,
+			 uint64_t timeout, ProtobufCMessage **repp,
 			 struct fastipc_rpc_status *st)
 {
 	const ProtobufCMethodDescriptor *m = &cl->desc->methods[idx];
@@ -266,7 +285,8 @@ static int frpc_exchange(struct fastipc_rpc_client *cl, unsigned int idx,
 	int ret, code;
 
 	a.rep = frpc_rep_buf(cl->msg_max, &a.rep_cap);
-	ret = fastipc_call2(cl->conn, &a, sizeof(a));
+	ret = in_ring ? fastipc_call2_buf(cl->conn, &a, sizeof(a)) :
+		  fastipc_call2(cl->conn, &a, sizeof(a));
 	if (ret < 0)
 		return frpc_call_error(st, ret, &a, cl->desc->name, m->name,
 				       cl->where);
@@ -279,6 +299,100 @@ static int frpc_exchange(struct fastipc_rpc_client *cl, unsigned int idx,
 	return code;
 }
 
+/*
+ * A ProtobufCBuffer that appends into a buffer of @cap bytes (a record
+ * reserved in the connection's ring): protobuf_c_message_pack_to_buffer()
+ * writes each field once, straight into shared memory, and sizes nested
+ * messages first instead of moving them after packing. More bytes than
+ * reserved (the message changed since it was sized) set @over.
+ */
+struct frpc_ring_buf {
+	ProtobufCBuffer base;
+	uint8_t *p;
+	size_t len;
+	size_t cap;
+	bool over;
+};
+
+static void frpc_ring_append(ProtobufCBuffer *b, size_t len,
+			     const uint8_t *data)
+{
+	struct frpc_ring_buf *rb = (struct frpc_ring_buf *)b;
+
+	if (rb->over || len > rb->cap - rb->len) {
+		rb->over = true;
+		return;
+	}
+	memcpy(rb->p + rb->len, data, len);
+	rb->len += len;
+}
+
+/*
+ * Reserve @total bytes (header included) in the connection's ring when a
+ * request that large goes through the region: NULL when it goes by copy,
+ * or when the ring has no room now (the copy path then carries it, or
+ * waits for room, as fastipc_call2() does).
+ */
+static uint8_t *frpc_ring_get(struct fastipc_rpc_client *cl, size_t total)
+{
+	struct fastipc_conn_info in;
+	void *buf;
+
+	if (fastipc_conn_info(cl->conn, &in, sizeof(in)) < 0 ||
+	    in.threshold >= in.shm_max || total <= in.threshold ||
+	    total > in.shm_max)
+		return NULL;
+	if (fastipc_call_buf_get(cl->conn, total, &buf, 0) < 0)
+		return NULL;
+	return buf;
+}
+
+/*
+ * Pack @req (@len bytes) after the header @hdr into a buffer of its own
+ * (*@bufp): the ring's (*@in_ring), the stack's (@stackbuf, @stack_cap)
+ * or malloc'd. Return 0, -ENOMEM, or -EBADMSG when the message packed to
+ * more bytes than it was sized at (changed by another thread meanwhile).
+ */
+static int frpc_pack(struct fastipc_rpc_client *cl,
+		     const ProtobufCMessage *req, size_t len,
+		     const struct fastipc_rpc_req_hdr *hdr, uint8_t *stackbuf,
+		     size_t stack_cap, uint8_t **bufp, bool *in_ring)
+{
+	size_t total = FRPC_HDR_LEN + len;
+	struct frpc_ring_buf rb = {
+		.base.append = frpc_ring_append,
+		.len = FRPC_HDR_LEN,
+		.cap = total,
+	};
+	uint8_t *buf = stackbuf;
+
+	*in_ring = false;
+	rb.p = total > stack_cap ? frpc_ring_get(cl, total) : NULL;
+	if (rb.p) {
+		memcpy(rb.p, hdr, sizeof(*hdr));
+		protobuf_c_message_pack_to_buffer(req, &rb.base);
+		if (rb.over || rb.len != total) {
+			fastipc_call_buf_put(cl->conn, rb.p);
+			return -EBADMSG;
+		}
+		*in_ring = true;
+		*bufp = rb.p;
+		return 0;
+	}
+	if (total > stack_cap)
+		buf = malloc(total);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, hdr, sizeof(*hdr));
+	if (protobuf_c_message_pack(req, buf + FRPC_HDR_LEN) != len) {
+		if (buf != stackbuf)
+			free(buf);
+		return -EBADMSG;
+	}
+	*bufp = buf;
+	return 0;
+}
+
 /* Call method @idx of @cl's descriptor. */
 static int frpc_call_index(struct fastipc_rpc_client *cl, unsigned int idx,
 			   const ProtobufCMessage *req, ProtobufCMessage **repp,
@@ -288,37 +402,39 @@ static int frpc_call_index(struct fastipc_rpc_client *cl, unsigned int idx,
 	const struct frpc_binding *b = &cl->bind[idx];
 	uint8_t stackbuf[FRPC_STACK_MAX] __attribute__((aligned(8)));
 	struct fastipc_rpc_req_hdr hdr;
-	uint8_t *buf = stackbuf;
+	bool in_ring;
+	uint8_t *buf = NULL;
 	size_t len;
 	int code;
 
 	if (b->code)
 		return frpc_status_set(st, b->code, 0, "%s", b->message);
 	/* The type first: packing a message without a descriptor crashes. */
-	code = frpc_check_req(cl, m, req, 0, st);
+	code = frpc_check_type(cl, m, req, st);
 	if (code)
 		return code;
 	len = protobuf_c_message_get_packed_size(req);
-	code = frpc_check_req(cl, m, req, len, st);
+	code = frpc_check_size(cl, m, len, st);
 	if (code)
 		return code;
-	if (FRPC_HDR_LEN + len > sizeof(stackbuf)) {
-		buf = malloc(FRPC_HDR_LEN + len);
-		if (!buf)
-			return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED,
-					       ENOMEM,
-					       "no memory to pack a request of %zu bytes to /%s/%s",
-					       len, cl->desc->name, m->name);
-	}
 	hdr.magic = FASTIPC_RPC_REQ_MAGIC;
 	hdr.method_hash = b->hash;
 	hdr.deadline_ns = deadline_ns == FASTIPC_RPC_DEADLINE_BIND ?
 			  cl->deadline_ns : deadline_ns;
-	memcpy(buf, &hdr, sizeof(hdr));
-	protobuf_c_message_pack(req, buf + FRPC_HDR_LEN);
-	code = frpc_exchange(cl, idx, buf, FRPC_HDR_LEN + len,
+	code = frpc_pack(cl, req, len, &hdr, stackbuf, sizeof(stackbuf),
+			 &buf, &in_ring);
+	if (code == -EBADMSG)
+		return frpc_status_set(st, FASTIPC_RPC_INTERNAL, EBADMSG,
+				       "the request to /%s/%s changed while it was packed (%zu bytes sized)",
+				       cl->desc->name, m->name, len);
+	if (code)
+		return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+				       ENOMEM,
+				       "no memory to pack a request of %zu bytes to /%s/%s",
+				       len, cl->desc->name, m->name);
+	code = frpc_exchange(cl, idx, buf, FRPC_HDR_LEN + len, in_ring,
 			     hdr.deadline_ns, repp, st);
-	if (buf != stackbuf)
+	if (buf != stackbuf && !in_ring)
 		free(buf);
 	return code;
 }

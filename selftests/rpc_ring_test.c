@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fastipc-rpc (issue 12): a request that goes through the connection's
+ * region is packed straight into a record reserved in its ring
+ * (fastipc_call_buf_get() + fastipc_call2_buf()), with the copy path as
+ * the fallback. What the client's connection counts
+ * (fastipc_conn_stats()) says which way each request went:
+ *  - in_ring: requests of 256 KiB and 1 MiB are each one region request
+ *    of exactly their wire size (header + packed message), with no
+ *    fallback, and the handler sees their bytes intact.
+ *  - threshold: a request whose wire size is the connection's threshold
+ *    goes by copy, one byte more through the region.
+ *  - ring_full: with the ring held full by reservations of the client's
+ *    own, a request above the threshold (but within msg_max) goes by
+ *    copy, counted in fallbacks, packed into one allocation of its wire
+ *    size, and arrives intact; once the ring is given back, the same
+ *    request goes through the ring again, with no allocation.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "rpc_svc.h"
+
+#define MIB		(1ULL << 20)
+#define MSG_MAX		65536U		/* the channel's: FASTIPC_MSG_MAX_DEFAULT */
+#define HDR		sizeof(struct fastipc_rpc_req_hdr)
+
+/*
+ * malloc() of this executable: glibc's, counting the calling thread's
+ * allocations of exactly watch_size bytes (the server's threads have
+ * their own count). glibc lets a program replace malloc, free, calloc
+ * and realloc together.
+ */
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t size);
+extern void __libc_free(void *p);
+
+static size_t watch_size;
+static __thread unsigned int watched;
+
+void *malloc(size_t size)
+{
+	if (watch_size && size == watch_size)
+		watched++;
+	return __libc_malloc(size);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	return __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t size)
+{
+	return __libc_realloc(p, size);
+}
+
+void free(void *p)
+{
+	__libc_free(p);
+}
+
+FIXTURE(ring) {
+	struct rt_srv s;
+	struct fastipc_rpc_client *cl;
+	struct fastipc_conn *conn;
+	struct fastipc_conn_info in;
+};
+
+FIXTURE_SETUP(ring)
+{
+	struct fastipc_rpc_status rs;
+
+	ASSERT_EQ(0, rt_srv_start(&self->s, "rpcring", 2, MSG_MAX, 0600,
+				  NULL));
+	ASSERT_EQ(FASTIPC_RPC_OK, rt_bind(self->s.dev, self->s.name, 2 * MIB,
+					  &self->cl, &rs)) {
+		TH_LOG("bind: %d %s", rs.code, rs.message);
+	}
+	self->conn = fastipc_rpc_client_conn(self->cl);
+	ASSERT_EQ(0, fastipc_conn_info(self->conn, &self->in,
+				       sizeof(self->in)));
+	ASSERT_LT(self->in.threshold, self->in.shm_max);
+	ASSERT_LE(2 * MIB, self->in.shm_max);
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+	fastipc_rpc_unbind(self->cl);
+	EXPECT_EQ(0, rt_srv_stop(&self->s));
+}
+
+/*
+ * Call with a request of wire size @total; 0 when the handler saw its
+ * pattern intact; the connection's counters before and after in @c0, @c1.
+ */
+static int call_total(struct fastipc_rpc_client *cl, size_t total,
+		      uint32_t seed, struct fastipc_conn_stats *c0,
+		      struct fastipc_conn_stats *c1,
+		      struct fastipc_rpc_status *rs)
+{
+	struct fastipc_conn *conn = fastipc_rpc_client_conn(cl);
+	Rpctest__Req req = RPCTEST__REQ__INIT;
+	Rpctest__Rep *rep = NULL;
+	int ret = -EBADMSG, code;
+
+	if (rt_req_exact(&req, total, seed))
+		return -ENOMEM;
+	if (HDR + rpctest__req__get_packed_size(&req) != total) {
+		rt_req_free(&req);
+		return -EINVAL;
+	}
+	fastipc_conn_stats(conn, c0);
+	watched = 0;
+	watch_size = total;
+	code = rt_do(cl, &req, &rep, 0, rs);
+	watch_size = 0;
+	fastipc_conn_stats(conn, c1);
+	if (code != FASTIPC_RPC_OK)
+		ret = -1000 - code;
+	else if (rep->data_ok && rep->data_len == req.data.len)
+		ret = 0;
+	fastipc_rpc_free(rep ? &rep->base : NULL);
+	rt_req_free(&req);
+	return ret;
+}
+
+TEST_F(ring, in_ring)
+{
+	static const size_t sizes[] = { 256 * 1024, MIB };
+	struct fastipc_conn_stats c0, c1;
+	struct fastipc_rpc_status rs;
+	size_t i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		EXPECT_EQ(0, call_total(self->cl, sizes[i], (uint32_t)i + 1,
+					&c0, &c1, &rs)) {
+			TH_LOG("%zu bytes: %d %s", sizes[i], rs.code,
+			       rs.message);
+		}
+		EXPECT_EQ(c0.req_shm + 1, c1.req_shm);
+		EXPECT_EQ(c0.rep_shm, c1.rep_shm);	/* a small reply */
+		EXPECT_EQ(c0.bytes_shm + sizes[i], c1.bytes_shm);
+		EXPECT_EQ(c0.fallbacks, c1.fallbacks);
+		EXPECT_EQ(c0.calls + 1, c1.calls);
+		EXPECT_EQ(0, watched);		/* packed into the ring */
+	}
+}
+
+TEST_F(ring, threshold)
+{
+	struct fastipc_conn_stats c0, c1;
+	struct fastipc_rpc_status rs;
+	size_t t = self->in.threshold;
+
+	EXPECT_EQ(0, call_total(self->cl, t, 7, &c0, &c1, &rs)) {
+		TH_LOG("%zu bytes: %d %s", t, rs.code, rs.message);
+	}
+	EXPECT_EQ(c0.req_shm, c1.req_shm);
+	EXPECT_EQ(c0.bytes_shm, c1.bytes_shm);
+	EXPECT_EQ(0, call_total(self->cl, t + 1, 8, &c0, &c1, &rs)) {
+		TH_LOG("%zu bytes: %d %s", t + 1, rs.code, rs.message);
+	}
+	EXPECT_EQ(c0.req_shm + 1, c1.req_shm);
+	EXPECT_EQ(c0.bytes_shm + t + 1, c1.bytes_shm);
+}
+
+#define HOLD_MAX	64
+
+TEST_F(ring, ring_full)
+{
+	size_t total = MSG_MAX / 2, chunk = self->in.shm_max;
+	struct fastipc_conn_stats c0, c1;
+	struct fastipc_rpc_status rs;
+	void *hold[HOLD_MAX];
+	int n = 0, i;
+
+	ASSERT_LT(self->in.threshold, total);
+	/* Reserve all we can, down to records smaller than the request. */
+	while (n < HOLD_MAX && chunk >= total / 4) {
+		if (fastipc_call_buf_get(self->conn, chunk, &hold[n], 0))
+			chunk /= 2;
+		else
+			n++;
+	}
+	ASSERT_LT(0, n);
+	ASSERT_NE(0, fastipc_call_buf_get(self->conn, total, &hold[n], 0));
+	EXPECT_EQ(0, call_total(self->cl, total, 9, &c0, &c1, &rs)) {
+		TH_LOG("ring full: %d %s", rs.code, rs.message);
+	}
+	EXPECT_EQ(c0.req_shm, c1.req_shm);
+	EXPECT_EQ(c0.fallbacks + 1, c1.fallbacks);
+	EXPECT_LE(c0.bytes_copy + total, c1.bytes_copy);	/* by copy */
+	EXPECT_EQ(c0.bytes_shm, c1.bytes_shm);
+	EXPECT_EQ(1, watched);			/* packed aside first */
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(0, fastipc_call_buf_put(self->conn, hold[i]));
+	EXPECT_EQ(0, call_total(self->cl, total, 10, &c0, &c1, &rs)) {
+		TH_LOG("ring free: %d %s", rs.code, rs.message);
+	}
+	EXPECT_EQ(c0.req_shm + 1, c1.req_shm);
+	EXPECT_EQ(c0.fallbacks, c1.fallbacks);
+	EXPECT_EQ(0, watched);
+}
+
+TEST_HARNESS_MAIN
