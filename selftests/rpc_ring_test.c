@@ -15,6 +15,12 @@
  *    copy, counted in fallbacks, packed into one allocation of its wire
  *    size, and arrives intact; once the ring is given back, the same
  *    request goes through the ring again, with no allocation.
+ *  - stub_arena: a call through the generated stub (fastipc_rpc_service())
+ *    whose small reply lives only while the closure runs makes no
+ *    malloc() on the calling thread once warm (the reply is unpacked into
+ *    the thread's arena); a stub call made from inside a closure gets its
+ *    own reply, and the outer reply is intact after it (tags and method
+ *    names checked).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -39,23 +45,27 @@ extern void *__libc_calloc(size_t n, size_t size);
 extern void *__libc_realloc(void *p, size_t size);
 extern void __libc_free(void *p);
 
-static size_t watch_size;
+static size_t watch_size;		/* SIZE_MAX: every size */
 static __thread unsigned int watched;
 
 void *malloc(size_t size)
 {
-	if (watch_size && size == watch_size)
+	if (watch_size && (size == watch_size || watch_size == SIZE_MAX))
 		watched++;
 	return __libc_malloc(size);
 }
 
 void *calloc(size_t n, size_t size)
 {
+	if (watch_size == SIZE_MAX)
+		watched++;
 	return __libc_calloc(n, size);
 }
 
 void *realloc(void *p, size_t size)
 {
+	if (watch_size == SIZE_MAX)
+		watched++;
 	return __libc_realloc(p, size);
 }
 
@@ -205,6 +215,60 @@ TEST_F(ring, ring_full)
 	EXPECT_EQ(c0.req_shm + 1, c1.req_shm);
 	EXPECT_EQ(c0.fallbacks, c1.fallbacks);
 	EXPECT_EQ(0, watched);
+}
+
+/* What a stub closure saw, and a stub call it may make in turn. */
+struct stub_seen {
+	ProtobufCService *svc;
+	uint32_t tag;			/* the reply's */
+	char method[64];
+	bool nested;			/* call again from inside the closure */
+	struct stub_seen *inner;
+	bool outer_intact;		/* after the inner call */
+};
+
+static void stub_closure(const Rpctest__Rep *rep, void *data)
+{
+	struct stub_seen *s = data;
+	Rpctest__Req req = RPCTEST__REQ__INIT;
+
+	if (!rep)
+		return;
+	s->tag = rep->tag;
+	snprintf(s->method, sizeof(s->method), "%s", rep->method);
+	if (!s->nested)
+		return;
+	req.tag = s->tag + 1000;
+	rpctest__test__call(s->svc, &req, stub_closure, s->inner);
+	s->outer_intact = rep->tag == s->tag && !strcmp(rep->method, s->method);
+}
+
+TEST_F(ring, stub_arena)
+{
+	ProtobufCService *svc = fastipc_rpc_service(self->cl);
+	struct stub_seen in = { .svc = svc }, out = { .svc = svc };
+	Rpctest__Req req = RPCTEST__REQ__INIT;
+
+	req.tag = 1;
+	rpctest__test__call(svc, &req, stub_closure, &out);	/* warm-up */
+	ASSERT_EQ(1, out.tag);
+	req.tag = 2;
+	watched = 0;
+	watch_size = SIZE_MAX;
+	rpctest__test__call(svc, &req, stub_closure, &out);
+	watch_size = 0;
+	EXPECT_EQ(0, watched);
+	EXPECT_EQ(2, out.tag);
+	EXPECT_NE(NULL, strstr(out.method, "Call"));
+	/* A stub call inside the closure: each reply its own. */
+	req.tag = 3;
+	out.nested = true;
+	out.inner = &in;
+	rpctest__test__call(svc, &req, stub_closure, &out);
+	EXPECT_EQ(3, out.tag);
+	EXPECT_EQ(1003, in.tag);
+	EXPECT_TRUE(out.outer_intact);
+	EXPECT_NE(NULL, strstr(in.method, "Call"));
 }
 
 TEST_HARNESS_MAIN

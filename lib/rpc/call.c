@@ -81,6 +81,119 @@ static uint8_t *frpc_rep_buf(size_t want, size_t *cap)
 	return p;
 }
 
+/*
+ * The reply of a stub call lives only while its closure runs: it is
+ * unpacked into a per-thread arena (FRPC_ARENA_SIZE bytes, allocated at
+ * the thread's first stub call and freed at its exit) instead of by a
+ * malloc() and free() per field. What does not fit comes from malloc()
+ * and goes back to free(); a stub called from inside a closure, with the
+ * arena in use, unpacks with malloc().
+ */
+#define FRPC_ARENA_SIZE	(16U << 10)
+
+struct frpc_arena {
+	uint8_t *base;
+	size_t used;
+	bool busy;
+	bool oom;
+};
+
+static __thread struct frpc_arena frpc_ar;
+static pthread_key_t frpc_ar_key;
+static pthread_once_t frpc_ar_once = PTHREAD_ONCE_INIT;
+static int frpc_ar_keyed;
+
+static void frpc_ar_free(void *p)
+{
+	free(p);
+	frpc_ar.base = NULL;
+}
+
+static void frpc_ar_key_init(void)
+{
+	frpc_ar_keyed = !pthread_key_create(&frpc_ar_key, frpc_ar_free);
+}
+
+static void *frpc_ar_alloc(void *data, size_t size)
+{
+	struct frpc_arena *ar = data;
+	size_t n = (size + 15) & ~(size_t)15;
+	void *p;
+
+	if (ar->base && n >= size && n <= FRPC_ARENA_SIZE - ar->used) {
+		p = ar->base + ar->used;
+		ar->used += n;
+		return p;
+	}
+	p = malloc(size ? size : 1);
+	if (!p)
+		ar->oom = true;
+	return p;
+}
+
+static void frpc_ar_release(void *data, void *p)
+{
+	struct frpc_arena *ar = data;
+	uint8_t *q = p;
+
+	if (ar->base && q >= ar->base && q < ar->base + FRPC_ARENA_SIZE)
+		return;
+	free(p);
+}
+
+/* This thread's arena as an allocator, or NULL (in use, or no memory). */
+static bool frpc_ar_take(ProtobufCAllocator *a)
+{
+	if (frpc_ar.busy)
+		return false;
+	if (!frpc_ar.base) {
+		pthread_once(&frpc_ar_once, frpc_ar_key_init);
+		if (!frpc_ar_keyed)
+			return false;
+		frpc_ar.base = malloc(FRPC_ARENA_SIZE);
+		if (!frpc_ar.base)
+			return false;
+		pthread_setspecific(frpc_ar_key, frpc_ar.base);
+	}
+	frpc_ar.busy = true;
+	frpc_ar.used = 0;
+	frpc_ar.oom = false;
+	a->alloc = frpc_ar_alloc;
+	a->free = frpc_ar_release;
+	a->allocator_data = &frpc_ar;
+	return true;
+}
+
+/* Free @msg, unpacked with @a (NULL: the default allocator). */
+static void frpc_msg_free(ProtobufCMessage *msg, ProtobufCAllocator *a)
+{
+	if (msg)
+		protobuf_c_message_free_unpacked(msg, a);
+	if (a)
+		frpc_ar.busy = false;
+}
+
+/*
+ * frpc_unpack() with @a: the same checks (frpc_validate()), then
+ * protobuf-c's unpack into @a's memory. @a NULL: frpc_unpack().
+ */
+static ProtobufCMessage *frpc_unpack_with(const ProtobufCMessageDescriptor *d,
+					  const uint8_t *buf, size_t len,
+					  ProtobufCAllocator *a, int *err)
+{
+	ProtobufCMessage *m;
+
+	if (!a)
+		return frpc_unpack(d, buf, len, FRPC_CLIENT_DEPTH, err);
+	*err = frpc_validate(d, buf, len, FRPC_CLIENT_DEPTH);
+	if (*err)
+		return NULL;
+	m = protobuf_c_message_unpack(d, a, len, buf);
+	if (!m)
+		*err = frpc_ar.oom ? -ENOMEM : -EBADMSG;
+	return m;
+}
+
 /* "/pkg.Svc/Method", or "the describe call" when @method is NULL. */
 static const char *frpc_what(char *buf, size_t len, const char *svc,
 			     const char *method)
@@ -234,7 +347,7 @@ static int frpc_check_size(struct fastipc_rpc_client *cl,
 static int frpc_take_reply(struct fastipc_rpc_client *cl,
 			   const ProtobufCMethodDescriptor *m,
 			   const struct fastipc_call_args *args,
-			   ProtobufCMessage **repp,
+			   ProtobufCAllocator *a, ProtobufCMessage **repp,
 			   struct fastipc_rpc_status *st)
 {
 	static const uint8_t empty[1];
@@ -249,8 +362,7 @@ static int frpc_take_reply(struct fastipc_rpc_client *cl,
 				       args->rep_len, cl->desc->name, m->name,
 				       cl->where,
 				       (unsigned long long)cl->max_message);
-	msg = frpc_unpack(m->output, data, args->rep_len, FRPC_CLIENT_DEPTH,
-			  &err);
+	msg = frpc_unpack_with(m->output, data, args->rep_len, a, &err);
 	if (!msg)
 		return frpc_status_set(st, err == -ENOMEM ?
 				       FASTIPC_RPC_RESOURCE_EXHAUSTED :
@@ -261,7 +373,7 @@ static int frpc_take_reply(struct fastipc_rpc_client *cl,
 	if (repp)
 		*repp = msg;
 	else
-		protobuf_c_message_free_unpacked(msg, NULL);
+		protobuf_c_message_free_unpacked(msg, a);
 	return frpc_status_ok(st);
 }
 
@@ -271,8 +383,8 @@ static int frpc_take_reply(struct fastipc_rpc_client *cl,
  */
 static int frpc_exchange(struct fastipc_rpc_client *cl, unsigned int idx,
 			 const uint8_t *buf, size_t len, bool in_ring,
-			 uint64_t timeout, ProtobufCMessage **repp,
-			 struct fastipc_rpc_status *st)
+			 uint64_t timeout, ProtobufCAllocator *alloc,
+			 ProtobufCMessage **repp, struct fastipc_rpc_status *st)
 {
 	const ProtobufCMethodDescriptor *m = &cl->desc->methods[idx];
 	struct fastipc_call_args a = {
@@ -294,7 +406,7 @@ static int frpc_exchange(struct fastipc_rpc_client *cl, unsigned int idx,
 		code = frpc_reply_status(st, a.status, a.rep_data, a.rep_len,
 					 cl->desc->name, m->name, cl->where);
 	else
-		code = frpc_take_reply(cl, m, &a, repp, st);
+		code = frpc_take_reply(cl, m, &a, alloc, repp, st);
 	free(a.rep_alloc);
 	return code;
 }
@@ -395,8 +507,9 @@ static int frpc_pack(struct fastipc_rpc_client *cl,
 
 /* Call method @idx of @cl's descriptor. */
 static int frpc_call_index(struct fastipc_rpc_client *cl, unsigned int idx,
-			   const ProtobufCMessage *req, ProtobufCMessage **repp,
-			   uint64_t deadline_ns, struct fastipc_rpc_status *st)
+			   const ProtobufCMessage *req, ProtobufCAllocator *alloc,
+			   ProtobufCMessage **repp, uint64_t deadline_ns,
+			   struct fastipc_rpc_status *st)
 {
 	const ProtobufCMethodDescriptor *m = &cl->desc->methods[idx];
 	const struct frpc_binding *b = &cl->bind[idx];
@@ -433,7 +546,7 @@ static int frpc_call_index(struct fastipc_rpc_client *cl, unsigned int idx,
 				       "no memory to pack a request of %zu bytes to /%s/%s",
 				       len, cl->desc->name, m->name);
 	code = frpc_exchange(cl, idx, buf, FRPC_HDR_LEN + len, in_ring,
-			     hdr.deadline_ns, repp, st);
+			     hdr.deadline_ns, alloc, repp, st);
 	if (buf != stackbuf && !in_ring)
 		free(buf);
 	return code;
@@ -457,8 +570,8 @@ __public int fastipc_rpc_call(struct fastipc_rpc_client *cl,
 		return frpc_status_set(st, FASTIPC_RPC_UNIMPLEMENTED, 0,
 				       "%s has no method '%s' (client bound to %s)",
 				       cl->desc->name, method, cl->where);
-	return frpc_call_index(cl, (unsigned int)idx, req, repp, deadline_ns,
-			       st);
+	return frpc_call_index(cl, (unsigned int)idx, req, NULL, repp,
+			       deadline_ns, st);
 }
 
 __public void fastipc_rpc_free(ProtobufCMessage *msg)
@@ -473,17 +586,19 @@ void frpc_client_invoke(ProtobufCService *service, unsigned int method_index,
 {
 	struct fastipc_rpc_client *cl = (struct fastipc_rpc_client *)service;
 	ProtobufCMessage *rep = NULL;
+	ProtobufCAllocator ar, *a = frpc_ar_take(&ar) ? &ar : NULL;
 
 	if (method_index >= cl->desc->n_methods)
 		frpc_status_set(&frpc_last, FASTIPC_RPC_UNIMPLEMENTED, 0,
 				"%s has no method of index %u",
 				cl->desc->name, method_index);
 	else
-		frpc_call_index(cl, method_index, input, &rep,
+		frpc_call_index(cl, method_index, input, a, &rep,
 				FASTIPC_RPC_DEADLINE_BIND, &frpc_last);
+	/* The reply lives while the closure runs (protobuf-c's contract). */
 	if (closure)
 		closure(rep, closure_data);
-	fastipc_rpc_free(rep);
+	frpc_msg_free(rep, a);
 }
 
 void frpc_client_destroy(ProtobufCService *service)
