@@ -100,9 +100,9 @@ struct Builder {
 
 	void add_service(const pb::ServiceDescriptor *s)
 	{
-		auto *so = out.add_services();
+		fastipc::rpc::Service so;
 
-		so->set_name(s->full_name());
+		so.set_name(s->full_name());
 		for (int i = 0; i < s->method_count(); i++) {
 			const pb::MethodDescriptor *m = s->method(i);
 
@@ -112,13 +112,18 @@ struct Builder {
 				    s->full_name().c_str(), m->name().c_str());
 				continue;
 			}
-			auto *mo = so->add_methods();
+			auto *mo = so.add_methods();
 			mo->set_name(m->name());
 			mo->set_input_type(m->input_type()->full_name());
 			mo->set_output_type(m->output_type()->full_name());
 			add_message(m->input_type());
 			add_message(m->output_type());
 		}
+		if (so.methods_size())
+			out.add_services()->Swap(&so);
+		else
+			log("%s: no unary method: left out",
+			    s->full_name().c_str());
 	}
 };
 
@@ -190,7 +195,7 @@ Fastipc__Rpc__Description *load_descriptor_set(
 		return nullptr;
 	}
 	if (b.out.services_size() == 0) {
-		*err = path + ": describes no service";
+		*err = path + ": describes no service with a unary method";
 		return nullptr;
 	}
 	b.out.set_version(FASTIPC_RPC_WIRE_VERSION);

@@ -132,7 +132,7 @@ gw::Options parse(int argc, char **argv)
 		{},
 	};
 	gw::Options o;
-	int c;
+	int c, idx = 0;
 
 	if (argc < 2)
 		usage(2);
@@ -143,7 +143,7 @@ gw::Options parse(int argc, char **argv)
 		bad("unknown command '%s': export or import", argv[1]);
 	bool imp = o.mode == "import";
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "h", longopts, nullptr)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
 		bool ok = true;
 
 		switch (c) {
@@ -167,8 +167,8 @@ gw::Options parse(int argc, char **argv)
 		default: usage(2);
 		}
 		if (!ok)
-			bad("%s: not an option of this command",
-			    argv[optind - 1]);
+			bad("--%s: not an option of this command",
+			    longopts[idx].name);
 	}
 	if (optind < argc)
 		bad("unexpected argument '%s'", argv[optind]);
