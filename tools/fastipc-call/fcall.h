@@ -8,6 +8,7 @@
 #define FCALL_H
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -70,8 +71,9 @@ private:
 	google::protobuf::SimpleDescriptorDatabase db_;
 	std::unique_ptr<Collector> errors_;
 	std::unique_ptr<google::protobuf::DescriptorPool> pool_;
-	std::set<std::string> described_;	/* description mode */
-	const Fastipc__Rpc__Description *desc_ = nullptr;
+	/* Description mode: the names of its types and enums; its types. */
+	std::set<std::string> described_;
+	std::map<std::string, const Fastipc__Rpc__MessageType *> types_;
 	bool from_file_ = false;
 	std::string source_;
 };

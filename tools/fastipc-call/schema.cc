@@ -232,7 +232,6 @@ bool Schema::FromDescription(const Fastipc__Rpc__Description *d,
 {
 	Build b;
 
-	desc_ = d;
 	for (size_t i = 0; i < d->n_types; i++) {
 		if (!d->types[i]->name || !d->types[i]->name[0]) {
 			*why = "a message type without a name";
@@ -240,6 +239,7 @@ bool Schema::FromDescription(const Fastipc__Rpc__Description *d,
 		}
 		b.msgs[d->types[i]->name] = d->types[i];
 		described_.insert(d->types[i]->name);
+		types_[d->types[i]->name] = d->types[i];
 	}
 	for (auto &m : b.msgs) {
 		pb::DescriptorProto *p = PlaceMessage(&b, m.first);
@@ -323,12 +323,11 @@ bool Schema::Reaches(const std::string &name, std::string *why)
 
 	while (!todo.empty()) {
 		std::string t = todo.back();
-		const Fastipc__Rpc__MessageType *m = nullptr;
+		auto it = types_.find(t);
+		const Fastipc__Rpc__MessageType *m =
+			it == types_.end() ? nullptr : it->second;
 
 		todo.pop_back();
-		for (size_t i = 0; i < desc_->n_types && !m; i++)
-			if (t == desc_->types[i]->name)
-				m = desc_->types[i];
 		if (!m) {
 			if (described_.count(t))
 				continue;	// an enum
