@@ -37,15 +37,18 @@ HASHD=${FASTIPC_HASHD:-$top/tools/fastipc-hash/fastipc-hashd}
 CTL=${FASTIPC_CTL:-$top/tools/fastipcctl/fastipcctl}
 EX=${FASTIPC_EXAMPLES:-$top/examples}
 KVD=$EX/rpc-kv/kv-rpc-server
+RAWH=${FASTIPC_TEST_BIN:-$here}/call_raw_helper
+R=call-tool-raw
 KV=example-kv-rpc
 H=call-tool-hash
-NTESTS=25
+NTESTS=31
 KSFT_SKIP=4
 
 n=0
 fails=0
 KPID=
 HPID=
+RPID=
 WORK=
 
 ok()	{ n=$((n + 1)); echo "ok $n - $*"; }
@@ -56,8 +59,8 @@ diag()	{ sed 's/^/# /' "$@"; }
 cleanup()
 {
 	[ -n "$KPID" ] && kill -CONT "$KPID" 2>/dev/null
-	for p in $KPID $HPID; do kill -TERM "$p" 2>/dev/null; done
-	for p in $KPID $HPID; do wait "$p" 2>/dev/null; done
+	for p in $KPID $HPID $RPID; do kill -TERM "$p" 2>/dev/null; done
+	for p in $KPID $HPID $RPID; do wait "$p" 2>/dev/null; done
 	[ -n "$WORK" ] && rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -215,6 +218,82 @@ else
 fi
 check "-p of a file that is no descriptor set: status 2, named" eval \
 	'fc 2 -p "$WORK/put.json" "$KV" && err_starts "fastipc-call: $WORK/put.json: "'
+
+# ---- an untyped server: nested types, enums, maps, oneofs; a type missing ----
+# call_raw_helper echoes every request; its Description (protoc --encode)
+# names t.Lost without describing it.
+cat >"$WORK/desc.txt" <<'DESC'
+version: 1
+services {
+  name: "t.Svc"
+  methods { name: "Echo" input_type: "t.Outer" output_type: "t.Outer" }
+  methods { name: "Lost" input_type: "t.Lost" output_type: "t.Lost" }
+}
+types {
+  name: "t.Outer"
+  fields { name: "inner" number: 1 label: 1 type: 11 type_name: "t.Outer.Inner" }
+  fields { name: "color" number: 2 label: 1 type: 14 type_name: "t.Color" }
+  fields { name: "tags" number: 3 label: 3 type: 11 type_name: "t.Outer.TagsEntry" }
+  fields { name: "nums" number: 4 label: 3 type: 5 packed: true }
+  fields { name: "text" number: 5 label: 1 type: 9 oneof: "choice" }
+  fields { name: "count" number: 6 label: 1 type: 13 oneof: "choice" }
+}
+types { name: "t.Outer.Inner" fields { name: "big_id" number: 1 label: 1 type: 4 } }
+types {
+  name: "t.Outer.TagsEntry"
+  fields { name: "key" number: 1 label: 1 type: 9 }
+  fields { name: "value" number: 2 label: 1 type: 5 }
+}
+enums { name: "t.Color" values { name: "RED" number: 0 } values { name: "BLUE" number: 1 } }
+DESC
+cat >"$WORK/lost.proto" <<'PROTO'
+syntax = "proto3";
+package t;
+message Lost { string why = 1; }
+PROTO
+if [ -x "$RAWH" ] && command -v protoc >/dev/null &&
+   protoc --encode=fastipc.rpc.Description -I"$top/lib/rpc" fastipc-rpc-describe.proto \
+	<"$WORK/desc.txt" >"$WORK/desc.bin" 2>"$WORK/protoc.err" &&
+   protoc --descriptor_set_out="$WORK/lost.pb" -I"$WORK" lost.proto 2>>"$WORK/protoc.err"; then
+	"$RAWH" "$R" "$WORK/desc.bin" >"$WORK/raw.out" 2>"$WORK/raw.err" &
+	RPID=$!
+	check "call_raw_helper serves $R" wait_for "$WORK/raw.out" '^ready' "$RPID" ||
+		diag "$WORK/raw.err"
+	d="list $R: nested type, enum, map, oneof; t.Lost said to be missing"
+	if fc 0 "$R" && has "$WORK/out" "service t.Svc {" &&
+	   has "$WORK/out" "  rpc Lost (t.Lost) returns (t.Lost)" &&
+	   has "$WORK/out" "message t.Outer {" &&
+	   has "$WORK/out" "  t.Outer.Inner inner = 1;" &&
+	   has "$WORK/out" "  t.Color color = 2;" &&
+	   has "$WORK/out" "  map<string, int32> tags = 3;" &&
+	   has "$WORK/out" "  repeated int32 nums = 4;" &&
+	   has "$WORK/out" "  string text = 5;  // oneof choice" &&
+	   has "$WORK/out" "message t.Outer.Inner {" &&
+	   has "$WORK/out" "  uint64 big_id = 1;" &&
+	   has "$WORK/out" "enum t.Color {" && has "$WORK/out" "  BLUE = 1;" &&
+	   has "$WORK/out" "message t.Lost: not described by the server of $R; give its descriptor set with -p FILE"; then
+		ok "$d"
+	else
+		nok "$d"
+	fi
+	j='{"inner":{"bigId":"123"},"color":"BLUE","tags":{"a":1},"nums":[1,2,3],"text":"hi"}'
+	check "Echo: nested message, enum, map, packed list, oneof round-trip as JSON" eval \
+		'fc 0 "$R" t.Svc/Echo "$j" && out_is "$j"'
+	check "a type the server names but does not describe: status 2, named" eval \
+		'fc 2 "$R" t.Svc/Lost "{\"why\":\"x\"}" && [ ! -s "$WORK/out" ] &&
+		 err_is "fastipc-call: schema: type t.Lost is not described by the server of $R; give its descriptor set with -p FILE"'
+	check "-p with the missing type: the call works" eval \
+		'fc 0 -p "$WORK/lost.pb" "$R" t.Svc/Lost "{\"why\":\"found\"}" &&
+		 out_is "{\"why\":\"found\"}"'
+	printf '\n\005found' >"$WORK/lost.bin"
+	check "--binary needs no schema: the bytes come back" eval \
+		'fc 0 --binary -d "@$WORK/lost.bin" "$R" t.Svc/Lost && cmp "$WORK/out" "$WORK/lost.bin"'
+else
+	diag "$WORK/protoc.err" 2>/dev/null
+	for t in "serves" "list" "Echo" "missing type" "-p" "--binary"; do
+		skip "untyped server: $t" "no protoc or no $RAWH"
+	done
+fi
 
 # ---- errors ----
 check "no such channel: status 1, UNAVAILABLE" eval \
