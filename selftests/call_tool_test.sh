@@ -18,6 +18,12 @@
 #    (cmp against the bytes protobuf's encoding gives);
 #  - -p: the listing and a call with the types from protoc's descriptor
 #    set instead of the server's description (skipped without protoc);
+#  - an untyped server (call_raw_helper: fastipc_rpc_server_add_raw() of a
+#    Description written with protoc --encode, echoing requests): the
+#    listing shows a nested type, an enum, a map and a oneof; a JSON
+#    request using them all comes back as it went; a type the server
+#    names but does not describe is status 2, named; -p supplies it;
+#    --binary needs no schema (skipped without protoc);
 #  - errors: no such channel (status 1, UNAVAILABLE), no such method
 #    (status 2, named), bad JSON and an unknown field (status 2, the
 #    parser's message), a usage error (status 2), a 0600 channel called as
@@ -27,7 +33,8 @@
 #    deadline is checked against a stopped one.
 #
 # Environment: FASTIPC_CALL, FASTIPC_HASHD, FASTIPC_CTL (the tools),
-# FASTIPC_EXAMPLES (where rpc-kv/kv-rpc-server is).
+# FASTIPC_EXAMPLES (where rpc-kv/kv-rpc-server is), FASTIPC_TEST_BIN
+# (where call_raw_helper is).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
