@@ -50,7 +50,7 @@ all_tests="api_test chan_test call_test wait_test death_test perm_test abuse_tes
 	rpc_status_test rpc_transport_test rpc_size_test rpc_hostile_test rpc_bind_test
 	rpc_badserver_test rpc_generic_test rpc_ring_test
 	tools_test.sh examples_test.sh ../tools/bench/bench-check.sh fault_insmod.sh
-	call_tool_test.sh
+	call_tool_test.sh grpc_gateway_test.sh
 	modload_test.sh"
 # Tests that load the module themselves: run after the final rmmod.
 unloaded_tests="fault_insmod.sh modload_test.sh"
