@@ -11,7 +11,7 @@ PKGS=(
 	libnl-3-dev libnl-genl-3-dev perl python3 dkms
 	flex bison bc libelf-dev gnuplot-nox
 	protobuf-c-compiler libprotobuf-c-dev protobuf-compiler libprotobuf-dev
-	libgrpc++-dev protobuf-compiler-grpc
+	libgrpc++-dev protobuf-compiler-grpc python3-grpcio python3-protobuf
 )
 
 missing=()
