@@ -13,6 +13,8 @@
 # Environment:
 #   FASTIPC_DEMO_FILES     how many files of /usr/bin to hash (default 300)
 #   FASTIPC_DEMO_MAX_KIB   skip files larger than this (default 4096)
+#   FASTIPC_DEMO_GRPC_FILES  how many of those files a Python gRPC client
+#                          hashes through fastipc-grpc-gateway (default 5)
 #   FASTIPC_DEMO_BENCH=1   also run the benchmarks before unloading:
 #                          tools/bench/fastipc-bench with one pair at 64
 #                          bytes and at 1 MiB (fastipc by copy, through
@@ -30,6 +32,14 @@
 # message larger than msg_max through the connection's shared memory: the
 # summary shows the bytes that went by copy and those that went through
 # shared memory, and both must be there.
+#
+# Then the gateway step: fastipc-grpc-gateway exports the hashing channel
+# on 127.0.0.1 (a free port), and a Python gRPC client
+# (selftests/grpc/gw_client.py, Debian's python3-grpcio, stubs generated
+# from hash.proto at build time into selftests/grpcgen/) hashes a few of
+# the files through it; its lines are checked against sha256sum's and
+# shown. Skipped with a note when the gateway, the stubs or python3-grpcio
+# are not there; a mismatch fails the demo.
 set -u
 set -f
 
@@ -42,6 +52,13 @@ BENCH=$TOP/tools/bench/fastipc-bench
 STAT=$TOP/tools/fastipc-stat/fastipc-stat
 CHANNEL=fastipc-hash
 STREAMBENCH=$TOP/tools/bench/fastipc-stream-bench
+GATEWAY=$TOP/tools/fastipc-grpc-gateway/fastipc-grpc-gateway
+GRPCGEN=$TOP/selftests/grpcgen
+GWCLIENT=$TOP/selftests/grpc/gw_client.py
+PYTHON3=${PYTHON3:-/usr/bin/python3}
+NGRPC=${FASTIPC_DEMO_GRPC_FILES:-5}
+GWPID=
+GRPC_SUMMARY="gRPC step skipped"
 NFILES=${FASTIPC_DEMO_FILES:-300}
 MAXKIB=${FASTIPC_DEMO_MAX_KIB:-4096}
 WORK=
@@ -55,6 +72,7 @@ err()
 
 cleanup()
 {
+	[ -n "$GWPID" ] && kill -TERM "$GWPID" 2>/dev/null && wait "$GWPID"
 	if [ -n "$PIDFILE" ] && [ -s "$PIDFILE" ]; then
 		kill -TERM "$(cat "$PIDFILE")" 2>/dev/null
 		sleep 1
@@ -205,6 +223,52 @@ stop_server()
 	grep 'stopped:' "$WORK/hashd.log" | sed "s/^/$ME: /"
 }
 
+# The gateway step (see the top): export, hash $NGRPC files, compare, stop.
+grpc_gateway()
+{
+	for f in "$GATEWAY" "$GRPCGEN/hash_pb2_grpc.py" "$GWCLIENT"; do
+		if [ ! -e "$f" ]; then
+			echo "$ME: gRPC step skipped: $f is not built"
+			return 0
+		fi
+	done
+	if ! "$PYTHON3" -c 'import grpc' 2>/dev/null; then
+		echo "$ME: gRPC step skipped: $PYTHON3 has no grpc module (python3-grpcio)"
+		return 0
+	fi
+	port=$("$PYTHON3" -c 'import socket; s = socket.socket()
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') || fail "no free TCP port"
+	"$GATEWAY" export --listen "127.0.0.1:$port" --channel "$CHANNEL" \
+		--max-message $(((MAXKIB + 64) * 1024)) \
+		2>"$WORK/gateway.log" &
+	GWPID=$!
+	i=0
+	while ! grep -q '^fastipc-grpc-gateway: ready' "$WORK/gateway.log"; do
+		i=$((i + 1))
+		kill -0 "$GWPID" 2>/dev/null && [ $i -le 600 ] ||
+			fail "fastipc-grpc-gateway did not start: $(cat "$WORK/gateway.log")"
+		sleep 0.1
+	done
+	sed "s/^/$ME: /" "$WORK/gateway.log"
+	# shellcheck disable=SC2046 # the names have no white space
+	set -- $(grep -v '/size-[0-9]*$' "$WORK/list" | head -n "$NGRPC")
+	sha256sum "$@" >"$WORK/grpc-ref.out" || fail "sha256sum failed"
+	PYTHONPATH=$GRPCGEN "$PYTHON3" "$GWCLIENT" hash "127.0.0.1:$port" "$@" \
+		>"$WORK/grpc.out" 2>"$WORK/grpc.err" ||
+		fail "the gRPC client failed: $(cat "$WORK/grpc.err")"
+	echo "$ME: a Python gRPC client hashed $# files through the gateway on 127.0.0.1:$port:"
+	sed "s/^/$ME:   /" "$WORK/grpc.out"
+	cmp -s "$WORK/grpc-ref.out" "$WORK/grpc.out" || {
+		diff "$WORK/grpc-ref.out" "$WORK/grpc.out" >&2
+		fail "digests through gRPC differ from sha256sum"; }
+	kill -TERM "$GWPID"
+	wait "$GWPID" || fail "fastipc-grpc-gateway exited with status $?"
+	GWPID=
+	sed -n "s/^fastipc-grpc-gateway: counters /$ME: gateway counters: /p" \
+		"$WORK/gateway.log"
+	GRPC_SUMMARY="gRPC: $# digests through the gateway equal sha256sum's"
+}
+
 # run_bench NAME CMD...: run one benchmark, print its output prefixed.
 run_bench()
 {
@@ -238,11 +302,12 @@ list_files
 hash_files
 compare
 show_stats
+grpc_gateway
 stop_server
 bench
 unload_module
 echo "$ME: summary: $STATS, by copy ${COPY:-?} bytes," \
 	"by shared memory ${SHM:-?} bytes, mismatches $MISMATCHES" \
-	"(checked against sha256sum, $(wc -l <"$WORK/ref.out") lines)"
+	"(checked against sha256sum, $(wc -l <"$WORK/ref.out") lines); $GRPC_SUMMARY"
 [ "$MISMATCHES" -eq 0 ] || fail "$MISMATCHES digests differ from sha256sum"
 echo "$ME: OK"
