@@ -19,11 +19,22 @@ C code, into selftests/grpcgen/ (on PYTHONPATH).
       each making CALLS Echo calls with its own data; prints "concurrent
       CLIENTS clients, N calls ok, P peers" (P: distinct x-fastipc-peer)
 
-ADDR is HOST:PORT or unix:/abs/path. A call that fails prints
+  gw_client.py batch DIR FILE
+      each line of FILE is the arguments of one of the commands above
+      (split as a shell would); line N's output goes to DIR/N.out and
+      DIR/N.err, its exit status to DIR/N.st: one Python start (slow
+      under TCG) for many calls
+
+ADDR is HOST:PORT or unix:/abs/path. Every call has a deadline:
+--deadline's, else $GW_CLIENT_DEADLINE seconds (default 300), so that a
+gateway that never answers fails the call instead of hanging the test.
+A call that fails prints
 "gw_client: CODE: details" on stderr and exits 1; usage errors exit 2.
 """
 import argparse
+import contextlib
 import os
+import shlex
 import sys
 import threading
 
@@ -37,6 +48,7 @@ import kv_pb2
 import kv_pb2_grpc
 
 PROG = "gw_client"
+DEADLINE = float(os.environ.get("GW_CLIENT_DEADLINE", "300"))
 
 
 def channel(addr, max_receive=None, own=False):
@@ -54,7 +66,8 @@ def do_hash(args):
         for path in args.files:
             with open(path, "rb") as f:
                 data = f.read()
-            rep = stub.Digest(hash_pb2.DigestRequest(data=data))
+            rep = stub.Digest(hash_pb2.DigestRequest(data=data),
+                              timeout=DEADLINE)
             if len(rep.digest) != 32:
                 print(f"{PROG}: {path}: a digest of {len(rep.digest)} bytes",
                       file=sys.stderr)
@@ -74,17 +87,19 @@ def do_kv(args):
     with channel(args.addr) as ch:
         stub = kv_pb2_grpc.KvStub(ch)
         if op == "get":
-            rep = stub.Get(kv_pb2.GetRequest(key=rest[0]))
+            rep = stub.Get(kv_pb2.GetRequest(key=rest[0]), timeout=DEADLINE)
             sys.stdout.buffer.write(rep.value + b"\n")
             print(f"owner_uid={rep.owner_uid}")
         elif op == "put":
             rep = stub.Put(kv_pb2.PutRequest(key=rest[0],
-                                             value=rest[1].encode()))
+                                             value=rest[1].encode()),
+                           timeout=DEADLINE)
             print(f"replaced={str(rep.replaced).lower()}")
         elif op == "del":
-            stub.Delete(kv_pb2.DeleteRequest(key=rest[0]))
+            stub.Delete(kv_pb2.DeleteRequest(key=rest[0]), timeout=DEADLINE)
         else:
-            rep = stub.List(kv_pb2.ListRequest(prefix=rest[0] if rest else ""))
+            rep = stub.List(kv_pb2.ListRequest(prefix=rest[0] if rest else ""),
+                            timeout=DEADLINE)
             for k in rep.keys:
                 print(k)
     return 0
@@ -110,7 +125,7 @@ def do_echo(args):
     with channel(args.addr, max_receive=args.max_receive) as ch:
         stub = echo_pb2_grpc.EchoStub(ch)
         rep = stub.Echo(echo_pb2.EchoRequest(data=data, sleep_ms=args.sleep),
-                        timeout=args.deadline)
+                        timeout=args.deadline or DEADLINE)
         return print_echo(rep, data)
 
 
@@ -127,7 +142,7 @@ def do_concurrent(args):
                 for j in range(args.calls):
                     data = pattern(64 + i, salt=i * 31 + j)
                     rep = stub.Echo(echo_pb2.EchoRequest(data=data),
-                                    timeout=120)
+                                    timeout=DEADLINE)
                     if rep.data != data:
                         raise ValueError(f"client {i} call {j}: data differ")
                     with lock:
@@ -154,7 +169,23 @@ def do_concurrent(args):
     return 1 if errors else 0
 
 
-def main():
+def do_batch(args):
+    with open(args.file) as f:
+        lines = [ln for ln in f.read().splitlines() if ln.strip()]
+    for i, line in enumerate(lines, 1):
+        base = os.path.join(args.dir, str(i))
+        with open(base + ".out", "w") as out, open(base + ".err", "w") as err, \
+                contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                st = run(shlex.split(line))
+            except SystemExit as e:
+                st = e.code if isinstance(e.code, int) else 2
+        with open(base + ".st", "w") as f:
+            f.write(f"{st}\n")
+    return 0
+
+
+def run(argv):
     p = argparse.ArgumentParser(prog=PROG)
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("hash")
@@ -178,7 +209,11 @@ def main():
     s.add_argument("clients", type=int)
     s.add_argument("calls", type=int)
     s.set_defaults(fn=do_concurrent)
-    args = p.parse_args()
+    s = sub.add_parser("batch")
+    s.add_argument("dir")
+    s.add_argument("file")
+    s.set_defaults(fn=do_batch)
+    args = p.parse_args(argv)
     try:
         return args.fn(args)
     except grpc.RpcError as e:
@@ -190,4 +225,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(sys.argv[1:]))
