@@ -143,23 +143,47 @@ py()
 }
 # err_is CODE: the last call failed (status 1) with "gw_client: CODE: ...".
 err_is()	{ [ "$st" -eq 1 ] && grep -q "^gw_client: $1: " "$WORK/err"; }
-# batch NAME: run the gw_client.py commands of $WORK/NAME (one a line)
-# in one Python process; take NAME I then makes line I's outputs and
-# status those of the last call.
-batch()
+# The gRPC client: one gw_client.py process for the whole test, fed
+# through a FIFO (a Python start takes seconds in the guest): send LINE
+# hands it one call (K: its number; "& " first: left in flight), await K
+# waits for call K and makes its outputs and status the last call's.
+K=0
+CLPID=
+client_start()
 {
-	mkdir -p "$WORK/b-$1"
-	env PYTHONPATH="$GEN" "$PY" "$CLIENT" batch "$WORK/b-$1" "$WORK/$1" \
-		>"$WORK/b-$1.out" 2>&1
+	mkdir "$WORK/c" && mkfifo "$WORK/c/cmds" || return 1
+	env PYTHONPATH="$GEN" "$PY" "$CLIENT" batch "$WORK/c" "$WORK/c/cmds" \
+		>"$WORK/c.log" 2>&1 &
+	CLPID=$!
+	PIDS="$PIDS $CLPID"
+	exec 9<>"$WORK/c/cmds"
 }
-take()
+send()	{ K=$((K + 1)); echo "$1" >&9; }
+await()
 {
-	cp "$WORK/b-$1/$2.out" "$WORK/out" 2>/dev/null || : >"$WORK/out"
-	cp "$WORK/b-$1/$2.err" "$WORK/err" 2>/dev/null ||
-		cp "$WORK/b-$1.out" "$WORK/err"
-	st=$(cat "$WORK/b-$1/$2.st" 2>/dev/null || echo 99)
+	i=0
+	while [ ! -e "$WORK/c/$1.st" ]; do
+		i=$((i + 1))
+		if [ $i -gt $WAIT_MAX ] || ! kill -0 "$CLPID" 2>/dev/null; then
+			: >"$WORK/out"
+			{ echo "# call $1 did not end"; cat "$WORK/c.log"; } >"$WORK/err"
+			st=99
+			return $st
+		fi
+		sleep 0.1
+	done
+	cp "$WORK/c/$1.out" "$WORK/out"
+	cp "$WORK/c/$1.err" "$WORK/err"
+	st=$(cat "$WORK/c/$1.st")
 	return "$st"
 }
+# batch NAME: send the lines of $WORK/NAME; take NAME I awaits line I.
+batch()
+{
+	eval "B_$1=$((K + 1))"
+	while IFS= read -r line; do send "$line"; done <"$WORK/$1"
+}
+take()	{ eval "await \$((B_$1 + $2 - 1))"; }
 # has LINE: the last call printed exactly LINE.
 has()	{ grep -qx -- "$1" "$WORK/out"; }
 
@@ -208,6 +232,7 @@ while grep -qi ":$(printf %04X $PORT) " /proc/net/tcp /proc/net/tcp6 2>/dev/null
 done
 TCP=127.0.0.1:$PORT
 UNIX=unix:$WORK/gw2.sock
+client_start
 "$HASHD" -d -n gwt-hash -p "$WORK/hashd.pid" 2>"$WORK/hashd.err" &&
 	PIDS="$PIDS $(cat "$WORK/hashd.pid")"
 bg kvs "$KVS"
@@ -336,18 +361,15 @@ r=1
 if wait_line "$WORK/echo3.out" '^grpc_echo: serving' "$E3" &&
    gateway gw3 export --listen "unix:$WORK/gw3.sock" --channel gwt-echo-kill; then
 	GW3=$GWPID
-	$AS env PYTHONPATH="$GEN" "$PY" "$CLIENT" echo "unix:$WORK/gw3.sock" \
-		--sleep 61000 --deadline 120 >"$WORK/c3.out" 2>"$WORK/c3.err" &
-	cpid=$!
+	send "& echo unix:$WORK/gw3.sock --sleep 61000 --deadline 120"
+	k=$K
 	if wait_line "$WORK/echo3.out" '^grpc_echo: sleeping 61000 ms' "$E3"; then
 		kill -KILL "$E3"
-		wait "$cpid"
-		st=$?
-		[ $st -eq 1 ] && grep -q '^gw_client: UNAVAILABLE: ' "$WORK/c3.err" && r=0
+		await $k
+		[ $st -eq 1 ] && grep -q '^gw_client: UNAVAILABLE: ' "$WORK/err" && r=0
 	fi
-	stop "$cpid"
 fi
-result "the fastipc server killed mid-call: UNAVAILABLE" $r "$WORK/c3.err" "$WORK/gw3.err"
+result "the fastipc server killed mid-call: UNAVAILABLE" $r "$WORK/err" "$WORK/gw3.err"
 r=1
 if [ -n "${GW3:-}" ]; then
 	kill -TERM "$GW3"
@@ -359,39 +381,33 @@ fi
 result "SIGTERM: exit 0 with the counters line: calls=1 unavailable=1 (${C#*counters })" $r \
 	"$WORK/gw3.err"
 
-env PYTHONPATH="$GEN" "$PY" "$CLIENT" echo "$TCP" --sleep 60000 --deadline 120 \
-	>"$WORK/c1.out" 2>"$WORK/c1.err" &
-cpid=$!
+send "& echo $TCP --sleep 60000 --deadline 120"
+k=$K
 r=1
 if wait_line "$WORK/echo.out" '^grpc_echo: sleeping 60000 ms' "$ECHOPID"; then
 	kill -KILL "$GW1"
-	wait "$cpid"
-	st=$?
-	[ $st -eq 1 ] && grep -q '^gw_client: UNAVAILABLE: ' "$WORK/c1.err" && r=0
+	await $k
+	[ $st -eq 1 ] && grep -q '^gw_client: UNAVAILABLE: ' "$WORK/err" && r=0
 fi
-stop "$cpid"
-result "the gateway killed mid-call: the gRPC client sees UNAVAILABLE" $r "$WORK/c1.err"
+result "the gateway killed mid-call: the gRPC client sees UNAVAILABLE" $r "$WORK/err"
 
-env PYTHONPATH="$GEN" "$PY" "$CLIENT" echo "$UNIX" --sleep 3000 --deadline 120 \
-	>"$WORK/c2.out" 2>"$WORK/c2.err" &
-cpid=$!
+send "& echo $UNIX --sleep 3000 --deadline 120"
+k=$K
 r=1
 if wait_line "$WORK/echo.out" '^grpc_echo: sleeping 3000 ms' "$ECHOPID"; then
 	kill -TERM "$GW2"
 	wait "$GW2"
 	gst=$?
-	wait "$cpid"
-	st=$?
+	await $k
 	if [ $gst -eq 0 ] && grep -q '^fastipc-grpc-gateway: counters ' "$WORK/gw2.err" &&
-	   { { [ $st -eq 0 ] && grep -qx 'data 16 ok' "$WORK/c2.out"; } ||
-	     { [ $st -eq 1 ] && grep -q '^gw_client: UNAVAILABLE: ' "$WORK/c2.err"; }; }; then
+	   { { [ $st -eq 0 ] && has "data 16 ok"; } ||
+	     { [ $st -eq 1 ] && grep -q '^gw_client: UNAVAILABLE: ' "$WORK/err"; }; }; then
 		r=0
 		[ $st -eq 0 ] && w=answered || w=UNAVAILABLE
 	fi
 fi
-stop "$cpid"
 result "SIGTERM with a call in flight: the call is ${w:-answered or UNAVAILABLE}, exit 0 with counters" \
-	$r "$WORK/c2.err" "$WORK/gw2.err"
+	$r "$WORK/err" "$WORK/gw2.err"
 
 # ---- import ----
 stop "$KVSPID"

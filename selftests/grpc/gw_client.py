@@ -22,8 +22,11 @@ C code, into selftests/grpcgen/ (on PYTHONPATH).
   gw_client.py batch DIR FILE
       each line of FILE is the arguments of one of the commands above
       (split as a shell would); line N's output goes to DIR/N.out and
-      DIR/N.err, its exit status to DIR/N.st: one Python start (slow
-      under TCG) for many calls
+      DIR/N.err, its exit status to DIR/N.st (written last): one Python
+      start (slow under TCG) for many calls. FILE may be a FIFO the
+      caller keeps writing to; a line that starts with "& " runs in a
+      thread of its own (a call to leave in flight), the next line is
+      read at once.
 
 ADDR is HOST:PORT or unix:/abs/path. Every call has a deadline:
 --deadline's, else $GW_CLIENT_DEADLINE seconds (default 300), so that a
@@ -32,7 +35,6 @@ A call that fails prints
 "gw_client: CODE: details" on stderr and exits 1; usage errors exit 2.
 """
 import argparse
-import contextlib
 import os
 import shlex
 import sys
@@ -169,19 +171,79 @@ def do_concurrent(args):
     return 1 if errors else 0
 
 
+class ThreadStream:
+    """sys.stdout/stderr that write to the calling thread's own file."""
+
+    def __init__(self, default):
+        self.default = default
+        self.local = threading.local()
+
+    def target(self):
+        return getattr(self.local, "stream", None) or self.default
+
+    def write(self, text):
+        return self.target().write(text)
+
+    def flush(self):
+        self.target().flush()
+
+    @property
+    def buffer(self):
+        return self.target().buffer
+
+
+def batch_one(base, line):
+    with open(base + ".out", "w") as out, open(base + ".err", "w") as err:
+        sys.stdout.local.stream, sys.stderr.local.stream = out, err
+        try:
+            st = run(shlex.split(line))
+        except SystemExit as e:
+            st = e.code if isinstance(e.code, int) else 2
+        except Exception as e:  # report it as this call's failure
+            print(f"{PROG}: {type(e).__name__}: {e}", file=err)
+            st = 1
+        sys.stdout.local.stream = sys.stderr.local.stream = None
+    with open(base + ".st.tmp", "w") as f:
+        f.write(f"{st}\n")
+    os.rename(base + ".st.tmp", base + ".st")
+
+
+def batch_lines(path):
+    fd = os.open(path, os.O_RDONLY)
+    buf = b""
+    try:
+        while True:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            buf += chunk
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                yield line.decode()
+    finally:
+        os.close(fd)
+    if buf:
+        yield buf.decode()
+
+
 def do_batch(args):
-    with open(args.file) as f:
-        lines = [ln for ln in f.read().splitlines() if ln.strip()]
-    for i, line in enumerate(lines, 1):
+    sys.stdout = ThreadStream(sys.stdout)
+    sys.stderr = ThreadStream(sys.stderr)
+    threads = []
+    i = 0
+    for line in batch_lines(args.file):
+        if not line.strip():
+            continue
+        i += 1
         base = os.path.join(args.dir, str(i))
-        with open(base + ".out", "w") as out, open(base + ".err", "w") as err, \
-                contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                st = run(shlex.split(line))
-            except SystemExit as e:
-                st = e.code if isinstance(e.code, int) else 2
-        with open(base + ".st", "w") as f:
-            f.write(f"{st}\n")
+        if line.startswith("& "):
+            t = threading.Thread(target=batch_one, args=(base, line[2:]))
+            t.start()
+            threads.append(t)
+        else:
+            batch_one(base, line)
+    for t in threads:
+        t.join()
     return 0
 
 
