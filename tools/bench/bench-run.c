@@ -37,6 +37,8 @@ struct client_res {
 	/* CPU ns of this client process and of the server, at t0 and t1. */
 	uint64_t cpu0, cpu1, srv0, srv1;
 	bool srv_cpu;			/* the server's clock was readable */
+	/* The mechanism's helper processes' CPU ns (helper_cpu_ns()). */
+	uint64_t hlp0, hlp1;
 	uint64_t sflt0, sflt1;		/* the server's minor faults */
 	char note[256];
 };
@@ -195,9 +197,12 @@ static uint64_t proc_minflt(pid_t pid)
  * undercounted by up to a tick at each end of the window; servers that
  * sleep between requests are counted exactly.
  */
-static int client_measure(const struct run_params *p, void *state,
-			  unsigned int pair, struct run_shared *sh)
+static int client_measure(const struct run_params *p, struct mech_ctx *c,
+			  void *state, unsigned int pair,
+			  struct run_shared *sh)
 {
+	uint64_t (*helper)(const struct mech_ctx *, unsigned int, bool *) =
+		p->m->helper_cpu_ns;
 	struct client_res *cr = &sh->res[pair];
 	uint64_t seed = ((uint64_t)pair << 40) + 1;
 	struct rusage r0, r1;
@@ -215,6 +220,8 @@ static int client_measure(const struct run_params *p, void *state,
 	cr->sflt0 = proc_minflt(sh->srv);
 	if (cr->srv_cpu)
 		cr->srv0 = cpu_ns(srv_clk, &cr->srv_cpu);
+	if (cr->srv_cpu && helper)
+		cr->hlp0 = helper(c, pair, &cr->srv_cpu);
 	cr->cpu0 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID, &own_ok);
 	cr->t0 = bench_now_ns();
 	ret = timed_rounds(p, state, pair, p->rounds, seed + p->warm,
@@ -224,6 +231,8 @@ static int client_measure(const struct run_params *p, void *state,
 	cr->cpu1 = cpu_ns(CLOCK_PROCESS_CPUTIME_ID, &own_ok);
 	if (cr->srv_cpu)
 		cr->srv1 = cpu_ns(srv_clk, &cr->srv_cpu);
+	if (cr->srv_cpu && helper)
+		cr->hlp1 = helper(c, pair, &cr->srv_cpu);
 	if (!own_ok)
 		cr->cpu1 = cr->cpu0;
 	cr->sflt1 = proc_minflt(sh->srv);
@@ -251,7 +260,7 @@ static void client_main(const struct run_params *p, struct mech_ctx *c,
 		cr->ret = ret;
 		_exit(1);
 	}
-	ret = client_measure(p, state, pair, sh);
+	ret = client_measure(p, c, state, pair, sh);
 	ret2 = p->m->teardown(state, ret < 0 ? 0 : p->warm + cr->done,
 			      cr->note, sizeof(cr->note));
 	if (ret2 < 0 && ret == 0)
@@ -387,7 +396,7 @@ static void collect(const struct run_params *p, struct run_shared *sh,
 		    uint64_t *ns, struct run_result *r)
 {
 	uint64_t t0 = UINT64_MAX, t1 = 0, s0 = UINT64_MAX, s1 = 0;
-	uint64_t f0 = UINT64_MAX, f1 = 0;
+	uint64_t f0 = UINT64_MAX, f1 = 0, h0 = UINT64_MAX, h1 = 0;
 	unsigned int i;
 
 	memset(r, 0, sizeof(*r));
@@ -400,6 +409,8 @@ static void collect(const struct run_params *p, struct run_shared *sh,
 		/* The server's clock only grows: its window is all clients'. */
 		s0 = cr->srv0 < s0 ? cr->srv0 : s0;
 		s1 = cr->srv1 > s1 ? cr->srv1 : s1;
+		h0 = cr->hlp0 < h0 ? cr->hlp0 : h0;
+		h1 = cr->hlp1 > h1 ? cr->hlp1 : h1;
 		r->srv_cpu = r->srv_cpu && cr->srv_cpu;
 		f0 = cr->sflt0 < f0 ? cr->sflt0 : f0;
 		f1 = cr->sflt1 > f1 ? cr->sflt1 : f1;
@@ -413,6 +424,9 @@ static void collect(const struct run_params *p, struct run_shared *sh,
 	}
 	r->elapsed_ns = t1 > t0 ? t1 - t0 : 1;
 	r->cpu_server_ns = r->srv_cpu && s1 > s0 ? s1 - s0 : 0;
+	/* Helpers' CPU (0 without helper_cpu_ns()) counts as the server's. */
+	if (r->srv_cpu && h1 > h0)
+		r->cpu_server_ns += h1 - h0;
 	r->server_minflt = f1 > f0 ? f1 - f0 : 0;
 	snprintf(r->note, sizeof(r->note), "%s", sh->res[0].note);
 }

@@ -36,8 +36,9 @@ struct run_result {
 	/*
 	 * CPU time in the measured window (ns): the client processes' own
 	 * (CLOCK_PROCESS_CPUTIME_ID, all their threads, summed) and the
-	 * server process's (its CPU clock, every thread), 0 with !srv_cpu
-	 * when that clock could not be read.
+	 * server process's (its CPU clock, every thread) plus that of the
+	 * mechanism's helper processes (mech->helper_cpu_ns(), e.g. a
+	 * gateway), 0 with !srv_cpu when a clock could not be read.
 	 */
 	uint64_t cpu_client_ns, cpu_server_ns;
 	bool srv_cpu;

@@ -29,6 +29,7 @@
 
 #include "bench.grpc.pb.h"
 #include "bench.h"
+#include "mech-grpc.h"
 #include "mech.h"
 
 namespace {
@@ -124,9 +125,30 @@ void grpc_cleanup(struct mech_ctx *c)
 
 int grpc_setup(struct mech_ctx *c, unsigned int pair, void **state)
 {
-	std::string addr = "unix:" + sock_path(c);
-
 	(void)pair;
+	return grpc_client_connect(("unix:" + sock_path(c)).c_str(), c->size,
+				   state);
+}
+
+int grpc_round(void *state, uint64_t seed)
+{
+	return grpc_client_round(state, seed);
+}
+
+int grpc_teardown(void *state, unsigned long rounds, char *note, size_t cap)
+{
+	(void)rounds;
+	snprintf(note, cap, "gRPC %s, synchronous, unix socket",
+		 grpc_version_string());
+	grpc_client_free(state);
+	return 0;
+}
+
+} // namespace
+
+extern "C" int grpc_client_connect(const char *addr, size_t size,
+				   void **state)
+{
 	try {
 		auto *g = new GrpcClient;
 		grpc::ChannelArguments args;
@@ -140,19 +162,19 @@ int grpc_setup(struct mech_ctx *c, unsigned int pair, void **state)
 						  kConnectTimeoutS))) {
 			delete g;
 			return bench_err(-ETIMEDOUT, "gRPC connect to %s",
-					 addr.c_str());
+					 addr);
 		}
 		g->stub = Bench::NewStub(ch);
-		g->size = c->size;
-		g->req.mutable_data()->resize(c->size);
+		g->size = size;
+		g->req.mutable_data()->resize(size);
 		*state = g;
 		return 0;
 	} catch (...) {
-		return bench_err(-ENOMEM, "gRPC client of %s", addr.c_str());
+		return bench_err(-ENOMEM, "gRPC client of %s", addr);
 	}
 }
 
-int grpc_round(void *state, uint64_t seed)
+extern "C" int grpc_client_round(void *state, uint64_t seed)
 {
 	auto *g = static_cast<GrpcClient *>(state);
 	std::string *d = g->req.mutable_data();
@@ -174,16 +196,17 @@ int grpc_round(void *state, uint64_t seed)
 	return got == h ? 0 : -EBADMSG;
 }
 
-int grpc_teardown(void *state, unsigned long rounds, char *note, size_t cap)
+extern "C" void grpc_client_free(void *state)
 {
-	(void)rounds;
-	snprintf(note, cap, "gRPC %s, synchronous, unix socket",
-		 grpc::Version().c_str());
 	delete static_cast<GrpcClient *>(state);
-	return 0;
 }
 
-} // namespace
+extern "C" const char *grpc_version_string(void)
+{
+	static const std::string v = grpc::Version();
+
+	return v.c_str();
+}
 
 extern "C" const struct mech mech_grpc = {
 	.name = "grpc",
@@ -197,4 +220,5 @@ extern "C" const struct mech mech_grpc = {
 	.setup = grpc_setup,
 	.round = grpc_round,
 	.teardown = grpc_teardown,
+	.helper_cpu_ns = nullptr,
 };

@@ -90,6 +90,15 @@ struct mech {
 	 */
 	int (*teardown)(void *state, unsigned long rounds, char *note,
 			size_t cap);
+	/*
+	 * NULL, or the CPU time so far (ns, every thread) of the processes
+	 * the mechanism runs besides the server (e.g. a gateway between
+	 * client and server), read by the client of @pair at both ends of
+	 * its measured window and counted as the server's; false in *@ok
+	 * when it cannot be read.
+	 */
+	uint64_t (*helper_cpu_ns)(const struct mech_ctx *c, unsigned int pair,
+				  bool *ok);
 };
 
 enum {
@@ -114,6 +123,8 @@ extern const struct mech mech_binder;		/* mech-binder.c */
 extern const struct mech mech_pb_seqpacket;	/* mech-pb-seqpacket.c */
 extern const struct mech mech_fastipc_rpc;	/* mech-fastipc-rpc.c */
 extern const struct mech mech_grpc;		/* mech-grpc.cc, if built */
+extern const struct mech mech_grpc_gw;		/* mech-grpc-gw.c, likewise */
+extern const struct mech mech_sd_bus;		/* mech-sd-bus.c, if built */
 
 /*
  * The largest SOCK_SEQPACKET datagram the socket mechanisms send: SO_SNDBUF
