@@ -72,6 +72,7 @@ static const struct mech *const all_mechs[] = {
 	&mech_pb_seqpacket,
 #ifdef FASTIPC_BENCH_GRPC
 	&mech_grpc,
+	&mech_grpc_gw,
 #endif
 	&mech_stream,
 	&mech_pipe,

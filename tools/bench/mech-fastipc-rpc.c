@@ -80,7 +80,7 @@ static void rpc_sum(Fastipc__Bench__Bench_Service *svc,
 	closure(&rep, closure_data);
 }
 
-static int rpc_server_init(struct mech_ctx *c)
+int fipc_rpc_server_init(struct mech_ctx *c)
 {
 	struct fastipc_rpc_server_opts o = { 0 };
 	struct rpc_srv *s = calloc(1, sizeof(*s));
@@ -114,7 +114,7 @@ static int rpc_server_init(struct mech_ctx *c)
 	return 0;
 }
 
-static int rpc_serve(struct mech_ctx *c, unsigned int pair)
+int fipc_rpc_serve(struct mech_ctx *c, unsigned int pair)
 {
 	struct rpc_srv *s = c->srv;
 	int ret;
@@ -235,8 +235,8 @@ const struct mech mech_fastipc_rpc = {
 	.name = "rpc",
 	.label = "fastipc-rpc (protobuf-c)",
 	.usable = rpc_usable,
-	.server_init = rpc_server_init,
-	.serve = rpc_serve,
+	.server_init = fipc_rpc_server_init,
+	.serve = fipc_rpc_serve,
 	.setup = rpc_setup,
 	.round = rpc_round,
 	.teardown = rpc_teardown,

@@ -46,6 +46,15 @@ int fipc_server_init(struct mech_ctx *c);
 int fipc_serve(struct mech_ctx *c, unsigned int pair);
 
 /*
+ * server_init() and serve() of the fastipc-rpc mechanism
+ * (mech-fastipc-rpc.c): channel @c->name, a fastipc-rpc server of
+ * @c->pairs threads with bench.proto's Bench service, run by serve(pair
+ * 0) until it fails; the other serve() calls only wait.
+ */
+int fipc_rpc_server_init(struct mech_ctx *c);
+int fipc_rpc_serve(struct mech_ctx *c, unsigned int pair);
+
+/*
  * fipc_connect() - A client connection to @c's channel; with @region, a
  * region for @c->size-byte requests and a threshold of 1 byte (every
  * request through shared memory).
