@@ -74,6 +74,9 @@ static const struct mech *const all_mechs[] = {
 	&mech_grpc,
 	&mech_grpc_gw,
 #endif
+#ifdef FASTIPC_BENCH_SDBUS
+	&mech_sd_bus,
+#endif
 	&mech_stream,
 	&mech_pipe,
 	&mech_posix_mq,
