@@ -7,9 +7,10 @@
 # binder_linux (devices=binder), raise the POSIX mq and SysV msg limits so
 # that those mechanisms carry the large sizes, run
 #	tools/bench/fastipc-bench -o OUT ARGS...
-# with its table in OUT/table.txt, then, when fastipc-rpc ran, issue 12's
-# targets (tools/bench/bench-rpc-targets.sh, appended to table.txt), then
-# the plots (tools/bench/bench-plot.sh OUT: SVG files in OUT). Unloads what it loaded. Exits non-zero if a step
+# with its table in OUT/table.txt, then, when fastipc-rpc or grpc-gw ran,
+# issues 12 and 13's targets (tools/bench/bench-rpc-targets.sh, appended
+# to table.txt), then the plots (tools/bench/bench-plot.sh OUT: SVG files
+# in OUT). Unloads what it loaded. Exits non-zero if a step
 # fails (binder missing is only a note: that mechanism is then skipped).
 #
 # Environment:
@@ -126,7 +127,7 @@ load_fastipc
 load_binder
 raise_limits
 run_bench "$@"
-if grep -q '"mechanism":"rpc"' "$OUT/results.jsonl" 2>/dev/null; then
+if grep -qE '"mechanism":"(rpc|grpc-gw)"' "$OUT/results.jsonl" 2>/dev/null; then
 	"$TARGETS" "$OUT/results.jsonl" | tee -a "$OUT/table.txt"
 fi
 "$PLOT" "$OUT" || fail "plots failed"
