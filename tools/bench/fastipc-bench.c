@@ -265,7 +265,7 @@ static FILE *open_results(const char *dir)
 static const char *skip_reason(int status)
 {
 	return status == MECH_SKIP_SIZE ? "cannot carry this size" :
-		"absent (no device or module)";
+		"absent (no device, module or helper program)";
 }
 
 /* TAP lines for one group, numbered from *@num + 1. */
