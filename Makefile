@@ -82,7 +82,7 @@ export FASTIPC_VERSION
 WERROR ?= 0
 KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) $(if $(filter 1,$(WERROR)),FASTIPC_WERROR=1)
 
-SUBDIRS := lib lib/rpc tools examples selftests
+SUBDIRS := lib lib/rpc lib/oncrpc tools examples selftests
 LINUX_SRC_PKG := linux-source-6.1
 LINUX_SRC_TAR := /usr/src/$(LINUX_SRC_PKG).tar.xz
 TAR_PREFIX := linux-source-6.1
@@ -292,6 +292,7 @@ check:
 	$(MAKE) -C $(TOP) host-tests || fail="$$fail host-tests"; \
 	$(MAKE) -C $(TOP)/lib/tests check || fail="$$fail lib-tests"; \
 	$(MAKE) -C $(TOP)/lib/rpc check || fail="$$fail rpc-lib"; \
+	$(MAKE) -C $(TOP)/lib/oncrpc check || fail="$$fail oncrpc-lib"; \
 	$(MAKE) -C $(TOP)/lib/rpc/tests check || fail="$$fail rpc-tests"; \
 	$(MAKE) -C $(TOP)/lib/rpc/fuzz fuzz FUZZ_SECONDS=30 || fail="$$fail rpc-fuzz"; \
 	$(MAKE) -C $(TOP)/tools/fastipc-hash check || fail="$$fail hash-tests"; \
@@ -350,6 +351,7 @@ install: all
 	@$(MAKE) -s -C $(TOP) install-depmod
 	$(MAKE) -C $(TOP)/lib install $(INSTALL_VARS)
 	$(MAKE) -C $(TOP)/lib/rpc install $(INSTALL_VARS)
+	$(MAKE) -C $(TOP)/lib/oncrpc install $(INSTALL_VARS)
 	$(MAKE) -C $(TOP)/tools install $(INSTALL_VARS)
 	@set -e; for f in $(MAN_PAGES); do \
 		s=$${f##*.}; \
@@ -363,6 +365,7 @@ uninstall:
 	rmdir $(DESTDIR)$(MODDIR) 2>/dev/null || true
 	@if [ -z "$(DESTDIR)" ] || [ -f $(DESTDIR)/lib/modules/$(KVER)/modules.dep ]; then \
 		$(MAKE) -s -C $(TOP) install-depmod; fi
+	$(MAKE) -C $(TOP)/lib/oncrpc uninstall $(INSTALL_VARS)
 	$(MAKE) -C $(TOP)/lib/rpc uninstall $(INSTALL_VARS)
 	$(MAKE) -C $(TOP)/lib uninstall $(INSTALL_VARS)
 	$(MAKE) -C $(TOP)/tools uninstall $(INSTALL_VARS)
