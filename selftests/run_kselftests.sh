@@ -48,7 +48,7 @@ all_tests="api_test chan_test call_test wait_test death_test perm_test abuse_tes
 	libserve_test libcall_test libapi_test acct_test chanctl_test need_test async_test
 	libcall2_test libserve2_test libasync_test libstop_test
 	rpc_status_test rpc_transport_test rpc_size_test rpc_hostile_test rpc_bind_test
-	rpc_badserver_test rpc_generic_test rpc_ring_test
+	rpc_badserver_test rpc_generic_test rpc_ring_test oncrpc_test
 	tools_test.sh examples_test.sh ../tools/bench/bench-check.sh fault_insmod.sh
 	call_tool_test.sh grpc_gateway_test.sh
 	modload_test.sh"
