@@ -49,6 +49,7 @@ all_tests="api_test chan_test call_test wait_test death_test perm_test abuse_tes
 	libcall2_test libserve2_test libasync_test libstop_test
 	rpc_status_test rpc_transport_test rpc_size_test rpc_hostile_test rpc_bind_test
 	rpc_badserver_test rpc_generic_test rpc_ring_test oncrpc_test
+	oncrpc_example_test.sh
 	tools_test.sh examples_test.sh ../tools/bench/bench-check.sh fault_insmod.sh
 	call_tool_test.sh grpc_gateway_test.sh
 	modload_test.sh"
