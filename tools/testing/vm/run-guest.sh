@@ -23,6 +23,7 @@
 #   KVER               guest kernel version (default: newest
 #                      /lib/modules/*/build with a /boot/vmlinuz-*)
 #   FASTIPC_VM_ACCEL   tcg (default) or kvm
+#   FASTIPC_VM_CPU     the -cpu model under tcg (default max)
 #   FASTIPC_VM_SMP     CPUs (2), FASTIPC_VM_MEM memory (2G)
 #   FASTIPC_VM_KERNEL  kernel image (default /boot/vmlinuz-$KVER)
 #   FASTIPC_VM_APPEND  extra kernel command line
@@ -171,7 +172,7 @@ printf '%s\n' "$CWD" "$TOP" >"$OUT/.fastipc-vm/expose"
 # ---- QEMU ----
 
 case ${FASTIPC_VM_ACCEL:-tcg} in
-tcg) accel=(-accel tcg -cpu max) ;;
+tcg) accel=(-accel tcg -cpu "${FASTIPC_VM_CPU:-max}") ;;
 kvm) accel=(-accel kvm -cpu host) ;;
 *) err "FASTIPC_VM_ACCEL must be tcg or kvm, got '$FASTIPC_VM_ACCEL'"; exit 2 ;;
 esac
