@@ -25,7 +25,8 @@
 # Environment: FASTIPC_TEST_BIN (directory of the test programs, default
 # this directory), FASTIPC_KO (module path), FASTIPC_TEST_TIMEOUT (base
 # seconds per program, default 120), FASTIPC_TIMEOUT_SCALE (the slowdown,
-# instead of measuring it), FASTIPC_TESTS (programs to run).
+# instead of measuring it), FASTIPC_TESTS (programs to run),
+# FASTIPC_TESTS_EXCLUDE (programs not to run, each reported as skipped).
 
 set -u
 
@@ -56,6 +57,17 @@ all_tests="api_test chan_test call_test wait_test death_test perm_test abuse_tes
 # Tests that load the module themselves: run after the final rmmod.
 unloaded_tests="fault_insmod.sh modload_test.sh"
 tests=${FASTIPC_TESTS:-$all_tests}
+excluded=
+if [ -n "${FASTIPC_TESTS_EXCLUDE:-}" ]; then
+	keep=
+	for t in $tests; do
+		case " $FASTIPC_TESTS_EXCLUDE " in
+		*" $t "*) excluded="$excluded $t" ;;
+		*) keep="$keep $t" ;;
+		esac
+	done
+	tests=$keep
+fi
 
 log=$(mktemp "${TMPDIR:-/tmp}/fastipc-ksft.XXXXXX") || exit 1
 trap 'rm -f "$log"' EXIT
@@ -166,6 +178,10 @@ run_one() {
 	echo "# $t: exit $rc, $p passed, $f failed, $s skipped in $((($(now_ms) - t_start) / 1000))s (limit ${ttmo}s)"
 }
 
+for t in $excluded; do
+	echo "ok - $t # SKIP excluded (FASTIPC_TESTS_EXCLUDE)"
+	skipped=$((skipped + 1))
+done
 for t in $tests; do
 	case " $unloaded_tests " in *" $t "*) continue ;; esac
 	run_one "$t"
