@@ -346,7 +346,7 @@ r=1
 err_is DEADLINE_EXCEEDED && r=0
 result "export: a deadline shorter than the handler's sleep is DEADLINE_EXCEEDED" $r "$WORK/err"
 r=1
-counters gw1 "$GW1" '[ "$(field deadline)" = 1 ] && [ "$(field inflight)" = 0 ]' && r=0
+counters gw1 "$GW1" '[ "$(field inflight)" = 0 ]' && [ "$(field deadline)" = 1 ] && r=0
 result "the counters count it: deadline=1 inflight=0 (${C#*counters })" $r "$WORK/gw1.err"
 
 take big 4
