@@ -145,7 +145,12 @@ static int print_reply(const Fastipc__Test__EchoReply *rep,
 static int call(struct fastipc_dev *dev, const char *channel, uint32_t sleep_ms,
 		uint64_t deadline_ms, size_t bytes)
 {
-	struct fastipc_rpc_bind_opts bo = { .max_message = ECHO_MAX };
+	/* The default unless the message needs more: a channel (e.g. the
+	 * import gateway's) may refuse a region sized for ECHO_MAX. */
+	struct fastipc_rpc_bind_opts bo = {
+		.max_message = bytes + 4096 > FASTIPC_RPC_MAX_MESSAGE_DEFAULT ?
+			       bytes + 4096 : 0,
+	};
 	Fastipc__Test__EchoRequest req = FASTIPC__TEST__ECHO_REQUEST__INIT;
 	struct fastipc_rpc_client *cl = NULL;
 	ProtobufCMessage *rep = NULL;
