@@ -153,6 +153,10 @@ want_bins=(fastipc-hash fastipc-hashd)
 [ -f "$top/tools/fastipc-stat/Makefile" ] && want_bins+=(fastipc-stat)
 grep -qs fastipcctl "$top"/tools/fastipc-stat/Makefile "$top"/tools/fastipcctl/Makefile &&
 	want_bins+=(fastipcctl)
+# The C++ tools are built only where libprotobuf (and grpc++) are found.
+[ -x "$top/tools/fastipc-call/fastipc-call" ] && want_bins+=(fastipc-call)
+gateway=$top/tools/fastipc-grpc-gateway/fastipc-grpc-gateway
+[ -x "$gateway" ] && want_bins+=(fastipc-grpc-gateway)
 bins_ok()
 {
 	local b rc=0
@@ -163,12 +167,25 @@ bins_ok()
 }
 check "tools in /usr/bin: ${want_bins[*]}" bins_ok
 
+unit=$root/usr/lib/systemd/system/fastipc-grpc-gateway@.service
+unit_ok()
+{
+	[ -f "$unit" ] || { echo "no ${unit#"$root"}"; return 1; }
+	grep -qx 'ExecStart=/usr/bin/fastipc-grpc-gateway $ARGS' "$unit" ||
+		{ grep -n '^ExecStart' "$unit"; return 1; }
+}
+if [ -x "$gateway" ]; then
+	check "systemd unit: fastipc-grpc-gateway@.service runs /usr/bin/fastipc-grpc-gateway" unit_ok
+else
+	skip "systemd unit of fastipc-grpc-gateway" "the gateway was not built (no grpc++)"
+fi
+
 mandir=$root/usr/share/man
 man_ok()
 {
 	local f s rc=0
-	for f in $(sed -n 's/^\t\t\(fastipc_[a-z_]*\);$/\1/p' "$top/lib/fastipc.map" \
-		   "$top/lib/rpc/fastipc-rpc.map") libfastipc; do
+	for f in $(sed -n 's/^\t\t\([a-z_]*fastipc_[a-z_]*\);$/\1/p' "$top/lib/fastipc.map" \
+		   "$top/lib/rpc/fastipc-rpc.map" "$top/lib/oncrpc/fastipc-oncrpc.map") libfastipc; do
 		[ -f "$mandir/man3/$f.3" ] || { echo "no man3/$f.3"; rc=1; }
 	done
 	for f in "$top"/man/man[0-9]/*.[0-9]; do
@@ -178,7 +195,7 @@ man_ok()
 	done
 	return $rc
 }
-check "man pages: one per exported function in fastipc.map and fastipc-rpc.map, libfastipc.3, all of man/" man_ok
+check "man pages: one per exported function in the three .map files, libfastipc.3, all of man/" man_ok
 
 man_render()
 {
