@@ -95,11 +95,11 @@ KSFT_TIMEOUT ?= 1200
 # the slowdown it measures (FASTIPC_TEST_TIMEOUT is the base).
 KSFT_DEBUG_TIMEOUT ?= 2400
 # Not run on the debug kernel: scripts whose time goes to starting
-# processes over 9p (Python and gRPC peers, a dozen rpcgen clients: minutes
-# under TCG, 4x that here) and whose kernel paths (CALL, the region,
-# connections) rpc_*_test and oncrpc_test run on it already. The Debian
-# guest runs them.
-KSFT_DEBUG_EXCLUDE ?= grpc_gateway_test.sh oncrpc_example_test.sh
+# processes over 9p (Python and gRPC peers, a dozen rpcgen clients, 45 runs
+# of the C++ fastipc-call: minutes under TCG, 4x that here) and whose
+# kernel paths (CALL, the region, connections) rpc_*_test, rpc_generic_test
+# and oncrpc_test run on it already. The Debian guest runs them.
+KSFT_DEBUG_EXCLUDE ?= grpc_gateway_test.sh oncrpc_example_test.sh call_tool_test.sh
 DEBUG_KERNEL := $(TOP)/tools/testing/debug-kernel.sh
 DEBUG_KMOD := $(BUILD)/debug-kmod
 DEMO_TIMEOUT ?= 1200
