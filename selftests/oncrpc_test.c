@@ -250,6 +250,50 @@ TEST_F(onc, hostile_client)
 	EXPECT_EQ(11, sum);
 }
 
+/*
+ * A one-way message (FASTIPC_IOC_SEND) to the call op runs no procedure:
+ * with one pool thread, which takes messages in order, the blocking
+ * procedure sent one-way would have run (tc_blocked 1, and held the
+ * thread) before the add that follows it is answered.
+ */
+TEST(oneway_runs_nothing)
+{
+	struct {
+		struct fipc_onc_req q;
+		uint32_t xdr[1];
+	} m = {
+		.q = { FIPC_ONC_MAGIC, TCALC_PROG, TCALC_V1, TC_BLOCK },
+	};
+	struct fastipc_dev *dev;
+	struct fastipc_conn *conn;
+	struct tc_srv s;
+	CLIENT *cl;
+	int sum = 0;
+	tc_pair p = { .a = 2, .b = 3 };
+
+	FIPC_REQUIRE_DEV();
+	atomic_store(&tc_release, 0);
+	atomic_store(&tc_blocked, 0);
+	ASSERT_EQ(0, tc_srv_start(&s, 1));
+	ASSERT_EQ(0, fastipc_open(&dev));
+	ASSERT_EQ(0, fastipc_connect(dev, s.name, &conn));
+	m.xdr[0] = htonl(1);
+	ASSERT_EQ(0, fastipc_send(conn, FIPC_ONC_OP_CALL, &m, sizeof(m),
+				  FIPC_WAIT_NS));
+	ASSERT_EQ(0, fastipc_send(conn, FIPC_ONC_OP_PROBE, &m, sizeof(m.q),
+				  FIPC_WAIT_NS));
+	cl = clnt_fastipc_create(s.name, TCALC_PROG, TCALC_V1);
+	ASSERT_NE(NULL, cl);
+	EXPECT_EQ(RPC_SUCCESS, tc_add_1(&p, &sum, cl));
+	EXPECT_EQ(5, sum);
+	EXPECT_EQ(0, atomic_load(&tc_blocked));
+	atomic_store(&tc_release, 1);
+	clnt_destroy(cl);
+	fastipc_disconnect(conn);
+	fastipc_close(dev);
+	EXPECT_EQ(0, tc_srv_stop(&s));
+}
+
 TEST_F(onc, big_opaque_both_ways)
 {
 	struct clnt_fastipc_opts o = { .max_payload = BIG + (64U << 10) };

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,13 +30,20 @@ struct fipc_onc_clnt {
 	int timeout_set;
 	struct rpc_err err;		/* the last call's, any thread */
 	struct netbuf svc_addr;		/* the channel's name */
+	uint64_t gen;			/* unique among this process's clients */
 };
 
-/* The last error of the calling thread, and the CLIENT it was on. */
+/*
+ * The last error of the calling thread, and the CLIENT it was on: by
+ * address and generation, since a client destroyed in another thread can
+ * leave its address to a new one.
+ */
 static __thread struct {
 	const CLIENT *cl;
+	uint64_t gen;
 	struct rpc_err err;
 } fipc_onc_last;
+static _Atomic uint64_t fipc_onc_gen;
 
 static struct fipc_onc_clnt *to_fc(CLIENT *cl)
 {
@@ -46,6 +54,7 @@ static enum clnt_stat fipc_onc_set_err(struct fipc_onc_clnt *fc,
 				       const struct rpc_err *e)
 {
 	fipc_onc_last.cl = &fc->cl;
+	fipc_onc_last.gen = fc->gen;
 	fipc_onc_last.err = *e;
 	pthread_mutex_lock(&fc->lock);
 	fc->err = *e;
@@ -121,12 +130,16 @@ static void fipc_onc_rep_err(const struct fipc_onc_rep *h, size_t len,
 
 static uint64_t fipc_onc_tv_ns(struct timeval tv)
 {
+	uint64_t sec, usec;
+
 	if (tv.tv_sec < 0 || tv.tv_usec < 0)
 		return FASTIPC_TIMEOUT_INF;
-	if ((uint64_t)tv.tv_sec > UINT64_MAX / 2000000000ULL)
+	/* A tv_usec of a second or more counts as the seconds it is. */
+	sec = (uint64_t)tv.tv_sec + (uint64_t)tv.tv_usec / 1000000;
+	usec = (uint64_t)tv.tv_usec % 1000000;
+	if (sec > UINT64_MAX / 2000000000ULL)
 		return FASTIPC_TIMEOUT_INF;
-	return (uint64_t)tv.tv_sec * 1000000000ULL +
-	       (uint64_t)tv.tv_usec * 1000ULL;
+	return sec * 1000000000ULL + usec * 1000ULL;
 }
 
 /* The request: header and XDR arguments, in memory the caller frees. */
@@ -245,7 +258,7 @@ static void fipc_onc_geterr(CLIENT *cl, struct rpc_err *e)
 {
 	struct fipc_onc_clnt *fc = to_fc(cl);
 
-	if (fipc_onc_last.cl == cl) {
+	if (fipc_onc_last.cl == cl && fipc_onc_last.gen == fc->gen) {
 		*e = fipc_onc_last.err;
 		return;
 	}
@@ -419,6 +432,7 @@ CLIENT *clnt_fastipc_create_opts(const char *channel, rpcprog_t prog,
 		return NULL;
 	}
 	pthread_mutex_init(&fc->lock, NULL);
+	fc->gen = atomic_fetch_add(&fipc_onc_gen, 1) + 1;
 	fc->dev = o.dev;
 	fc->prog = (uint32_t)prog;
 	fc->vers = (uint32_t)vers;

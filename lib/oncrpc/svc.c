@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -79,6 +80,15 @@ static const char *fipc_onc_hdr(struct fastipc_req *req,
 	return data;
 }
 
+/*
+ * A one-way message (FASTIPC_IOC_SEND) has no one to answer: nothing runs
+ * for it, or a client could queue work without waiting for any of it.
+ */
+static bool fipc_onc_oneway(struct fastipc_req *req)
+{
+	return fastipc_req_hdr(req)->type != FASTIPC_MSG_REQUEST;
+}
+
 static int fipc_onc_probe_h(void *ctx, struct fastipc_req *req)
 {
 	struct svc_fastipc *s = ctx;
@@ -86,6 +96,8 @@ static int fipc_onc_probe_h(void *ctx, struct fastipc_req *req)
 	uint32_t stat, low, high;
 	size_t len;
 
+	if (fipc_onc_oneway(req))
+		return 0;
 	if (!fipc_onc_hdr(req, &q, &len))
 		return -EPROTO;
 	if (fipc_onc_find(s, q.prog, q.vers, &stat, &low, &high))
@@ -117,6 +129,8 @@ static int fipc_onc_call_h(void *ctx, struct fastipc_req *req)
 	char *copy = NULL;
 	size_t len;
 
+	if (fipc_onc_oneway(req))
+		return 0;
 	data = fipc_onc_hdr(req, &q, &len);
 	if (!data)
 		return -EPROTO;

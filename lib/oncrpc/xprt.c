@@ -50,6 +50,16 @@ static bool_t fipc_onc_getargs(SVCXPRT *xprt, xdrproc_t xargs, void *argsp)
 	xdrmem_create(&x, (char *)c->args, (u_int)c->args_len, XDR_DECODE);
 	ok = xargs(&x, argsp);
 	xdr_destroy(&x);
+	if (!ok) {
+		/*
+		 * rpcgen's dispatch answers GARBAGE_ARGS without freeing what
+		 * the members before the bad one allocated: free it here, as
+		 * libtirpc's svc_dg does.
+		 */
+		xdrmem_create(&x, NULL, 0, XDR_FREE);
+		xargs(&x, argsp);
+		xdr_destroy(&x);
+	}
 	return ok;
 }
 
