@@ -380,6 +380,9 @@ static int frpc_take_reply(struct fastipc_rpc_client *cl,
 /*
  * Send the packed request @buf (@len bytes, header included) and decode.
  * @in_ring: @buf is a buffer of fastipc_call_buf_get(), consumed here.
+ * Return: the status code, or -ENOBUFS (@st untouched) when an in-ring
+ * request was refused for lack of reply room before any handler ran:
+ * fastipc_call2_buf() never sends again, the copy path backs off and does.
  */
 static int frpc_exchange(struct fastipc_rpc_client *cl, unsigned int idx,
 			 const uint8_t *buf, size_t len, bool in_ring,
@@ -399,6 +402,8 @@ static int frpc_exchange(struct fastipc_rpc_client *cl, unsigned int idx,
 	a.rep = frpc_rep_buf(cl->msg_max, &a.rep_cap);
 	ret = in_ring ? fastipc_call2_buf(cl->conn, &a, sizeof(a)) :
 		  fastipc_call2(cl->conn, &a, sizeof(a));
+	if (ret == -ENOBUFS && in_ring)
+		return -ENOBUFS;
 	if (ret < 0)
 		return frpc_call_error(st, ret, &a, cl->desc->name, m->name,
 				       cl->where);
@@ -461,14 +466,15 @@ static uint8_t *frpc_ring_get(struct fastipc_rpc_client *cl, size_t total)
 
 /*
  * Pack @req (@len bytes) after the header @hdr into a buffer of its own
- * (*@bufp): the ring's (*@in_ring), the stack's (@stackbuf, @stack_cap)
- * or malloc'd. Return 0, -ENOMEM, or -EBADMSG when the message packed to
+ * (*@bufp): the ring's (*@in_ring; only when @ring_ok), the stack's
+ * (@stackbuf, @stack_cap) or malloc'd. Return 0, -ENOMEM, or -EBADMSG when the message packed to
  * more bytes than it was sized at (changed by another thread meanwhile).
  */
 static int frpc_pack(struct fastipc_rpc_client *cl,
 		     const ProtobufCMessage *req, size_t len,
 		     const struct fastipc_rpc_req_hdr *hdr, uint8_t *stackbuf,
-		     size_t stack_cap, uint8_t **bufp, bool *in_ring)
+		     size_t stack_cap, bool ring_ok, uint8_t **bufp,
+		     bool *in_ring)
 {
 	size_t total = FRPC_HDR_LEN + len;
 	struct frpc_ring_buf rb = {
@@ -479,7 +485,7 @@ static int frpc_pack(struct fastipc_rpc_client *cl,
 	uint8_t *buf = stackbuf;
 
 	*in_ring = false;
-	rb.p = total > stack_cap ? frpc_ring_get(cl, total) : NULL;
+	rb.p = ring_ok && total > stack_cap ? frpc_ring_get(cl, total) : NULL;
 	if (rb.p) {
 		memcpy(rb.p, hdr, sizeof(*hdr));
 		protobuf_c_message_pack_to_buffer(req, &rb.base);
@@ -505,6 +511,39 @@ static int frpc_pack(struct fastipc_rpc_client *cl,
 	return 0;
 }
 
+/*
+ * Pack and send: the status code, or -ENOBUFS from an in-ring request
+ * (frpc_exchange()).
+ */
+static int frpc_send(struct fastipc_rpc_client *cl, unsigned int idx,
+		     const ProtobufCMessage *req, size_t len,
+		     const struct fastipc_rpc_req_hdr *hdr, uint8_t *stackbuf,
+		     size_t stack_cap, bool ring_ok, ProtobufCAllocator *alloc,
+		     ProtobufCMessage **repp, struct fastipc_rpc_status *st)
+{
+	const ProtobufCMethodDescriptor *m = &cl->desc->methods[idx];
+	uint8_t *buf = NULL;
+	bool in_ring;
+	int code;
+
+	code = frpc_pack(cl, req, len, hdr, stackbuf, stack_cap, ring_ok,
+			 &buf, &in_ring);
+	if (code == -EBADMSG)
+		return frpc_status_set(st, FASTIPC_RPC_INTERNAL, EBADMSG,
+				       "the request to /%s/%s changed while it was packed (%zu bytes sized)",
+				       cl->desc->name, m->name, len);
+	if (code)
+		return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+				       ENOMEM,
+				       "no memory to pack a request of %zu bytes to /%s/%s",
+				       len, cl->desc->name, m->name);
+	code = frpc_exchange(cl, idx, buf, FRPC_HDR_LEN + len, in_ring,
+			     hdr->deadline_ns, alloc, repp, st);
+	if (buf != stackbuf && !in_ring)
+		free(buf);
+	return code;
+}
+
 /* Call method @idx of @cl's descriptor. */
 static int frpc_call_index(struct fastipc_rpc_client *cl, unsigned int idx,
 			   const ProtobufCMessage *req, ProtobufCAllocator *alloc,
@@ -515,8 +554,6 @@ static int frpc_call_index(struct fastipc_rpc_client *cl, unsigned int idx,
 	const struct frpc_binding *b = &cl->bind[idx];
 	uint8_t stackbuf[FRPC_STACK_MAX] __attribute__((aligned(8)));
 	struct fastipc_rpc_req_hdr hdr;
-	bool in_ring;
-	uint8_t *buf = NULL;
 	size_t len;
 	int code;
 
@@ -534,23 +571,14 @@ static int frpc_call_index(struct fastipc_rpc_client *cl, unsigned int idx,
 	hdr.method_hash = b->hash;
 	hdr.deadline_ns = deadline_ns == FASTIPC_RPC_DEADLINE_BIND ?
 			  cl->deadline_ns : deadline_ns;
-	code = frpc_pack(cl, req, len, &hdr, stackbuf, sizeof(stackbuf),
-			 &buf, &in_ring);
-	if (code == -EBADMSG)
-		return frpc_status_set(st, FASTIPC_RPC_INTERNAL, EBADMSG,
-				       "the request to /%s/%s changed while it was packed (%zu bytes sized)",
-				       cl->desc->name, m->name, len);
-	if (code)
-		return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED,
-				       ENOMEM,
-				       "no memory to pack a request of %zu bytes to /%s/%s",
-				       len, cl->desc->name, m->name);
-	code = frpc_exchange(cl, idx, buf, FRPC_HDR_LEN + len, in_ring,
-			     hdr.deadline_ns, alloc, repp, st);
-	if (buf != stackbuf && !in_ring)
-		free(buf);
+	code = frpc_send(cl, idx, req, len, &hdr, stackbuf, sizeof(stackbuf),
+			 true, alloc, repp, st);
+	if (code == -ENOBUFS)	/* refused before any handler ran: by copy */
+		code = frpc_send(cl, idx, req, len, &hdr, stackbuf,
+				 sizeof(stackbuf), false, alloc, repp, st);
 	return code;
 }
+
 
 __public int fastipc_rpc_call(struct fastipc_rpc_client *cl,
 			      const char *method, const ProtobufCMessage *req,
