@@ -19,21 +19,7 @@
 
 #include "kselftest_harness.h"
 #include "server-int.h"
-#include "scantest.pb-c.h"
-
-static void echo(Scantest__Test_Service *s, const Scantest__All *in,
-		 Scantest__All_Closure closure, void *data)
-{
-	(void)s;
-	closure(in, data);
-}
-
-static void walk(Scantest__Test_Service *s, const Scantest__Node *in,
-		 Scantest__Node_Closure closure, void *data)
-{
-	(void)s;
-	closure(in, data);
-}
+#include "scantest_svc.h"
 
 static Scantest__Test_Service impl = {
 	SCANTEST__TEST__BASE_INIT, echo, walk, NULL

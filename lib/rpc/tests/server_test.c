@@ -19,21 +19,7 @@
 
 #include "kselftest_harness.h"
 #include "server-int.h"
-#include "scantest.pb-c.h"
-
-static void echo(Scantest__Test_Service *s, const Scantest__All *in,
-		 Scantest__All_Closure closure, void *data)
-{
-	(void)s;
-	closure(in, data);
-}
-
-static void walk(Scantest__Test_Service *s, const Scantest__Node *in,
-		 Scantest__Node_Closure closure, void *data)
-{
-	(void)s;
-	closure(in, data);
-}
+#include "scantest_svc.h"
 
 /* A service with its own invoke: the library cannot see its slots. */
 static void own_invoke(ProtobufCService *s, unsigned int i,
