@@ -28,6 +28,14 @@ constexpr int kExitUsage = 2;
 void Error(const std::string &what, const std::string &why);
 
 /*
+ * CheckDescription() - Whether the server's description @d may be used:
+ * every name at most 1 KiB (full names: 128 non-empty dotted parts), at
+ * most 100,000 types and 100,000 fields.
+ * Return: false with *@why on the first breach.
+ */
+bool CheckDescription(const Fastipc__Rpc__Description *d, std::string *why);
+
+/*
  * Schema - The message types of a server, in a DescriptorPool: built from
  * its describe reply (FromDescription) or read from a descriptor set as
  * protoc --descriptor_set_out writes it (FromFile).

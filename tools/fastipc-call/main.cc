@@ -201,6 +201,10 @@ int Run(struct fastipc_rpc_client *cl, const Options &o)
 		Error(o.call.channel, "the server gave no description");
 		return kExitFail;
 	}
+	if (!CheckDescription(d, &why)) {
+		Error("the server's description", why);
+		return kExitFail;
+	}
 	schema.SetSource("the server of " + o.call.channel);
 	if (!o.proto_set.empty() ? !schema.FromFile(o.proto_set, &why) :
 	    !schema.FromDescription(d, &why)) {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 #include <google/protobuf/descriptor.pb.h>
@@ -35,21 +36,26 @@ public:
 
 namespace {
 
+// The message types of a description by full name; transparent, so that
+// a prefix is looked up as a string_view, without copying it.
+using MsgMap = std::map<std::string, const Fastipc__Rpc__MessageType *,
+			std::less<>>;
+
 // What precedes the last dot of @name ("" when it has none).
-std::string Parent(const std::string &name)
+std::string_view Parent(std::string_view name)
 {
 	size_t dot = name.rfind('.');
 
-	return dot == std::string::npos ? "" : name.substr(0, dot);
+	return dot == std::string_view::npos ? "" : name.substr(0, dot);
 }
 
-// The longest proper prefix of @name that is a message type of @msgs, or "".
-std::string Enclosing(const std::string &name,
-		      const std::map<std::string, const Fastipc__Rpc__MessageType *> &msgs)
+// The longest proper prefix of @name that is a message type of @msgs, or
+// "". Names are checked (CheckDescription): at most 128 parts of 1 KiB.
+std::string Enclosing(std::string_view name, const MsgMap &msgs)
 {
-	for (std::string p = Parent(name); !p.empty(); p = Parent(p))
-		if (msgs.count(p))
-			return p;
+	for (std::string_view p = Parent(name); !p.empty(); p = Parent(p))
+		if (msgs.find(p) != msgs.end())
+			return std::string(p);
 	return "";
 }
 
@@ -78,7 +84,7 @@ bool IsPrimitive(uint32_t type)
 
 // Where types go while the files are made.
 struct Build {
-	std::map<std::string, const Fastipc__Rpc__MessageType *> msgs;
+	MsgMap msgs;
 	std::map<std::string, pb::FileDescriptorProto> files;	// by package
 	std::map<std::string, pb::DescriptorProto *> protos;	// by full name
 	std::map<std::string, std::string> package_of;		// type -> package
@@ -157,7 +163,7 @@ pb::DescriptorProto *PlaceMessage(Build *b, const std::string &name)
 	pb::DescriptorProto *d;
 
 	if (outer.empty()) {
-		std::string pkg = Parent(name);
+		std::string pkg(Parent(name));
 
 		d = FileOf(b, pkg)->add_message_type();
 		b->package_of[name] = pkg;
@@ -178,7 +184,7 @@ void PlaceEnum(Build *b, const Fastipc__Rpc__EnumType *e)
 	std::string pkg;
 
 	if (outer.empty()) {
-		pkg = Parent(name);
+		pkg = std::string(Parent(name));
 		p = FileOf(b, pkg)->add_enum_type();
 		p->set_name(name.substr(pkg.size() + !pkg.empty()));
 	} else {
