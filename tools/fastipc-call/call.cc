@@ -141,8 +141,10 @@ int Call(struct fastipc_rpc_client *cl, const Fastipc__Rpc__Description *d,
 	ret = fastipc_rpc_call_raw(cl, ("/" + a.method).c_str(), req.data(),
 				   req.size(), &opts, &rep, &rep_len, &st);
 	if (ret != FASTIPC_RPC_OK) {
+		// The message may be the server's: escape it.
 		fprintf(stderr, "fastipc-call: %s\n",
-			fastipc_rpc_strerror(&st, buf, sizeof(buf)));
+			Escape(fastipc_rpc_strerror(&st, buf,
+						    sizeof(buf))).c_str());
 		return kExitFail;
 	}
 	ret = PrintReply(schema, m, a, rep, rep_len);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// check.cc - a server's description is hostile: before anything uses it,
-// refuse names protobuf would not take (empty dotted components, longer
-// than kMaxName bytes or kMaxComponents components) and more types or
-// fields than anyone serves, which bounds the work of building the schema
-// from it.
+// check.cc - a server's description is hostile: before anything uses or
+// prints it, refuse names protobuf would not take (bytes outside
+// [A-Za-z0-9_.], empty dotted components, longer than kMaxName bytes or
+// kMaxComponents components) and more types or fields than anyone serves,
+// which bounds the work of building the schema from it. Escape() makes
+// other server text (status messages) safe for a terminal.
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -19,8 +21,15 @@ constexpr size_t kMaxComponents = 128;	// dotted parts of a full name
 constexpr size_t kMaxTypes = 100000;	// message + enum types
 constexpr size_t kMaxFields = 100000;	// fields + enum values + methods
 
+bool IdentByte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
 // Whether @s is a valid name: dotted (pkg.Msg) when @dotted, else a
-// single identifier; empty only when @may_be_empty. *@why says why not.
+// single identifier; empty only when @may_be_empty. *@why says why not,
+// with the name escaped and cut short.
 bool CheckName(const char *s, const char *what, bool dotted,
 	       bool may_be_empty, std::string *why)
 {
@@ -32,15 +41,18 @@ bool CheckName(const char *s, const char *what, bool dotted,
 		if (n[i] == '.' && dotted) {
 			ok = i > 0 && i + 1 < n.size() && n[i + 1] != '.';
 			parts++;
+		} else {
+			ok = IdentByte(n[i]);
 		}
 	}
 	if (ok && parts <= kMaxComponents)
 		return true;
-	*why = std::string(what) + " of " + std::to_string(n.size()) +
-	       " bytes is not a " +
-	       (dotted ? "full name of at most " +
-			 std::to_string(kMaxComponents) + " parts"
-		       : std::string("name")) +
+	*why = std::string(what) + " \"" + Escape(n.substr(0, 64)) +
+	       (n.size() > 64 ? "..." : "") + "\" (" +
+	       std::to_string(n.size()) + " bytes) is not a " +
+	       (dotted ? "protobuf full name of at most " +
+			 std::to_string(kMaxComponents) + " [A-Za-z0-9_] parts"
+		       : std::string("protobuf identifier [A-Za-z0-9_]")) +
 	       " of at most " + std::to_string(kMaxName) + " bytes";
 	return false;
 }
@@ -122,6 +134,22 @@ bool CheckDescription(const Fastipc__Rpc__Description *d, std::string *why)
 		if (!CheckService(d->services[i], why))
 			return false;
 	return true;
+}
+
+std::string Escape(std::string_view s)
+{
+	std::string out;
+	char hex[5];
+
+	for (unsigned char c : s) {
+		if (c >= 0x20 && c <= 0x7e && c != '\\') {
+			out += char(c);
+			continue;
+		}
+		snprintf(hex, sizeof(hex), "\\x%02x", c);
+		out += hex;
+	}
+	return out;
 }
 
 }  // namespace fcall

@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor_database.h>
@@ -28,12 +29,15 @@ constexpr int kExitUsage = 2;
 void Error(const std::string &what, const std::string &why);
 
 /*
- * CheckDescription() - Whether the server's description @d may be used:
- * every name at most 1 KiB (full names: 128 non-empty dotted parts), at
- * most 100,000 types and 100,000 fields.
- * Return: false with *@why on the first breach.
+ * CheckDescription() - Whether the server's description @d may be used
+ * and printed: every name a protobuf name ([A-Za-z0-9_], dotted for full
+ * names, at most 1 KiB and 128 parts), at most 100,000 types and 100,000
+ * fields. Return: false with *@why (printable) on the first breach.
  */
 bool CheckDescription(const Fastipc__Rpc__Description *d, std::string *why);
+
+/* @s with each byte outside 0x20-0x7e, and backslash, as \xNN: printable. */
+std::string Escape(std::string_view s);
 
 /*
  * Schema - The message types of a server, in a DescriptorPool: built from

@@ -183,8 +183,10 @@ struct fastipc_rpc_client *Bind(struct fastipc_dev *dev, const Options &o)
 					    o.call.request.size());
 	if (fastipc_rpc_bind_generic(dev, o.call.channel.c_str(), &bo, &cl,
 				     &st) != FASTIPC_RPC_OK) {
+		// The message may be the server's: escape it.
 		fprintf(stderr, "fastipc-call: %s\n",
-			fastipc_rpc_strerror(&st, buf, sizeof(buf)));
+			Escape(fastipc_rpc_strerror(&st, buf,
+						    sizeof(buf))).c_str());
 		return nullptr;
 	}
 	return cl;
