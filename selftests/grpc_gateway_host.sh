@@ -18,7 +18,7 @@ set -u
 . "$(dirname "$0")/host_tap.sh" grpc-gw
 
 GW=${FASTIPC_GRPC_GATEWAY:-$top/tools/fastipc-grpc-gateway/fastipc-grpc-gateway}
-NTESTS=14
+NTESTS=15
 
 echo "TAP version 13"
 echo "1..$NTESTS"
@@ -85,6 +85,9 @@ expect 2 "--target: not an option of this command" \
 	--channel a --target 127.0.0.1:2
 expect 2 "--workers 0: not a number in 1..1024" "--workers 0" -- \
 	export --listen 127.0.0.1:1 --channel a --workers 0
+expect 2 "--max-deadline 0: not a number in 1..31622400" \
+	"--max-deadline 0" -- export --listen 127.0.0.1:1 --channel a \
+	--max-deadline 0
 expect 2 "--mode 1777: not a number in 0..511" "--mode above 0777" -- \
 	$(imp --descriptor-set "$tmp/good.pb" --mode 1777)
 expect 2 "unexpected argument 'extra'" "a stray argument" -- \

@@ -18,6 +18,7 @@
  * A channel whose server went away is bound again by the next call (its
  * client is shared: the last call that used the old one unbinds it).
  */
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -167,6 +168,7 @@ private:
 
 	struct fastipc_dev *dev_ = nullptr;
 	struct fastipc_rpc_bind_opts bopts_ = {};
+	uint64_t max_deadline_ns_ = 0;
 	std::vector<std::unique_ptr<Channel>> chans_;
 	std::map<std::string, Channel *> routes_;
 	std::string names_;
@@ -276,17 +278,26 @@ void ExportGateway::submit(std::unique_ptr<Job> job)
 std::shared_ptr<Client> ExportGateway::client_of(
 	Channel *ch, uint64_t deadline_ns, struct fastipc_rpc_status *st)
 {
-	std::lock_guard<std::mutex> lk(ch->mu);
-	if (ch->client)
-		return ch->client;
+	{
+		std::lock_guard<std::mutex> lk(ch->mu);
+		if (ch->client)
+			return ch->client;
+	}
+	/*
+	 * Bind without the lock: a slow bind must not hold up the calls
+	 * of other workers. When two bind at once, the first to publish
+	 * wins; the other's client is unbound as @c goes out of scope.
+	 */
 	auto c = std::make_shared<Client>();
 	struct fastipc_rpc_bind_opts o = bopts_;
 	o.deadline_ns = deadline_ns;
 	if (fastipc_rpc_bind_generic(dev_, ch->name.c_str(), &o, &c->cl,
 				     st) != FASTIPC_RPC_OK)
 		return nullptr;
-	ch->client = c;
-	return c;
+	std::lock_guard<std::mutex> lk(ch->mu);
+	if (!ch->client)
+		ch->client = c;
+	return ch->client;
 }
 
 /* Errors that say the channel's server (or the channel) is gone. */
@@ -304,7 +315,8 @@ void ExportGateway::run(Job *job)
 	void *rep = nullptr;
 	size_t len = 0;
 
-	uint64_t left = ns_left(job->deadline);
+	/* No gRPC deadline, or a later one: --max-deadline. */
+	uint64_t left = std::min(ns_left(job->deadline), max_deadline_ns_);
 	if (stopping_) {
 		st.code = FASTIPC_RPC_UNAVAILABLE;
 		snprintf(st.message, sizeof(st.message),
@@ -346,6 +358,7 @@ int ExportGateway::bind_all(const Options &opt)
 		return -1;
 	}
 	bopts_.max_message = opt.max_message;
+	max_deadline_ns_ = opt.max_deadline * 1000000000ULL;
 	for (const auto &name : opt.channels) {
 		auto ch = std::make_unique<Channel>();
 		struct fastipc_rpc_status st = {};

@@ -26,6 +26,8 @@ namespace gw {
 constexpr uint64_t kMaxMessageDefault = 4ULL << 20;
 /* Default --workers. */
 constexpr unsigned kWorkersDefault = 4;
+/* Default --max-deadline, in seconds: the longest a call may wait. */
+constexpr unsigned kMaxDeadlineDefault = 300;
 /*
  * How long SIGTERM waits for calls in flight to be answered before it
  * fails them with UNAVAILABLE, in milliseconds.
@@ -43,6 +45,8 @@ struct Options {
 	unsigned chan_mode = 0660;	/* import */
 	unsigned workers = kWorkersDefault;
 	uint64_t max_message = kMaxMessageDefault;
+	/* Cap on a call's time left (also when it has no deadline), s. */
+	unsigned max_deadline = kMaxDeadlineDefault;
 };
 
 /*

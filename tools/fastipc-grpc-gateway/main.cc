@@ -82,12 +82,14 @@ void print_counters()
 	fprintf(status ? stderr : stdout,
 "usage: fastipc-grpc-gateway export --listen ADDR --channel NAME [--channel NAME]...\n"
 "                                   [--workers N] [--max-message BYTES]\n"
+"                                   [--max-deadline SECONDS]\n"
 "       fastipc-grpc-gateway import --channel NAME --target ADDR --descriptor-set FILE\n"
 "                                   [--service pkg.Svc]... [--mode OCTAL] [--workers N]\n"
-"                                   [--max-message BYTES]\n"
+"                                   [--max-message BYTES] [--max-deadline SECONDS]\n"
 "ADDR: HOST:PORT or unix:/abs/path. Defaults: --workers %u, --max-message %llu,\n"
-"--mode 0660. SIGUSR1 prints the counters; SIGTERM/SIGINT stop.\n",
-		gw::kWorkersDefault, (unsigned long long)gw::kMaxMessageDefault);
+"--max-deadline %u, --mode 0660. SIGUSR1 prints the counters; SIGTERM/SIGINT stop.\n",
+		gw::kWorkersDefault, (unsigned long long)gw::kMaxMessageDefault,
+		gw::kMaxDeadlineDefault);
 	exit(status);
 }
 
@@ -115,7 +117,7 @@ unsigned long long number(const char *opt, const char *s, int base,
 }
 
 enum { O_LISTEN = 256, O_CHANNEL, O_WORKERS, O_MAXMSG, O_TARGET, O_DESCSET,
-       O_SERVICE, O_MODE };
+       O_SERVICE, O_MODE, O_MAXDL };
 
 gw::Options parse(int argc, char **argv)
 {
@@ -128,6 +130,7 @@ gw::Options parse(int argc, char **argv)
 		{"descriptor-set", required_argument, nullptr, O_DESCSET},
 		{"service", required_argument, nullptr, O_SERVICE},
 		{"mode", required_argument, nullptr, O_MODE},
+		{"max-deadline", required_argument, nullptr, O_MAXDL},
 		{"help", no_argument, nullptr, 'h'},
 		{},
 	};
@@ -155,6 +158,11 @@ gw::Options parse(int argc, char **argv)
 		case O_MAXMSG:
 			o.max_message = number("--max-message", optarg, 10, 1,
 					       INT_MAX);
+			break;
+		case O_MAXDL:
+			/* A year: far below any clock's overflow. */
+			o.max_deadline = number("--max-deadline", optarg, 10,
+						1, 366 * 86400);
 			break;
 		case O_TARGET: ok = imp; o.target = optarg; break;
 		case O_DESCSET: ok = imp; o.descriptor_set = optarg; break;
