@@ -73,6 +73,7 @@ private:
 
 	struct fastipc_dev *dev_ = nullptr;
 	int chan_fd_ = -1;
+	uint64_t max_deadline_ns_ = 0;
 	struct fastipc_rpc_server *srv_ = nullptr;
 	Fastipc__Rpc__Description *desc_ = nullptr;
 	std::shared_ptr<grpc::Channel> channel_;
@@ -91,17 +92,23 @@ void handle(struct fastipc_rpc_ctx *ctx, const uint8_t *req, size_t len,
 	static_cast<ImportGateway *>(data)->forward(ctx, req, len);
 }
 
-/* The caller's deadline (absolute CLOCK_MONOTONIC ns) on the system clock. */
-void set_deadline(grpc::ClientContext *cc, uint64_t deadline)
+/*
+ * The caller's deadline (absolute CLOCK_MONOTONIC ns) on the system clock,
+ * at most @max_ns from now: also when the caller has none (a target that
+ * never answers must not hold a worker forever), and so that a far-future
+ * deadline cannot overflow the clock arithmetic.
+ */
+void set_deadline(grpc::ClientContext *cc, uint64_t deadline, uint64_t max_ns)
 {
 	struct timespec ts;
 
-	if (deadline == FASTIPC_TIMEOUT_INF)
-		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	uint64_t now = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	int64_t left = deadline > now ? (int64_t)(deadline - now) : 0;
-	cc->set_deadline(system_clock::now() + std::chrono::nanoseconds(left));
+	uint64_t left = deadline > now ? deadline - now : 0;
+	if (deadline == FASTIPC_TIMEOUT_INF || left > max_ns)
+		left = max_ns;
+	cc->set_deadline(system_clock::now() +
+			 std::chrono::nanoseconds((int64_t)left));
 }
 
 /*
@@ -162,7 +169,7 @@ void ImportGateway::forward(struct fastipc_rpc_ctx *ctx, const uint8_t *req,
 	counters.calls++;
 	counters.inflight++;
 	counters.bytes_in += len;
-	set_deadline(&cc, fastipc_rpc_ctx_deadline(ctx));
+	set_deadline(&cc, fastipc_rpc_ctx_deadline(ctx), max_deadline_ns_);
 	for (unsigned i = 0; fastipc_rpc_ctx_md_at(ctx, i, &key, &value) == 0;
 	     i++)
 		if (forwardable(key, value))
@@ -199,6 +206,7 @@ int ImportGateway::start(const Options &opt)
 	std::string err;
 	int ret;
 
+	max_deadline_ns_ = opt.max_deadline * 1000000000ULL;
 	desc_ = load_descriptor_set(opt.descriptor_set, opt.services, &err);
 	if (!desc_) {
 		log("%s", err.c_str());
