@@ -18,7 +18,7 @@ set -u
 . "$(dirname "$0")/host_tap.sh" grpc-gw
 
 GW=${FASTIPC_GRPC_GATEWAY:-$top/tools/fastipc-grpc-gateway/fastipc-grpc-gateway}
-NTESTS=15
+NTESTS=17
 
 echo "TAP version 13"
 echo "1..$NTESTS"
@@ -88,6 +88,12 @@ expect 2 "--workers 0: not a number in 1..1024" "--workers 0" -- \
 expect 2 "--max-deadline 0: not a number in 1..31622400" \
 	"--max-deadline 0" -- export --listen 127.0.0.1:1 --channel a \
 	--max-deadline 0
+expect 2 "--max-inflight 0: not a number in 1..1048576" \
+	"--max-inflight 0" -- export --listen 127.0.0.1:1 --channel a \
+	--max-inflight 0
+expect 2 "--max-inflight: not an option of this command" \
+	"import with --max-inflight" -- \
+	$(imp --descriptor-set "$tmp/good.pb" --max-inflight 4)
 expect 2 "--mode 1777: not a number in 0..511" "--mode above 0777" -- \
 	$(imp --descriptor-set "$tmp/good.pb" --mode 1777)
 expect 2 "unexpected argument 'extra'" "a stray argument" -- \

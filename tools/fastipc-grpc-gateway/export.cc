@@ -15,6 +15,11 @@
  * error, or by stop() when the drain time is over (UNAVAILABLE). Whoever
  * takes the call's Slot out of the in-flight set answers it.
  *
+ * At most --max-inflight calls are queued or running: the next ones are
+ * answered RESOURCE_EXHAUSTED at once (counted as busy), so memory stays
+ * bounded (each job holds its request, up to --max-message). A job whose
+ * call was cancelled while queued is dropped by its worker.
+ *
  * A channel whose server went away is bound again by the next call (its
  * client is shared: the last call that used the old one unbinds it).
  */
@@ -101,6 +106,7 @@ class ExportGateway;
 
 struct Slot {
 	class Call *call;
+	std::atomic<bool> cancelled{false};	/* by the client or gRPC */
 };
 
 class Call : public grpc::ServerGenericBidiReactor {
@@ -108,6 +114,7 @@ public:
 	Call(ExportGateway *gw, grpc::GenericCallbackServerContext *ctx);
 	void OnReadDone(bool ok) override;
 	void OnDone() override { delete this; }
+	void OnCancel() override { slot->cancelled = true; }
 	/* Answer, when no one has: the Slot's owner only. */
 	void answer(const grpc::Status &s, void *rep, size_t len);
 
@@ -152,6 +159,20 @@ public:
 	bool enter(const std::shared_ptr<Slot> &s);
 	/* Take @s out of the in-flight set: true when the caller answers. */
 	bool take(const std::shared_ptr<Slot> &s);
+	/*
+	 * Reserve a place for a job (queued or running): false when
+	 * --max-inflight are; release() gives it back.
+	 */
+	bool reserve()
+	{
+		if (jobs_.fetch_add(1) < max_inflight_)
+			return true;
+		jobs_--;
+		return false;
+	}
+	void release() { jobs_--; }
+	unsigned max_inflight() const { return max_inflight_; }
+	/* Run @job on a worker; it holds a place from reserve(). */
 	void submit(std::unique_ptr<Job> job);
 	std::string channel_names() const { return names_; }
 	void peer_md(const std::string &peer,
@@ -176,14 +197,17 @@ private:
 	UnixListener listener_;
 	Pool pool_;
 	std::atomic<bool> stopping_{false};
+	unsigned max_inflight_ = 1;
+	std::atomic<unsigned> jobs_{0};	/* queued + running */
 	std::mutex mu_;		/* inflight_ */
 	std::condition_variable idle_;
 	std::set<std::shared_ptr<Slot>> inflight_;
 };
 
 Call::Call(ExportGateway *gw, grpc::GenericCallbackServerContext *ctx)
-	: slot(std::make_shared<Slot>(Slot{this})), gw_(gw), ctx_(ctx)
+	: slot(std::make_shared<Slot>()), gw_(gw), ctx_(ctx)
 {
+	slot->call = this;
 	counters.calls++;
 	counters.inflight++;
 	if (!gw_->enter(slot)) {
@@ -212,6 +236,17 @@ void Call::OnReadDone(bool ok)
 				       "message"), nullptr, 0);
 		return;
 	}
+	if (!gw_->reserve()) {
+		req_.Clear();
+		counters.busy++;
+		if (gw_->take(slot))
+			answer(to_grpc(FASTIPC_RPC_RESOURCE_EXHAUSTED,
+				       "gateway busy: " +
+				       std::to_string(gw_->max_inflight()) +
+				       " calls in flight (--max-inflight)"),
+			       nullptr, 0);
+		return;
+	}
 	auto job = std::make_unique<Job>();
 	job->slot = slot;
 	job->chan = chan_;
@@ -222,6 +257,7 @@ void Call::OnReadDone(bool ok)
 	grpc::Status s = req_.DumpToSingleSlice(&job->req);
 	req_.Clear();
 	if (!s.ok()) {
+		gw_->release();
 		if (gw_->take(slot))
 			answer(s, nullptr, 0);
 		return;
@@ -272,6 +308,7 @@ void ExportGateway::submit(std::unique_ptr<Job> job)
 	pool_.push([this, j] {
 		run(j);
 		delete j;
+		release();
 	});
 }
 
@@ -321,6 +358,12 @@ void ExportGateway::run(Job *job)
 		st.code = FASTIPC_RPC_UNAVAILABLE;
 		snprintf(st.message, sizeof(st.message),
 			 "fastipc-grpc-gateway: shutting down");
+	} else if (job->slot->cancelled) {
+		/* Gone while queued: no one waits for the answer. */
+		st.code = FASTIPC_RPC_CANCELLED;
+		snprintf(st.message, sizeof(st.message),
+			 "fastipc-grpc-gateway: cancelled before the call "
+			 "to %s", job->method.c_str());
 	} else if (left == 0) {
 		st.code = FASTIPC_RPC_DEADLINE_EXCEEDED;
 		snprintf(st.message, sizeof(st.message),
@@ -404,7 +447,10 @@ int ExportGateway::start(const Options &opt)
 	int port = 0;
 	bool unix_sock = opt.listen.rfind("unix:", 0) == 0;
 
+	max_inflight_ = opt.max_inflight;
 	b.RegisterCallbackGenericService(this);
+	/* Per connection; --max-inflight bounds the jobs of them all. */
+	b.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 100);
 	b.SetMaxReceiveMessageSize((int)opt.max_message);
 	b.SetMaxSendMessageSize((int)opt.max_message);
 	if (!unix_sock)

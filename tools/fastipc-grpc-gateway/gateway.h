@@ -47,12 +47,15 @@ struct Options {
 	uint64_t max_message = kMaxMessageDefault;
 	/* Cap on a call's time left (also when it has no deadline), s. */
 	unsigned max_deadline = kMaxDeadlineDefault;
+	/* export: calls queued + running at most; 0: workers * 4. */
+	unsigned max_inflight = 0;
 };
 
 /*
  * The counters SIGUSR1 prints: calls taken, answered OK, answered with
  * another status, of which UNAVAILABLE and DEADLINE_EXCEEDED, message
- * bytes received from callers and sent back, calls not answered yet.
+ * bytes received from callers and sent back, calls not answered yet,
+ * calls refused because --max-inflight were in flight (export).
  */
 struct Counters {
 	std::atomic<uint64_t> calls{0};
@@ -63,6 +66,7 @@ struct Counters {
 	std::atomic<uint64_t> bytes_in{0};
 	std::atomic<uint64_t> bytes_out{0};
 	std::atomic<int64_t> inflight{0};
+	std::atomic<uint64_t> busy{0};
 };
 
 extern Counters counters;

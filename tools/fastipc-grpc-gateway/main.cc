@@ -66,7 +66,7 @@ using gw::log;
 void print_counters()
 {
 	log("counters calls=%llu ok=%llu failed=%llu unavailable=%llu "
-	    "deadline=%llu bytes_in=%llu bytes_out=%llu inflight=%lld",
+	    "deadline=%llu bytes_in=%llu bytes_out=%llu inflight=%lld busy=%llu",
 	    (unsigned long long)gw::counters.calls.load(),
 	    (unsigned long long)gw::counters.ok.load(),
 	    (unsigned long long)gw::counters.failed.load(),
@@ -74,7 +74,8 @@ void print_counters()
 	    (unsigned long long)gw::counters.deadline.load(),
 	    (unsigned long long)gw::counters.bytes_in.load(),
 	    (unsigned long long)gw::counters.bytes_out.load(),
-	    (long long)gw::counters.inflight.load());
+	    (long long)gw::counters.inflight.load(),
+	    (unsigned long long)gw::counters.busy.load());
 }
 
 [[noreturn]] void usage(int status)
@@ -82,12 +83,12 @@ void print_counters()
 	fprintf(status ? stderr : stdout,
 "usage: fastipc-grpc-gateway export --listen ADDR --channel NAME [--channel NAME]...\n"
 "                                   [--workers N] [--max-message BYTES]\n"
-"                                   [--max-deadline SECONDS]\n"
+"                                   [--max-deadline SECONDS] [--max-inflight N]\n"
 "       fastipc-grpc-gateway import --channel NAME --target ADDR --descriptor-set FILE\n"
 "                                   [--service pkg.Svc]... [--mode OCTAL] [--workers N]\n"
 "                                   [--max-message BYTES] [--max-deadline SECONDS]\n"
 "ADDR: HOST:PORT or unix:/abs/path. Defaults: --workers %u, --max-message %llu,\n"
-"--max-deadline %u, --mode 0660. SIGUSR1 prints the counters; SIGTERM/SIGINT stop.\n",
+"--max-deadline %u, --max-inflight 4 * workers, --mode 0660. SIGUSR1 prints the counters; SIGTERM/SIGINT stop.\n",
 		gw::kWorkersDefault, (unsigned long long)gw::kMaxMessageDefault,
 		gw::kMaxDeadlineDefault);
 	exit(status);
@@ -117,7 +118,7 @@ unsigned long long number(const char *opt, const char *s, int base,
 }
 
 enum { O_LISTEN = 256, O_CHANNEL, O_WORKERS, O_MAXMSG, O_TARGET, O_DESCSET,
-       O_SERVICE, O_MODE, O_MAXDL };
+       O_SERVICE, O_MODE, O_MAXDL, O_MAXINF };
 
 gw::Options parse(int argc, char **argv)
 {
@@ -131,6 +132,7 @@ gw::Options parse(int argc, char **argv)
 		{"service", required_argument, nullptr, O_SERVICE},
 		{"mode", required_argument, nullptr, O_MODE},
 		{"max-deadline", required_argument, nullptr, O_MAXDL},
+		{"max-inflight", required_argument, nullptr, O_MAXINF},
 		{"help", no_argument, nullptr, 'h'},
 		{},
 	};
@@ -164,6 +166,11 @@ gw::Options parse(int argc, char **argv)
 			o.max_deadline = number("--max-deadline", optarg, 10,
 						1, 366 * 86400);
 			break;
+		case O_MAXINF:
+			ok = !imp;
+			o.max_inflight = number("--max-inflight", optarg, 10,
+						1, 1 << 20);
+			break;
 		case O_TARGET: ok = imp; o.target = optarg; break;
 		case O_DESCSET: ok = imp; o.descriptor_set = optarg; break;
 		case O_SERVICE: ok = imp; o.services.push_back(optarg); break;
@@ -188,6 +195,8 @@ gw::Options parse(int argc, char **argv)
 		bad("%s: --target and --descriptor-set are required", "import");
 	if (imp && o.channels.size() > 1)
 		bad("%s: one --channel only", "import");
+	if (!o.max_inflight)
+		o.max_inflight = o.workers * 4;
 	if (imp)
 		o.channel = o.channels[0];
 	return o;
