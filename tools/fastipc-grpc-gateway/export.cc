@@ -125,6 +125,8 @@ private:
 	grpc::GenericCallbackServerContext *ctx_;
 	grpc::ByteBuffer req_, rep_;
 	Channel *chan_ = nullptr;
+	/* The metadata for the fastipc call, taken at creation. */
+	std::vector<std::pair<std::string, std::string>> md_;
 };
 
 /* What a worker needs of a call, owned by the worker. */
@@ -215,6 +217,12 @@ Call::Call(ExportGateway *gw, grpc::GenericCallbackServerContext *ctx)
 			       "fastipc-grpc-gateway: shutting down"), nullptr, 0);
 		return;
 	}
+	/*
+	 * The peer's identity now, while the call holds its connection
+	 * (and so its fd number) open: later the number may be another's.
+	 */
+	md_.emplace_back("x-fastipc-peer", ctx_->peer());
+	gw_->peer_md(ctx_->peer(), &md_);
 	chan_ = gw_->route(ctx_->method());
 	if (!chan_) {
 		if (gw_->take(slot))
@@ -262,9 +270,7 @@ void Call::OnReadDone(bool ok)
 			answer(s, nullptr, 0);
 		return;
 	}
-	std::string peer = ctx_->peer();
-	job->md.emplace_back("x-fastipc-peer", peer);
-	gw_->peer_md(peer, &job->md);
+	job->md = std::move(md_);
 	gw_->submit(std::move(job));
 }
 

@@ -2,12 +2,17 @@
 /*
  * The export gateway's Unix socket listener (unixlisten.h).
  *
- * A connection's fd number is the key of its credentials: gRPC closes the
- * fd when the connection ends, and the number may be reused by the next
- * accept, which records its own credentials before the connection can
- * carry a call.
+ * A connection's fd number is the key of its credentials, and its socket's
+ * inode is kept with them. gRPC closes the fd when the connection ends and
+ * the number may be reused; the next accept records its own credentials
+ * before the connection can carry a call. A lookup gives the credentials
+ * only when fstat() of the number still shows the recorded socket: a
+ * number now held by anything else yields no identity, never another's.
+ * Lookups happen when a call is created, while gRPC still holds the fd of
+ * the call's connection (its transport outlives its calls).
  */
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
 #include <fcntl.h>
@@ -88,9 +93,16 @@ void UnixListener::loop()
 			close(c);
 			continue;
 		}
+		struct stat st;
+		if (fstat(c, &st) < 0) {
+			log("unix:%s: fstat: %s", path_.c_str(),
+			    strerror(errno));
+			close(c);
+			continue;
+		}
 		{
 			std::lock_guard<std::mutex> lk(mu_);
-			creds_[c] = uc;
+			creds_[c] = Peer{uc, st.st_dev, st.st_ino};
 		}
 		grpc::AddInsecureChannelFromFd(server_, c);
 	}
@@ -125,13 +137,18 @@ void UnixListener::peer_md(const std::string &peer,
 	long fd = strtol(peer.c_str() + 3, &end, 10);
 	if (*end || fd < 0)
 		return;
+	if (fd > INT_MAX)
+		return;
 	struct ucred uc;
 	{
 		std::lock_guard<std::mutex> lk(mu_);
 		auto it = creds_.find((int)fd);
-		if (it == creds_.end())
+		struct stat st;
+		/* Under the lock: accept cannot record a new N meanwhile. */
+		if (it == creds_.end() || fstat((int)fd, &st) < 0 ||
+		    st.st_dev != it->second.dev || st.st_ino != it->second.ino)
 			return;
-		uc = it->second;
+		uc = it->second.uc;
 	}
 	md->emplace_back("x-fastipc-peer-pid", std::to_string(uc.pid));
 	md->emplace_back("x-fastipc-peer-uid", std::to_string(uc.uid));

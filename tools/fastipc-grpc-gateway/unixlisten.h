@@ -4,7 +4,8 @@
  * the peer's SO_PEERCRED can be read (gRPC 1.51 has no API for it). Each
  * connection goes to the server with grpc::AddInsecureChannelFromFd(),
  * whose calls then have the peer string "fd:N": peer_md() finds N's
- * credentials, recorded at accept.
+ * credentials, recorded at accept with the socket's inode, and gives them
+ * only while fd N is still that socket.
  */
 #ifndef FASTIPC_GRPC_GATEWAY_UNIXLISTEN_H
 #define FASTIPC_GRPC_GATEWAY_UNIXLISTEN_H
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include <grpcpp/server.h>
 
@@ -35,7 +37,10 @@ public:
 	void stop();
 	/*
 	 * Append "x-fastipc-peer-pid", "-uid", "-gid" to @md when @peer is
-	 * "fd:N" of a connection accepted here.
+	 * "fd:N" of a connection accepted here and fd N is still its socket
+	 * (same device and inode); nothing otherwise. Call it while the
+	 * call is alive (gRPC keeps its connection's fd open until then):
+	 * when the call is created.
 	 */
 	void peer_md(const std::string &peer,
 		     std::vector<std::pair<std::string, std::string>> *md);
@@ -49,7 +54,12 @@ private:
 	int wake_[2] = {-1, -1};
 	std::thread thread_;
 	std::mutex mu_;
-	std::map<int, struct ucred> creds_;
+	struct Peer {
+		struct ucred uc;
+		dev_t dev;
+		ino_t ino;
+	};
+	std::map<int, Peer> creds_;	/* by fd number */
 };
 
 } /* namespace gw */
