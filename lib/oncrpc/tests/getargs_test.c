@@ -34,7 +34,7 @@ int fastipc_req_reply_buf(struct fastipc_req *req, size_t len, void **bufp)
 	(void)req;
 	(void)len;
 	(void)bufp;
-	return -ENOSYS;
+	return -EOPNOTSUPP;
 }
 
 int fastipc_req_reply(struct fastipc_req *req, const void *data, size_t len)
@@ -42,7 +42,7 @@ int fastipc_req_reply(struct fastipc_req *req, const void *data, size_t len)
 	(void)req;
 	(void)data;
 	(void)len;
-	return -ENOSYS;
+	return -EOPNOTSUPP;
 }
 
 /* ---- the arguments: string name<>; opaque blob<16>; ---- */
@@ -62,14 +62,12 @@ static bool_t xdr_targs(XDR *x, struct targs *a)
 
 static int fails;
 
-#define CHECK(cond, what) do {						\
-	if (cond)							\
-		printf("ok - %s\n", what);				\
-	else {								\
-		printf("not ok - %s\n", what);				\
-		fails++;						\
-	}								\
-} while (0)
+static void check(int cond, const char *what)
+{
+	printf("%s - %s\n", cond ? "ok" : "not ok", what);
+	if (!cond)
+		fails++;
+}
 
 /* Request bytes: "hello" as an XDR string, then an opaque of @blob_len. */
 static size_t build(uint32_t *w, uint32_t blob_len)
@@ -98,21 +96,21 @@ int main(void)
 	fipc_onc_call_init(&c, NULL, 1, 1, 1, (const char *)w, len, "t");
 	memset(&a, 0, sizeof(a));
 	ok = svc_getargs(&c.xprt, (xdrproc_t)xdr_targs, (caddr_t)&a);
-	CHECK(!ok, "getargs on an opaque claiming 2^32-1 bytes fails");
-	CHECK(!a.name && !a.blob.blob_val,
+	check(!ok, "getargs on an opaque claiming 2^32-1 bytes fails");
+	check(!a.name && !a.blob.blob_val,
 	      "what the string member allocated is freed (pointer NULL)");
 
 	len = build(w, 4);
 	fipc_onc_call_init(&c, NULL, 1, 1, 1, (const char *)w, len, "t");
 	memset(&a, 0, sizeof(a));
 	ok = svc_getargs(&c.xprt, (xdrproc_t)xdr_targs, (caddr_t)&a);
-	CHECK(ok && a.name && !strcmp(a.name, "hello") &&
+	check(ok && a.name && !strcmp(a.name, "hello") &&
 	      a.blob.blob_len == 4 && !memcmp(a.blob.blob_val, "abcd", 4),
 	      "a well-formed request decodes");
 	ok = svc_freeargs(&c.xprt, (xdrproc_t)xdr_targs, (caddr_t)&a);
-	CHECK(ok && !a.name && !a.blob.blob_val, "svc_freeargs frees it");
+	check(ok && !a.name && !a.blob.blob_val, "svc_freeargs frees it");
 
-	CHECK(c.rq.rq_cred.oa_flavor == AUTH_SYS && c.aup.aup_uid == 1000,
+	check(c.rq.rq_cred.oa_flavor == AUTH_SYS && c.aup.aup_uid == 1000,
 	      "rq_cred is AUTH_SYS from the kernel-recorded uid");
 	return fails ? 1 : 0;
 }
