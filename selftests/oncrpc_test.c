@@ -194,14 +194,25 @@ static int tc_raw(struct fastipc_conn *conn, uint32_t op, const void *req,
 	return ret;
 }
 
+/* A raw call request: the header, then up to 3 words of XDR arguments. */
+struct tc_rawmsg {
+	struct fipc_onc_req q;
+	uint32_t xdr[3];
+};
+
+/* @m as a call of tcalc version 1's procedure @proc, arguments zeroed. */
+static void tc_rawmsg_init(struct tc_rawmsg *m, uint32_t proc)
+{
+	memset(m, 0, sizeof(*m));
+	m->q.magic = FIPC_ONC_MAGIC;
+	m->q.prog = TCALC_PROG;
+	m->q.vers = TCALC_V1;
+	m->q.proc = proc;
+}
+
 TEST_F(onc, hostile_client)
 {
-	struct {
-		struct fipc_onc_req q;
-		uint32_t xdr[3];
-	} m = {
-		.q = { FIPC_ONC_MAGIC, TCALC_PROG, TCALC_V1, TC_ADD },
-	};
+	struct tc_rawmsg m;
 	struct fastipc_dev *dev;
 	struct fastipc_conn *conn;
 	struct fipc_onc_rep h;
@@ -209,6 +220,7 @@ TEST_F(onc, hostile_client)
 	int sum = 0;
 	tc_pair p = { .a = 5, .b = 6 };
 
+	tc_rawmsg_init(&m, TC_ADD);
 	ASSERT_EQ(0, fastipc_open(&dev));
 	ASSERT_EQ(0, fastipc_connect(dev, self->s.name, &conn));
 	/* 3 bytes of an int pair: garbage XDR */
@@ -258,12 +270,7 @@ TEST_F(onc, hostile_client)
  */
 TEST(oneway_runs_nothing)
 {
-	struct {
-		struct fipc_onc_req q;
-		uint32_t xdr[1];
-	} m = {
-		.q = { FIPC_ONC_MAGIC, TCALC_PROG, TCALC_V1, TC_BLOCK },
-	};
+	struct tc_rawmsg m;
 	struct fastipc_dev *dev;
 	struct fastipc_conn *conn;
 	struct tc_srv s;
@@ -277,9 +284,10 @@ TEST(oneway_runs_nothing)
 	ASSERT_EQ(0, tc_srv_start(&s, 1));
 	ASSERT_EQ(0, fastipc_open(&dev));
 	ASSERT_EQ(0, fastipc_connect(dev, s.name, &conn));
+	tc_rawmsg_init(&m, TC_BLOCK);
 	m.xdr[0] = htonl(1);
-	ASSERT_EQ(0, fastipc_send(conn, FIPC_ONC_OP_CALL, &m, sizeof(m),
-				  FIPC_WAIT_NS));
+	ASSERT_EQ(0, fastipc_send(conn, FIPC_ONC_OP_CALL, &m,
+				  sizeof(m.q) + sizeof(m.xdr[0]), FIPC_WAIT_NS));
 	ASSERT_EQ(0, fastipc_send(conn, FIPC_ONC_OP_PROBE, &m, sizeof(m.q),
 				  FIPC_WAIT_NS));
 	cl = clnt_fastipc_create(s.name, TCALC_PROG, TCALC_V1);
