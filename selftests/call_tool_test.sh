@@ -39,6 +39,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+. "$here/tap_util.sh"
 CALL=${FASTIPC_CALL:-$top/tools/fastipc-call/fastipc-call}
 HASHD=${FASTIPC_HASHD:-$top/tools/fastipc-hash/fastipc-hashd}
 CTL=${FASTIPC_CTL:-$top/tools/fastipcctl/fastipcctl}
@@ -49,7 +50,6 @@ R=call-tool-raw
 KV=example-kv-rpc
 H=call-tool-hash
 NTESTS=31
-KSFT_SKIP=4
 
 n=0
 fails=0
@@ -58,10 +58,7 @@ HPID=
 RPID=
 WORK=
 
-ok()	{ n=$((n + 1)); echo "ok $n - $*"; }
-nok()	{ n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
 skip()	{ n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-diag()	{ sed 's/^/# /' "$@"; }
 
 cleanup()
 {
@@ -107,16 +104,8 @@ wait_for()
 }
 
 echo "TAP version 13"
-for f in "$CALL" "$HASHD" "$CTL" "$KVD"; do
-	if [ ! -x "$f" ]; then
-		echo "1..0 # SKIP $f not built"
-		exit $KSFT_SKIP
-	fi
-done
-if [ ! -c /dev/fastipc ] || [ "$(id -u)" -ne 0 ]; then
-	echo "1..0 # SKIP needs root and the fastipc module loaded"
-	exit $KSFT_SKIP
-fi
+need_prog "$CALL" "$HASHD" "$CTL" "$KVD"
+need_dev root
 echo "1..$NTESTS"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fipc-call.XXXXXX") || exit 1
 chmod 0755 "$WORK"

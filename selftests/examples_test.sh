@@ -33,12 +33,12 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+. "$here/tap_util.sh"
 EX=${FASTIPC_EXAMPLES:-$top/examples}
 SERVER=$EX/kv-server
 CLIENT=$EX/kv-client
 RPC_SERVER=$EX/rpc-kv/kv-rpc-server
 RPC_CLIENT=$EX/rpc-kv/kv-rpc-client
-KSFT_SKIP=4
 NTESTS=11
 NTESTS_RPC=16
 n=0
@@ -49,10 +49,7 @@ WORK=
 CLI=$CLIENT	# the client the next checks run
 AS=		# a command prefix to run it as another user
 
-ok()	{ n=$((n + 1)); echo "ok $n - $*"; }
-nok()	{ n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
 skip()	{ n=$((n + 1)); echo "ok $n # SKIP $*"; }
-diag()	{ sed 's/^/# /' "$@"; }
 
 cleanup()
 {
@@ -96,16 +93,8 @@ stop_server()
 }
 
 echo "TAP version 13"
-for f in "$SERVER" "$CLIENT"; do
-	if [ ! -x "$f" ]; then
-		echo "1..0 # SKIP $f not built"
-		exit $KSFT_SKIP
-	fi
-done
-if [ ! -c /dev/fastipc ]; then
-	echo "1..0 # SKIP the fastipc module is not loaded"
-	exit $KSFT_SKIP
-fi
+need_prog "$SERVER" "$CLIENT"
+need_dev
 echo "1..$((NTESTS + NTESTS_RPC))"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fipc-examples.XXXXXX") || exit 1
 

@@ -42,6 +42,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+. "$here/tap_util.sh"
 bin=${FASTIPC_TEST_BIN:-$here}
 GEN=$bin/grpcgen
 PY=${PYTHON3:-/usr/bin/python3}
@@ -52,7 +53,6 @@ KVS=$top/examples/rpc-kv/kv-rpc-server
 KVC=$top/examples/rpc-kv/kv-rpc-client
 CLIENT=$here/grpc/gw_client.py
 SERVER=$here/grpc/gw_server.py
-KSFT_SKIP=4
 NTESTS=23
 SCALE=${FASTIPC_TIMEOUT_SCALE:-1}
 WAIT_MAX=$((600 * SCALE))	# tenths of a second per wait
@@ -66,10 +66,7 @@ PIDS=
 WORK=
 AS=
 
-ok()	{ n=$((n + 1)); echo "ok $n - $*"; }
-nok()	{ n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
 skip()	{ n=$((n + 1)); echo "ok $n # SKIP $*"; }
-diag()	{ sed 's/^/# /' "$@"; }
 # result DESCRIPTION STATUS [FILES TO SHOW ON FAILURE...]
 result()
 {
@@ -207,16 +204,8 @@ field()	{ echo " $C" | sed -n "s/.* $1=\([0-9][0-9]*\).*/\1/p"; }
 
 echo "TAP version 13"
 # grpcgen/.import-ok: the build imported the stubs with python3-grpcio.
-for f in "$GW" "$ECHO" "$HASHD" "$KVS" "$KVC" "$GEN/.import-ok"; do
-	if [ ! -e "$f" ]; then
-		echo "1..0 # SKIP $f not built"
-		exit $KSFT_SKIP
-	fi
-done
-if [ ! -c /dev/fastipc ]; then
-	echo "1..0 # SKIP the fastipc module is not loaded"
-	exit $KSFT_SKIP
-fi
+need_file "$GW" "$ECHO" "$HASHD" "$KVS" "$KVC" "$GEN/.import-ok"
+need_dev
 echo "1..$NTESTS"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fipc-grpcgw.XXXXXX") || exit 1
 chmod 755 "$WORK"

@@ -18,19 +18,16 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+. "$here/tap_util.sh"
 EX=${FASTIPC_EXAMPLES:-$top/examples}/oncrpc-calc
 SERVER=$EX/calc-server
 CLIENT=$EX/calc-client
-KSFT_SKIP=4
 NTESTS=14
 n=0
 fails=0
 SPID=
 WORK=
 
-ok()	{ n=$((n + 1)); echo "ok $n - $*"; }
-nok()	{ n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
-diag()	{ sed 's/^/# /' "$@"; }
 
 cleanup()
 {
@@ -40,14 +37,8 @@ cleanup()
 trap cleanup EXIT
 
 echo "TAP version 13"
-if [ ! -x "$SERVER" ] || [ ! -x "$CLIENT" ]; then
-	echo "1..0 # SKIP $EX not built"
-	exit $KSFT_SKIP
-fi
-if [ ! -c /dev/fastipc ]; then
-	echo "1..0 # SKIP /dev/fastipc missing (module not loaded)"
-	exit $KSFT_SKIP
-fi
+need_prog "$SERVER" "$CLIENT"
+need_dev
 echo "1..$NTESTS"
 WORK=$(mktemp -d) || exit 1
 CHAN=kst-calc-$$

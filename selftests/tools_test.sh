@@ -22,21 +22,19 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+. "$here/tap_util.sh"
 HELPER=${FASTIPC_TEST_BIN:-$here}/fipc_helper
 STAT=${FASTIPC_STAT:-$top/tools/fastipc-stat/fastipc-stat}
 CTL=${FASTIPC_CTL:-$top/tools/fastipcctl/fastipcctl}
 HASHD=${FASTIPC_HASHD:-$top/tools/fastipc-hash/fastipc-hashd}
 KO=${FASTIPC_KO:-$top/kmod/fastipc.ko}
 NTESTS=66
-KSFT_SKIP=4
 
 n=0
 fails=0
 PIDS=
 WORK=
 
-ok()	{ n=$((n + 1)); echo "ok $n - $*"; }
-nok()	{ n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
 skip()	{ n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 # check DESCRIPTION COMMAND...: ok if COMMAND succeeds (else status 1).
 check()
@@ -45,7 +43,6 @@ check()
 	shift
 	if "$@"; then ok "$d"; else nok "$d"; return 1; fi
 }
-diag()	{ sed 's/^/# /' "$@"; }
 
 cleanup()
 {
@@ -58,17 +55,9 @@ cleanup()
 trap cleanup EXIT
 
 echo "TAP version 13"
-for f in "$HELPER" "$STAT" "$CTL" "$HASHD"; do
-	if [ ! -x "$f" ]; then
-		echo "1..0 # SKIP $f not built"
-		exit $KSFT_SKIP
-	fi
-done
-if [ ! -c /dev/fastipc ] || [ "$(id -u)" -ne 0 ]; then
-	echo "1..0 # SKIP needs root and the fastipc module loaded"
-	exit $KSFT_SKIP
-fi
-command -v python3 >/dev/null || { echo "1..0 # SKIP no python3 (JSON checks)"; exit $KSFT_SKIP; }
+need_prog "$HELPER" "$STAT" "$CTL" "$HASHD"
+need_dev root
+command -v python3 >/dev/null || skip_all "no python3 (JSON checks)"
 echo "1..$NTESTS"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fipc-tools.XXXXXX") || exit 1
 
