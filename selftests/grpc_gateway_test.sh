@@ -26,6 +26,10 @@
 # counters line at exit); the gateway killed mid-call is UNAVAILABLE at
 # the client; SIGTERM with a call in flight: the call is answered or
 # UNAVAILABLE and the gateway exits 0 with its counters line.
+# --max-inflight 1 with a call in flight: the next call is
+# RESOURCE_EXHAUSTED "gateway busy" (counted busy=1, 1 in flight);
+# --max-deadline 1 caps a call whose own deadline is 120 s against a
+# stopped server: DEADLINE_EXCEEDED (counted deadline=1).
 #
 # Import (fastipc-rpc client -> gateway -> gRPC server): gw_server.py
 # (kv.Kv and fastipc.test.Echo) behind channel example-kv-rpc, called by
@@ -53,7 +57,7 @@ KVS=$top/examples/rpc-kv/kv-rpc-server
 KVC=$top/examples/rpc-kv/kv-rpc-client
 CLIENT=$here/grpc/gw_client.py
 SERVER=$here/grpc/gw_server.py
-NTESTS=23
+NTESTS=27
 SCALE=${FASTIPC_TIMEOUT_SCALE:-1}
 WAIT_MAX=$((600 * SCALE))	# tenths of a second per wait
 MIB4=4194304
@@ -342,6 +346,54 @@ take big 4
 r=1
 [ $st -eq 0 ] && has "concurrent 8 clients, 16 calls ok, 8 peers" && r=0
 result "8 concurrent clients on 8 connections get their own data back" $r "$WORK/out" "$WORK/err"
+
+# --max-inflight 1: a call held by a slow handler takes the only slot, the
+# next one is answered RESOURCE_EXHAUSTED "gateway busy" and counted busy=1.
+# The held call is then ended by killing that gateway.
+r=1
+if gateway gw5 export --listen "unix:$WORK/gw5.sock" --channel gwt-echo \
+	--max-inflight 1; then
+	GW5=$GWPID
+	send "& echo unix:$WORK/gw5.sock --sleep 59000 --deadline 120"
+	if wait_line "$WORK/echo.out" '^grpc_echo: sleeping 59000 ms' "$ECHOPID"; then
+		send "echo unix:$WORK/gw5.sock"
+		await $K
+		err_is RESOURCE_EXHAUSTED &&
+			grep -q '^gw_client: RESOURCE_EXHAUSTED: gateway busy: 1 calls in flight' \
+			"$WORK/err" && r=0
+	fi
+fi
+result "--max-inflight 1 and a call in flight: the next is RESOURCE_EXHAUSTED gateway busy" \
+	$r "$WORK/err" "$WORK/gw5.err"
+r=1
+[ -n "${GW5:-}" ] &&
+	counters gw5 "$GW5" '[ "$(field calls)" = 2 ] && [ "$(field busy)" = 1 ]' &&
+	[ "$(field inflight)" = 1 ] && r=0
+result "the counters count it: busy=1, 1 in flight (${C#*counters })" $r "$WORK/gw5.err"
+[ -n "${GW5:-}" ] && kill -KILL "$GW5" && wait "$GW5" 2>/dev/null
+
+# --max-deadline 1: a call whose own deadline (120 s) is later is capped at
+# 1 s: DEADLINE_EXCEEDED, counted deadline=1. grpc_echo is stopped
+# (SIGSTOP) while the call is made, so that no answer can come, not even
+# one at the deadline (its sleep ends there and it replies OK).
+r=1
+if gateway gw6 export --listen "unix:$WORK/gw6.sock" --channel gwt-echo \
+	--max-deadline 1; then
+	GW6=$GWPID
+	kill -STOP "$ECHOPID"
+	send "echo unix:$WORK/gw6.sock --deadline 120"
+	await $K
+	kill -CONT "$ECHOPID"
+	err_is DEADLINE_EXCEEDED && r=0
+fi
+result "--max-deadline 1 caps a later gRPC deadline: DEADLINE_EXCEEDED" $r "$WORK/err" \
+	"$WORK/gw6.err"
+r=1
+[ -n "${GW6:-}" ] &&
+	counters gw6 "$GW6" '[ "$(field inflight)" = 0 ] && [ "$(field calls)" = 1 ]' &&
+	[ "$(field deadline)" = 1 ] && r=0
+result "the counters count it: deadline=1 (${C#*counters })" $r "$WORK/gw6.err"
+[ -n "${GW6:-}" ] && stop "$GW6"
 
 # A server of its own, behind a gateway of its own: it is killed.
 bg echo3 "$ECHO" serve gwt-echo-kill
