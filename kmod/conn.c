@@ -125,7 +125,7 @@ static struct fipc_msg *fipc_call_prepare(struct fipc_conn *conn,
 		return ERR_PTR(-ENOMEM);
 	fipc_msg_set_sender(msg, task_tgid(current), current_euid(),
 			    current_egid());
-	ret = fipc_msg_charge(msg);
+	ret = fipc_msg_charge(msg, conn);
 	if (!ret && c->req_len &&
 	    copy_from_user(msg->data, u64_to_user_ptr(c->req_ptr), c->req_len))
 		ret = -EFAULT;
@@ -331,7 +331,8 @@ void fipc_conn_put(struct fipc_conn *conn)
 	fipc_msg_put(conn->connect);
 	fipc_msg_put(conn->disconnect);
 	put_pid(conn->pid);
-	fipc_quota_uncharge(conn->uid, FIPC_QUOTA_CONNS, 1);
+	fipc_quota_uncharge_pinned(conn->quota, FIPC_QUOTA_CONNS, 1);
+	fipc_quota_unpin(conn->quota);
 	fipc_chan_put(conn->chan);
 	kfree(conn);
 	atomic_dec(&fipc_nr_conns);
@@ -389,23 +390,34 @@ static const struct file_operations fipc_conn_fops = {
 	.llseek		= noop_llseek,
 };
 
-/* A connection charged to the current euid, or an ERR_PTR(). */
+/*
+ * A connection charged to the current euid, or an ERR_PTR(). It pins the
+ * euid's quota entry, so that its calls are charged without a lock.
+ */
 static struct fipc_conn *fipc_conn_alloc(struct fipc_chan *chan)
 {
+	struct fipc_quota *q;
 	struct fipc_conn *conn;
 	int ret;
 
-	ret = fipc_quota_charge(current_euid(), FIPC_QUOTA_CONNS, 1);
-	if (ret)
+	q = fipc_quota_pin(current_euid());
+	if (IS_ERR(q))
+		return ERR_CAST(q);
+	ret = fipc_quota_charge_pinned(q, FIPC_QUOTA_CONNS, 1);
+	if (ret) {
+		fipc_quota_unpin(q);
 		return ERR_PTR(ret);
+	}
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL_ACCOUNT);
 	if (conn)
 		conn->disconnect = fipc_msg_alloc(FASTIPC_MSG_DISCONNECT, 0, 0);
 	if (!conn || !conn->disconnect) {
 		kfree(conn);
-		fipc_quota_uncharge(current_euid(), FIPC_QUOTA_CONNS, 1);
+		fipc_quota_uncharge_pinned(q, FIPC_QUOTA_CONNS, 1);
+		fipc_quota_unpin(q);
 		return ERR_PTR(-ENOMEM);
 	}
+	conn->quota = q;
 	refcount_set(&conn->ref, 1);
 	INIT_LIST_HEAD(&conn->node);
 	INIT_LIST_HEAD(&conn->async_pending);

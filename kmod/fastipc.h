@@ -19,7 +19,8 @@
  *                               its connections' asynchronous calls
  *                               (async.c)
  *   fipc_region.lock (spinlock) a region's doorbell state
- *   fipc_quota_lock (spinlock)  per-user charges (taken alone)
+ *   fipc_quota_lock (spinlock)  the per-user charge table (taken alone;
+ *                               a pinned entry is charged without it)
  *   wait queue locks            taken inside fipc_chan.lock by wake-ups
  * No fastipc lock is held across copy_{to,from}_user() or an allocation,
  * and the last reference to a message is never dropped under a spinlock
@@ -51,6 +52,7 @@
 #include <uapi/linux/fastipc.h>
 
 struct cred;
+struct fipc_quota;
 struct file;
 struct genl_family;
 struct genl_info;
@@ -256,6 +258,9 @@ struct fipc_conn_stats {
  * @nr_async: asynchronous calls submitted and not yet reaped, at most
  *	FASTIPC_ASYNC_MAX (chan lock).
  * @async_wq: REAP waiters and pollers, woken when a call completes.
+ * @quota: @uid's quota entry, pinned for the connection's life (invariant
+ *	once opened): its user_conns_max charge, and the queued bytes of
+ *	calls made with that euid, charged without fipc_quota_lock.
  */
 struct fipc_conn {
 	refcount_t ref;
@@ -274,6 +279,7 @@ struct fipc_conn {
 	struct list_head async_done;
 	u32 nr_async;
 	wait_queue_head_t async_wq;
+	struct fipc_quota *quota;
 };
 
 /**
@@ -341,6 +347,7 @@ enum fipc_msg_state {
  * @data: payload: in @room, or its own kvmalloc() if @data_apart, freed
  *	once received.
  * @data_apart: whether @data was kvmalloc'd apart from the message.
+ * @quota: while @charged, the pinned quota entry of @uid it is charged to.
  * @room: the payload, unless apart, then the inline reply room.
  */
 struct fipc_msg {
@@ -376,6 +383,7 @@ struct fipc_msg {
 	u32 async_charge;
 	u8 *data;
 	bool data_apart;
+	struct fipc_quota *quota;
 	u8 room[];
 };
 
@@ -420,7 +428,7 @@ int fipc_deadline_init(struct fipc_deadline *dl, u32 flags, u64 timeout_ns,
 /* msg.c */
 struct fipc_msg *fipc_msg_alloc(u32 type, u32 len, u32 reply_room);
 void fipc_msg_put(struct fipc_msg *msg);
-int fipc_msg_charge(struct fipc_msg *msg);
+int fipc_msg_charge(struct fipc_msg *msg, struct fipc_conn *conn);
 void fipc_msg_received(struct fipc_msg *msg);
 void fipc_msg_put_list(struct list_head *list);
 void fipc_msg_set_sender(struct fipc_msg *msg, struct pid *pid, kuid_t uid,
@@ -533,6 +541,13 @@ int fipc_quota_charge(kuid_t uid, enum fipc_quota_kind kind, u64 amount);
 void fipc_quota_uncharge(kuid_t uid, enum fipc_quota_kind kind, u64 amount);
 int fipc_quota_walk(int (*fn)(kuid_t uid, const u64 *used, void *arg),
 		    void *arg, unsigned long *pos);
+struct fipc_quota *fipc_quota_pin(kuid_t uid);
+struct fipc_quota *fipc_quota_repin(struct fipc_quota *q);
+void fipc_quota_unpin(struct fipc_quota *q);
+int fipc_quota_charge_pinned(struct fipc_quota *q, enum fipc_quota_kind kind,
+			     u64 amount);
+void fipc_quota_uncharge_pinned(struct fipc_quota *q,
+				enum fipc_quota_kind kind, u64 amount);
 
 /* ns.c */
 struct vfsmount *fipc_ns_current(void);

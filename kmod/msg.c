@@ -84,6 +84,20 @@ void fipc_msg_set_sender(struct fipc_msg *msg, struct pid *pid, kuid_t uid,
 	msg->gid = gid;
 }
 
+/* Return a message's payload charge: no lock in the common case. */
+static void fipc_msg_uncharge(struct fipc_msg *msg)
+{
+	struct fipc_quota *q = msg->quota;
+	u32 charged = msg->charged;
+
+	if (!charged)
+		return;
+	msg->charged = 0;
+	msg->quota = NULL;
+	fipc_quota_uncharge_pinned(q, FIPC_QUOTA_QUEUED, charged);
+	fipc_quota_unpin(q);
+}
+
 /**
  * fipc_msg_put() - Drop a reference to a message, freeing it on the last.
  * @msg: the message, or NULL. Must not be called under a spinlock.
@@ -95,8 +109,7 @@ void fipc_msg_put(struct fipc_msg *msg)
 	if (!msg || !refcount_dec_and_test(&msg->ref))
 		return;
 	conn = msg->ctl_conn;
-	if (msg->charged)
-		fipc_quota_uncharge(msg->uid, FIPC_QUOTA_QUEUED, msg->charged);
+	fipc_msg_uncharge(msg);
 	put_pid(msg->pid);
 	if (msg->server)
 		put_task_struct(msg->server);
@@ -114,24 +127,41 @@ void fipc_msg_put(struct fipc_msg *msg)
 /**
  * fipc_msg_charge() - Charge a message's payload to its sender.
  * @msg: a message whose sender is set (fipc_msg_set_sender()).
+ * @conn: the sending connection.
  *
  * The payload bytes count against user_queue_bytes_max of the sender's
  * effective uid until a server has received the message
- * (fipc_msg_received()) or it is freed unreceived (fipc_msg_put()).
+ * (fipc_msg_received()) or it is freed unreceived (fipc_msg_put()). When
+ * that euid is the connection's (the usual case) the charge goes to the
+ * entry the connection pins, without fipc_quota_lock; a sender that
+ * changed its euid since it connected (setuid) is charged as itself, and
+ * pins its own entry under the lock. The message pins the entry until it
+ * is uncharged: it may outlive the connection (a one-way message).
  *
  * Return: 0, -EAGAIN when the sender's queued bytes would pass
  * user_queue_bytes_max, -ENOMEM.
  */
-int fipc_msg_charge(struct fipc_msg *msg)
+int fipc_msg_charge(struct fipc_msg *msg, struct fipc_conn *conn)
 {
+	struct fipc_quota *q;
 	int ret;
 
 	if (!msg->len)
 		return 0;
-	ret = fipc_quota_charge(msg->uid, FIPC_QUOTA_QUEUED, msg->len);
-	if (!ret)
-		msg->charged = msg->len;
-	return ret;
+	if (uid_eq(msg->uid, conn->uid))
+		q = fipc_quota_repin(conn->quota);
+	else
+		q = fipc_quota_pin(msg->uid);
+	if (IS_ERR(q))
+		return PTR_ERR(q);
+	ret = fipc_quota_charge_pinned(q, FIPC_QUOTA_QUEUED, msg->len);
+	if (ret) {
+		fipc_quota_unpin(q);
+		return ret;
+	}
+	msg->quota = q;
+	msg->charged = msg->len;
+	return 0;
 }
 
 /**
@@ -147,16 +177,12 @@ int fipc_msg_charge(struct fipc_msg *msg)
  */
 void fipc_msg_received(struct fipc_msg *msg)
 {
-	u32 charged = msg->charged;
-
-	msg->charged = 0;
 	if (msg->data_apart) {
 		kvfree(msg->data);
 		msg->data = NULL;
 		msg->data_apart = false;
 	}
-	if (charged)
-		fipc_quota_uncharge(msg->uid, FIPC_QUOTA_QUEUED, charged);
+	fipc_msg_uncharge(msg);
 }
 
 /**
