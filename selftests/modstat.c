@@ -178,3 +178,67 @@ void modstat_close(int sock)
 	if (sock >= 0)
 		close(sock);
 }
+
+static __u64 get_u64(void *nest, int len, int type)
+{
+	struct nlattr *a = nl_find(nest, len, type);
+	__u64 v = ~0ULL;
+
+	if (a)
+		memcpy(&v, (char *)a + NLA_HDRLEN, sizeof(v));
+	return v;
+}
+
+/* Fill @u from one GET_USER message if it is @uid's. */
+static void user_parse(struct nlmsghdr *h, __u32 uid, struct modstat_user *u)
+{
+	int len = (int)h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	struct nlattr *nest;
+	void *p;
+
+	nest = nl_find((char *)h + NLMSG_LENGTH(GENL_HDRLEN), len,
+		       FASTIPC_A_USER);
+	if (!nest)
+		return;
+	p = (char *)nest + NLA_HDRLEN;
+	len = nest->nla_len - NLA_HDRLEN;
+	if (get_u32(p, len, FASTIPC_A_USER_UID) != uid)
+		return;
+	u->found = 1;
+	u->chans = get_u32(p, len, FASTIPC_A_USER_CHANS);
+	u->conns = get_u32(p, len, FASTIPC_A_USER_CONNS);
+	u->region_bytes = get_u64(p, len, FASTIPC_A_USER_REGION_BYTES);
+	u->queued_bytes = get_u64(p, len, FASTIPC_A_USER_QUEUED_BYTES);
+}
+
+int modstat_user(int sock, __u32 uid, struct modstat_user *u)
+{
+	char buf[BUF_SIZE];
+	struct nlmsghdr *h;
+	struct nlreq req;
+	ssize_t n;
+
+	memset(u, 0, sizeof(*u));
+	req_init(&req, family_id[sock], FASTIPC_CMD_GET_USER,
+		 FASTIPC_GENL_VERSION);
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.n.nlmsg_seq = 2;
+	if (send(sock, &req, req.n.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		n = recv(sock, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(h);
+
+				return e->error ? e->error : -EPROTO;
+			}
+			user_parse(h, uid, u);
+		}
+	}
+}

@@ -25,4 +25,14 @@ void modstat_close(int sock);
  */
 int modstat_conn_dump_start(int sock, const char *name);
 
+/* One user's charges (FASTIPC_CMD_GET_USER); @found is 0 if it has none. */
+struct modstat_user {
+	int found;
+	__u32 chans, conns;
+	__u64 region_bytes, queued_bytes;
+};
+
+/* Fill @u with the charges of @uid (as the reader sees it). 0 or -errno. */
+int modstat_user(int sock, __u32 uid, struct modstat_user *u);
+
 #endif /* MODSTAT_H */
