@@ -231,13 +231,20 @@ static long fipc_conn_call(struct file *file, unsigned int cmd,
 	if (ret)
 		return ret;
 	/*
-	 * An argument we could not write back would lose the reply: probe
-	 * it, writing back what the caller passed, so that a call that fails
-	 * changes nothing in it.
+	 * An argument we could not write back would lose the outcome. A
+	 * SEND or an asynchronous submit cannot be taken back once queued,
+	 * so probe those first, writing back what the caller passed: a call
+	 * that fails changes nothing in it. A synchronous CALL is not probed
+	 * (the struct was just read, and the probe is a second user copy on
+	 * the hot path): if its outcome cannot be written back, the reply is
+	 * dropped and the CALL fails with -EFAULT, as when the reply buffer
+	 * cannot be written (counted in errors).
 	 */
-	ret = fipc_args_out(cmd, arg, &c, sizeof(c));
-	if (ret)
-		return ret;
+	if (oneway || c.flags & FASTIPC_F_ASYNC) {
+		ret = fipc_args_out(cmd, arg, &c, sizeof(c));
+		if (ret)
+			return ret;
+	}
 	c.rep_len = 0;
 	c.status = 0;
 	c.msg_id = 0;
@@ -247,11 +254,11 @@ static long fipc_conn_call(struct file *file, unsigned int cmd,
 		ret = fipc_call_async(conn, &c, &dl);
 	else
 		ret = fipc_call_do(conn, &c, &dl, oneway);
-	if (ret) {
+	if (!ret)
+		ret = fipc_args_out(cmd, arg, &c, sizeof(c));
+	if (ret)
 		fipc_chan_count_error(conn->chan, conn, ret);
-		return ret;
-	}
-	return fipc_args_out(cmd, arg, &c, sizeof(c));
+	return ret;
 }
 
 static long fipc_conn_ioctl(struct file *file, unsigned int cmd,

@@ -7,11 +7,16 @@
  * closed, and a caller that changed its euid after connecting charged as
  * itself, not as the connection's user.
  *
+ * A synchronous CALL's struct is not probed for writing any more: one in
+ * read-only memory gets -EFAULT once its reply is dropped, and leaves
+ * nothing behind.
+ *
  * Assertions are on what the module counts (GET_USER, GET_STATS) and on
  * ioctl results, never on time.
  */
 #define _GNU_SOURCE
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -184,6 +189,56 @@ TEST_F(callpath, setuid_caller_charged_as_itself)
 	/* OTHER_UID has nothing charged and nothing pinned: no entry. */
 	ASSERT_EQ(0, modstat_user(self->sock, OTHER_UID, &u));
 	EXPECT_EQ(0, u.found);
+}
+
+/* One round trip through the bg thread, answered by the test itself. */
+static void round_trip(struct __test_metadata *_metadata, int conn, int chan,
+		       struct fastipc_call *c, int expect)
+{
+	static char buf[LEN];
+	struct fastipc_msg_hdr h;
+	struct fipc_bg bg;
+
+	ASSERT_EQ(0, fipc_bg_start(&bg, conn, FASTIPC_IOC_CALL, c));
+	ASSERT_EQ(4, fipc_recv_type(chan, FASTIPC_MSG_REQUEST, buf,
+				    sizeof(buf), &h));
+	EXPECT_EQ(0, memcmp(buf, "ping", 4));
+	EXPECT_EQ(0, fipc_reply(chan, h.msg_id, "pong", 4, 9, NULL));
+	EXPECT_EQ(expect, fipc_bg_join(&bg));
+}
+
+/*
+ * Not probed: a CALL struct in read-only memory is read, the request
+ * delivered and answered, then the write-back fails: -EFAULT, the reply
+ * dropped with its message, nothing charged, and the connection still
+ * works.
+ */
+TEST_F(callpath, readonly_call_struct_efault_drops_reply)
+{
+	struct fastipc_call *c, ok;
+	struct modstat before, after;
+	char rep[16] = "";
+
+	if (SETUP_SKIPPED())
+		return;
+	c = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, c);
+	fipc_call_init(c, 3, "ping", 4, rep, sizeof(rep));
+	ASSERT_EQ(0, mprotect(c, 4096, PROT_READ));
+	ASSERT_EQ(0, modstat_get(self->sock, &before));
+	round_trip(_metadata, self->conn, self->chan, c, -EFAULT);
+	/* The reply buffer was written; the struct could not be. */
+	EXPECT_EQ(0, c->rep_len);
+	EXPECT_EQ(0, c->status);
+	ASSERT_EQ(0, modstat_get(self->sock, &after));
+	EXPECT_EQ(before.msgs, after.msgs);
+	EXPECT_EQ(0, queued(_metadata, self->sock, 0));
+	fipc_call_init(&ok, 3, "ping", 4, rep, sizeof(rep));
+	round_trip(_metadata, self->conn, self->chan, &ok, 0);
+	EXPECT_EQ(4U, ok.rep_len);
+	EXPECT_EQ(9, ok.status);
+	munmap(c, 4096);
 }
 
 TEST_HARNESS_MAIN

@@ -560,13 +560,18 @@ struct fastipc_chan_rmid {
  * -EIDRM (channel removed), -EAGAIN (full queue and non-blocking, or,
  * blocking or not, the sender's uid already has user_queue_bytes_max
  * payload bytes queued on all channels), -ETIMEDOUT, -EINTR, -EMSGSIZE,
- * -EFAULT, -EINVAL, -ENOMEM. The struct is probed for writing (written
+ * -EFAULT, -EINVAL, -ENOMEM. For SEND and FASTIPC_F_ASYNC, which cannot
+ * be taken back once queued, the struct is probed for writing (written
  * back unchanged) before anything is queued, so -EFAULT normally means
- * nothing was sent; but if the final write-back fails after all (another
- * thread unmapped or write-protected it meanwhile), the request was
- * already delivered and, for CALL, the reply consumed: -EFAULT then
- * reports the lost results; for FASTIPC_F_ASYNC, the call is outstanding
- * with an id the caller did not see, and REAP will return it. A call that
+ * nothing was sent. A synchronous CALL is not probed (it costs a second
+ * copy per call): if its struct cannot be written (read-only memory), the
+ * request is delivered, the server's reply is dropped and the CALL fails
+ * with -EFAULT, as with a reply buffer that cannot be written; the call
+ * is counted in the connection's and the channel's errors. If the final
+ * write-back of a SEND or an asynchronous submit fails after all (another
+ * thread unmapped or write-protected the struct meanwhile), the message
+ * was already queued: for FASTIPC_F_ASYNC, the call is outstanding with
+ * an id the caller did not see, and REAP will return it. A call that
  * fails otherwise writes nothing back.
  */
 struct fastipc_call {
