@@ -3,14 +3,15 @@
  * Calls on a bound client: fastipc_rpc_call() by method name, the
  * ProtobufCService that protoc-c's generated stubs call through
  * (fastipc_rpc_service()), and how a reply or a transport error becomes a
- * status.
+ * status; and frpc_send(), the one send path of typed and raw
+ * (raw.c) calls.
  *
  * A request that goes through the connection's region is packed straight
  * into a record reserved in its ring (fastipc_call_buf_get(), sent with
  * fastipc_call2_buf()): packing is the only pass over its bytes on the
- * client. When the ring has no room at once, it is packed into malloc'd
- * memory and fastipc_call2() carries it (by copy, or into the ring once
- * there is room).
+ * client (a raw request's bytes are copied there once). When the ring
+ * has no room at once, it is built in malloc'd memory and fastipc_call2()
+ * carries it (by copy, or into the ring once there is room).
  *
  * The small-message path allocates nothing but the unpacked reply: the
  * header and the packed request go into a stack buffer, and the reply is
@@ -27,9 +28,6 @@
 #include <string.h>
 
 #include "client.h"
-
-/* Requests up to this many bytes, header included, are packed on the stack. */
-#define FRPC_STACK_MAX	4096
 
 /* The status of the calling thread's last stub call. */
 static __thread struct fastipc_rpc_status frpc_last;
@@ -79,119 +77,6 @@ static uint8_t *frpc_rep_buf(size_t want, size_t *cap)
 	pthread_setspecific(frpc_rep_key, p);
 	*cap = want;
 	return p;
-}
-
-/*
- * The reply of a stub call lives only while its closure runs: it is
- * unpacked into a per-thread arena (FRPC_ARENA_SIZE bytes, allocated at
- * the thread's first stub call and freed at its exit) instead of by a
- * malloc() and free() per field. What does not fit comes from malloc()
- * and goes back to free(); a stub called from inside a closure, with the
- * arena in use, unpacks with malloc().
- */
-#define FRPC_ARENA_SIZE	(16U << 10)
-
-struct frpc_arena {
-	uint8_t *base;
-	size_t used;
-	bool busy;
-	bool oom;
-};
-
-static __thread struct frpc_arena frpc_ar;
-static pthread_key_t frpc_ar_key;
-static pthread_once_t frpc_ar_once = PTHREAD_ONCE_INIT;
-static int frpc_ar_keyed;
-
-static void frpc_ar_free(void *p)
-{
-	free(p);
-	frpc_ar.base = NULL;
-}
-
-static void frpc_ar_key_init(void)
-{
-	frpc_ar_keyed = !pthread_key_create(&frpc_ar_key, frpc_ar_free);
-}
-
-static void *frpc_ar_alloc(void *data, size_t size)
-{
-	struct frpc_arena *ar = data;
-	size_t n = (size + 15) & ~(size_t)15;
-	void *p;
-
-	if (ar->base && n >= size && n <= FRPC_ARENA_SIZE - ar->used) {
-		p = ar->base + ar->used;
-		ar->used += n;
-		return p;
-	}
-	p = malloc(size ? size : 1);
-	if (!p)
-		ar->oom = true;
-	return p;
-}
-
-static void frpc_ar_release(void *data, void *p)
-{
-	struct frpc_arena *ar = data;
-	uint8_t *q = p;
-
-	if (ar->base && q >= ar->base && q < ar->base + FRPC_ARENA_SIZE)
-		return;
-	free(p);
-}
-
-/* This thread's arena as an allocator, or NULL (in use, or no memory). */
-static bool frpc_ar_take(ProtobufCAllocator *a)
-{
-	if (frpc_ar.busy)
-		return false;
-	if (!frpc_ar.base) {
-		pthread_once(&frpc_ar_once, frpc_ar_key_init);
-		if (!frpc_ar_keyed)
-			return false;
-		frpc_ar.base = malloc(FRPC_ARENA_SIZE);
-		if (!frpc_ar.base)
-			return false;
-		pthread_setspecific(frpc_ar_key, frpc_ar.base);
-	}
-	frpc_ar.busy = true;
-	frpc_ar.used = 0;
-	frpc_ar.oom = false;
-	a->alloc = frpc_ar_alloc;
-	a->free = frpc_ar_release;
-	a->allocator_data = &frpc_ar;
-	return true;
-}
-
-/* Free @msg, unpacked with @a (NULL: the default allocator). */
-static void frpc_msg_free(ProtobufCMessage *msg, ProtobufCAllocator *a)
-{
-	if (msg)
-		protobuf_c_message_free_unpacked(msg, a);
-	if (a)
-		frpc_ar.busy = false;
-}
-
-/*
- * frpc_unpack() with @a: the same checks (frpc_validate()), then
- * protobuf-c's unpack into @a's memory. @a NULL: frpc_unpack().
- */
-static ProtobufCMessage *frpc_unpack_with(const ProtobufCMessageDescriptor *d,
-					  const uint8_t *buf, size_t len,
-					  ProtobufCAllocator *a, int *err)
-{
-	ProtobufCMessage *m;
-
-	if (!a)
-		return frpc_unpack(d, buf, len, FRPC_CLIENT_DEPTH, err);
-	*err = frpc_validate(d, buf, len, FRPC_CLIENT_DEPTH);
-	if (*err)
-		return NULL;
-	m = protobuf_c_message_unpack(d, a, len, buf);
-	if (!m)
-		*err = frpc_ar.oom ? -ENOMEM : -EBADMSG;
-	return m;
 }
 
 /* "/pkg.Svc/Method", or "the describe call" when @method is NULL. */
@@ -362,7 +247,8 @@ static int frpc_take_reply(struct fastipc_rpc_client *cl,
 				       args->rep_len, cl->desc->name, m->name,
 				       cl->where,
 				       (unsigned long long)cl->max_message);
-	msg = frpc_unpack_with(m->output, data, args->rep_len, a, &err);
+	msg = frpc_unpack_with(m->output, data, args->rep_len,
+			       FRPC_CLIENT_DEPTH, a, &err);
 	if (!msg)
 		return frpc_status_set(st, err == -ENOMEM ?
 				       FASTIPC_RPC_RESOURCE_EXHAUSTED :
@@ -375,45 +261,6 @@ static int frpc_take_reply(struct fastipc_rpc_client *cl,
 	else
 		protobuf_c_message_free_unpacked(msg, a);
 	return frpc_status_ok(st);
-}
-
-/*
- * Send the packed request @buf (@len bytes, header included) and decode.
- * @in_ring: @buf is a buffer of fastipc_call_buf_get(), consumed here.
- * Return: the status code, or -ENOBUFS (@st untouched) when an in-ring
- * request was refused for lack of reply room before any handler ran:
- * fastipc_call2_buf() never sends again, the copy path backs off and does.
- */
-static int frpc_exchange(struct fastipc_rpc_client *cl, unsigned int idx,
-			 const uint8_t *buf, size_t len, bool in_ring,
-			 uint64_t timeout, ProtobufCAllocator *alloc,
-			 ProtobufCMessage **repp, struct fastipc_rpc_status *st)
-{
-	const ProtobufCMethodDescriptor *m = &cl->desc->methods[idx];
-	struct fastipc_call_args a = {
-		.op = cl->bind[idx].op,
-		.flags = FASTIPC_CALL_ALLOC,
-		.req = buf,
-		.req_len = len,
-		.timeout_ns = timeout,
-	};
-	int ret, code;
-
-	a.rep = frpc_rep_buf(cl->msg_max, &a.rep_cap);
-	ret = in_ring ? fastipc_call2_buf(cl->conn, &a, sizeof(a)) :
-		  fastipc_call2(cl->conn, &a, sizeof(a));
-	if (ret == -ENOBUFS && in_ring)
-		return -ENOBUFS;
-	if (ret < 0)
-		return frpc_call_error(st, ret, &a, cl->desc->name, m->name,
-				       cl->where);
-	if (a.status)
-		code = frpc_reply_status(st, a.status, a.rep_data, a.rep_len,
-					 cl->desc->name, m->name, cl->where);
-	else
-		code = frpc_take_reply(cl, m, &a, alloc, repp, st);
-	free(a.rep_alloc);
-	return code;
 }
 
 /*
@@ -445,19 +292,18 @@ static void frpc_ring_append(ProtobufCBuffer *b, size_t len,
 }
 
 /*
- * Reserve @total bytes (header included) in the connection's ring when a
- * request that large goes through the region: NULL when it goes by copy,
- * or when the ring has no room now (the copy path then carries it, or
- * waits for room, as fastipc_call2() does).
+ * Reserve @total bytes (headers included) in the connection's ring when a
+ * request that large goes through the region (the limits were read at
+ * bind): NULL when it goes by copy, or when the ring has no room now
+ * (the copy path then carries it, or waits for room, as fastipc_call2()
+ * does).
  */
 static uint8_t *frpc_ring_get(struct fastipc_rpc_client *cl, size_t total)
 {
-	struct fastipc_conn_info in;
 	void *buf;
 
-	if (fastipc_conn_info(cl->conn, &in, sizeof(in)) < 0 ||
-	    in.threshold >= in.shm_max || total <= in.threshold ||
-	    total > in.shm_max)
+	if (cl->threshold >= cl->shm_max || total <= cl->threshold ||
+	    total > cl->shm_max)
 		return NULL;
 	if (fastipc_call_buf_get(cl->conn, total, &buf, 0) < 0)
 		return NULL;
@@ -465,82 +311,111 @@ static uint8_t *frpc_ring_get(struct fastipc_rpc_client *cl, size_t total)
 }
 
 /*
- * Pack @req (@len bytes) after the header @hdr into a buffer of its own
- * (*@bufp): the ring's (*@in_ring; only when @ring_ok), the stack's
- * (@stackbuf, @stack_cap) or malloc'd. Return 0, -ENOMEM, or -EBADMSG when the message packed to
- * more bytes than it was sized at (changed by another thread meanwhile).
+ * Write @o into @buf (@o->head_len + @o->len bytes): the headers, then
+ * the message packed (through a ProtobufCBuffer into the ring when
+ * @in_ring) or the packed bytes copied. Return: 0, or -EBADMSG when the
+ * message packed to another size than it was sized at (changed by
+ * another thread meanwhile).
  */
-static int frpc_pack(struct fastipc_rpc_client *cl,
-		     const ProtobufCMessage *req, size_t len,
-		     const struct fastipc_rpc_req_hdr *hdr, uint8_t *stackbuf,
-		     size_t stack_cap, bool ring_ok, uint8_t **bufp,
-		     bool *in_ring)
+static int frpc_out_write(const struct frpc_out *o, uint8_t *buf,
+			  bool in_ring)
 {
-	size_t total = FRPC_HDR_LEN + len;
 	struct frpc_ring_buf rb = {
 		.base.append = frpc_ring_append,
-		.len = FRPC_HDR_LEN,
-		.cap = total,
+		.p = buf,
+		.len = o->head_len,
+		.cap = o->head_len + o->len,
 	};
-	uint8_t *buf = stackbuf;
 
-	*in_ring = false;
-	rb.p = ring_ok && total > stack_cap ? frpc_ring_get(cl, total) : NULL;
-	if (rb.p) {
-		memcpy(rb.p, hdr, sizeof(*hdr));
-		protobuf_c_message_pack_to_buffer(req, &rb.base);
-		if (rb.over || rb.len != total) {
-			fastipc_call_buf_put(cl->conn, rb.p);
-			return -EBADMSG;
-		}
-		*in_ring = true;
-		*bufp = rb.p;
+	memcpy(buf, o->head, o->head_len);
+	if (!o->msg) {
+		if (o->len)
+			memcpy(buf + o->head_len, o->bytes, o->len);
 		return 0;
 	}
-	if (total > stack_cap)
-		buf = malloc(total);
-	if (!buf)
-		return -ENOMEM;
-	memcpy(buf, hdr, sizeof(*hdr));
-	if (protobuf_c_message_pack(req, buf + FRPC_HDR_LEN) != len) {
-		if (buf != stackbuf)
-			free(buf);
-		return -EBADMSG;
-	}
-	*bufp = buf;
-	return 0;
+	if (!in_ring)
+		return protobuf_c_message_pack(o->msg, buf + o->head_len) ==
+		       o->len ? 0 : -EBADMSG;
+	protobuf_c_message_pack_to_buffer(o->msg, &rb.base);
+	return rb.over || rb.len != rb.cap ? -EBADMSG : 0;
+}
+
+/* The status of a request that could not be built (frpc_out_write()). */
+static int frpc_out_error(const struct frpc_out *o, int err,
+			  struct fastipc_rpc_status *st)
+{
+	if (err == -EBADMSG)
+		return frpc_status_set(st, FASTIPC_RPC_INTERNAL, EBADMSG,
+				       "the request to /%s/%s changed while it was packed (%zu bytes sized)",
+				       o->svc, o->method, o->len);
+	return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED, ENOMEM,
+			       "no memory for a request of %zu bytes to /%s/%s",
+			       o->len, o->svc, o->method);
 }
 
 /*
- * Pack and send: the status code, or -ENOBUFS from an in-ring request
- * (frpc_exchange()).
+ * Build @o in the ring (when @ring_ok and it goes through the region, and
+ * there is room), on the stack (@stackbuf, FRPC_STACK_MAX bytes) or in
+ * malloc'd memory, and send it. Return: as frpc_send(), or -ENOBUFS (@st
+ * untouched) when an in-ring request was refused for lack of reply room:
+ * fastipc_call2_buf() never sends again, the copy path backs off and does.
  */
-static int frpc_send(struct fastipc_rpc_client *cl, unsigned int idx,
-		     const ProtobufCMessage *req, size_t len,
-		     const struct fastipc_rpc_req_hdr *hdr, uint8_t *stackbuf,
-		     size_t stack_cap, bool ring_ok, ProtobufCAllocator *alloc,
-		     ProtobufCMessage **repp, struct fastipc_rpc_status *st)
+static int frpc_send_once(struct fastipc_rpc_client *cl,
+			  const struct frpc_out *o, bool ring_ok,
+			  uint8_t *stackbuf, struct fastipc_call_args *a,
+			  struct fastipc_rpc_status *st)
 {
-	const ProtobufCMethodDescriptor *m = &cl->desc->methods[idx];
-	uint8_t *buf = NULL;
-	bool in_ring;
+	size_t total = o->head_len + o->len;
+	uint8_t *buf = ring_ok ? frpc_ring_get(cl, total) : NULL;
+	bool in_ring = buf != NULL;
+	int ret;
+
+	if (!buf)
+		buf = total <= FRPC_STACK_MAX ? stackbuf : malloc(total);
+	if (!buf)
+		return frpc_out_error(o, -ENOMEM, st);
+	ret = frpc_out_write(o, buf, in_ring);
+	if (ret) {
+		if (in_ring)
+			fastipc_call_buf_put(cl->conn, buf);
+		else if (buf != stackbuf)
+			free(buf);
+		return frpc_out_error(o, ret, st);
+	}
+	memset(a, 0, sizeof(*a));
+	a->op = o->op;
+	a->flags = FASTIPC_CALL_ALLOC;
+	a->req = buf;
+	a->req_len = total;
+	a->timeout_ns = o->timeout;
+	a->rep = frpc_rep_buf(cl->msg_max, &a->rep_cap);
+	ret = in_ring ? fastipc_call2_buf(cl->conn, a, sizeof(*a)) :
+	      fastipc_call2(cl->conn, a, sizeof(*a));
+	if (!in_ring && buf != stackbuf)
+		free(buf);
+	if (ret == -ENOBUFS && in_ring)
+		return -ENOBUFS;
+	if (ret < 0)
+		return frpc_call_error(st, ret, a, o->svc, o->method,
+				       cl->where);
+	if (!a->status)
+		return FASTIPC_RPC_OK;
+	ret = frpc_reply_status(st, a->status, a->rep_data, a->rep_len,
+				o->svc, o->method, cl->where);
+	free(a->rep_alloc);
+	a->rep_alloc = NULL;
+	return ret;
+}
+
+int frpc_send(struct fastipc_rpc_client *cl, const struct frpc_out *o,
+	      struct fastipc_call_args *a, struct fastipc_rpc_status *st)
+{
+	uint8_t stackbuf[FRPC_STACK_MAX] __attribute__((aligned(8)));
 	int code;
 
-	code = frpc_pack(cl, req, len, hdr, stackbuf, stack_cap, ring_ok,
-			 &buf, &in_ring);
-	if (code == -EBADMSG)
-		return frpc_status_set(st, FASTIPC_RPC_INTERNAL, EBADMSG,
-				       "the request to /%s/%s changed while it was packed (%zu bytes sized)",
-				       cl->desc->name, m->name, len);
-	if (code)
-		return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED,
-				       ENOMEM,
-				       "no memory to pack a request of %zu bytes to /%s/%s",
-				       len, cl->desc->name, m->name);
-	code = frpc_exchange(cl, idx, buf, FRPC_HDR_LEN + len, in_ring,
-			     hdr->deadline_ns, alloc, repp, st);
-	if (buf != stackbuf && !in_ring)
-		free(buf);
+	code = frpc_send_once(cl, o, true, stackbuf, a, st);
+	if (code == -ENOBUFS)	/* refused before any handler ran: by copy */
+		code = frpc_send_once(cl, o, false, stackbuf, a, st);
 	return code;
 }
 
@@ -552,9 +427,16 @@ static int frpc_call_index(struct fastipc_rpc_client *cl, unsigned int idx,
 {
 	const ProtobufCMethodDescriptor *m = &cl->desc->methods[idx];
 	const struct frpc_binding *b = &cl->bind[idx];
-	uint8_t stackbuf[FRPC_STACK_MAX] __attribute__((aligned(8)));
 	struct fastipc_rpc_req_hdr hdr;
-	size_t len;
+	struct fastipc_call_args a;
+	struct frpc_out o = {
+		.head = &hdr,
+		.head_len = FRPC_HDR_LEN,
+		.msg = req,
+		.op = b->op,
+		.svc = cl->desc->name,
+		.method = m->name,
+	};
 	int code;
 
 	if (b->code)
@@ -563,22 +445,22 @@ static int frpc_call_index(struct fastipc_rpc_client *cl, unsigned int idx,
 	code = frpc_check_type(cl, m, req, st);
 	if (code)
 		return code;
-	len = protobuf_c_message_get_packed_size(req);
-	code = frpc_check_size(cl, m, len, st);
+	o.len = protobuf_c_message_get_packed_size(req);
+	code = frpc_check_size(cl, m, o.len, st);
 	if (code)
 		return code;
 	hdr.magic = FASTIPC_RPC_REQ_MAGIC;
 	hdr.method_hash = b->hash;
 	hdr.deadline_ns = deadline_ns == FASTIPC_RPC_DEADLINE_BIND ?
 			  cl->deadline_ns : deadline_ns;
-	code = frpc_send(cl, idx, req, len, &hdr, stackbuf, sizeof(stackbuf),
-			 true, alloc, repp, st);
-	if (code == -ENOBUFS)	/* refused before any handler ran: by copy */
-		code = frpc_send(cl, idx, req, len, &hdr, stackbuf,
-				 sizeof(stackbuf), false, alloc, repp, st);
+	o.timeout = hdr.deadline_ns;
+	code = frpc_send(cl, &o, &a, st);
+	if (code)
+		return code;
+	code = frpc_take_reply(cl, m, &a, alloc, repp, st);
+	free(a.rep_alloc);
 	return code;
 }
-
 
 __public int fastipc_rpc_call(struct fastipc_rpc_client *cl,
 			      const char *method, const ProtobufCMessage *req,
@@ -614,7 +496,7 @@ void frpc_client_invoke(ProtobufCService *service, unsigned int method_index,
 {
 	struct fastipc_rpc_client *cl = (struct fastipc_rpc_client *)service;
 	ProtobufCMessage *rep = NULL;
-	ProtobufCAllocator ar, *a = frpc_ar_take(&ar) ? &ar : NULL;
+	ProtobufCAllocator ar, *a = frpc_arena_take(&ar) ? &ar : NULL;
 
 	if (method_index >= cl->desc->n_methods)
 		frpc_status_set(&frpc_last, FASTIPC_RPC_UNIMPLEMENTED, 0,
@@ -626,7 +508,7 @@ void frpc_client_invoke(ProtobufCService *service, unsigned int method_index,
 	/* The reply lives while the closure runs (protobuf-c's contract). */
 	if (closure)
 		closure(rep, closure_data);
-	frpc_msg_free(rep, a);
+	frpc_arena_free(rep, a);
 }
 
 void frpc_client_destroy(ProtobufCService *service)

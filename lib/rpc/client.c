@@ -150,6 +150,8 @@ static int frpc_connect(struct fastipc_rpc_client *cl, struct fastipc_dev *dev,
 	}
 	fastipc_conn_info(cl->conn, &info, sizeof(info));
 	cl->msg_max = info.msg_max;
+	cl->threshold = info.threshold;
+	cl->shm_max = info.shm_max;
 	return FASTIPC_RPC_OK;
 }
 

@@ -34,6 +34,8 @@ struct frpc_binding {
  * @max_message: largest request or reply message, in bytes.
  * @msg_max: the channel's msg_max (a reply buffer of this size means no
  *	allocation on the copy path).
+ * @threshold, @shm_max: the connection's, read at bind: a request above
+ *	@threshold and up to @shm_max bytes goes through the region.
  * @where: the channel for messages: "channel 'name'" or "channel key 0x..".
  * @bind: one binding per method of @desc, by method index.
  * @sdesc: the server's describe reply at bind, kept for
@@ -46,6 +48,8 @@ struct fastipc_rpc_client {
 	uint64_t deadline_ns;
 	uint64_t max_message;
 	size_t msg_max;
+	uint64_t threshold;
+	uint64_t shm_max;
 	char where[FASTIPC_NAME_MAX + 32];
 	struct frpc_binding *bind;
 	Fastipc__Rpc__Description *sdesc;
@@ -94,6 +98,46 @@ int frpc_call_error(struct fastipc_rpc_status *st, int err,
 int frpc_reply_status(struct fastipc_rpc_status *st, int32_t status,
 		      const void *data, size_t len, const char *svc,
 		      const char *method, const char *where);
+
+/* Requests up to this many bytes, headers included, are built on the stack. */
+#define FRPC_STACK_MAX	4096
+
+/*
+ * struct frpc_out - A request to send, typed or raw.
+ * @head, @head_len: the bytes in front of the message: the request header
+ *	(and, after an "RPC2" one, the metadata and their padding).
+ * @msg: the message, packed by the sender into @len bytes; or NULL, and
+ *	@bytes are @len packed bytes sent as they are.
+ * @op: the server's op of the method.
+ * @timeout: the call's timeout in ns (FASTIPC_TIMEOUT_INF: none).
+ * @svc, @method: the method's names, for status messages.
+ */
+struct frpc_out {
+	const void *head;
+	size_t head_len;
+	const ProtobufCMessage *msg;
+	const void *bytes;
+	size_t len;
+	uint32_t op;
+	uint64_t timeout;
+	const char *svc;
+	const char *method;
+};
+
+/*
+ * frpc_send() - Send @o on @cl and wait for the reply (call.c). A request
+ * above the connection's threshold is written once, into a record
+ * reserved in the ring (fastipc_call2_buf()); one the server refused for
+ * lack of reply room before any handler ran (-ENOBUFS) is sent again on
+ * the copy path, which backs off and resends (fastipc_call2()). Smaller
+ * ones are built on the stack, and the reply lands in a per-thread buffer.
+ * @a: out: the call's arguments as fastipc_call2() left them.
+ * Return: FASTIPC_RPC_OK when the server answered status 0 (the reply in
+ * @a->rep_data, @a->rep_len; the caller frees @a->rep_alloc), or the
+ * call's status code, with @st set (nothing to free).
+ */
+int frpc_send(struct fastipc_rpc_client *cl, const struct frpc_out *o,
+	      struct fastipc_call_args *a, struct fastipc_rpc_status *st);
 
 /* @st set to OK with an empty message (NULL is a no-op). */
 static inline int frpc_status_ok(struct fastipc_rpc_status *st)

@@ -4,8 +4,10 @@
  * (fastipc_rpc_bind_generic()), and fastipc_rpc_call_raw(), which looks a
  * method up by full name in what the server described at bind and sends
  * packed bytes as they are, with metadata behind an "RPC2" header when
- * the caller gives any. The reply comes back packed, in memory the
- * caller frees; the library neither unpacks nor re-encodes either side.
+ * the caller gives any. The request goes as a typed one does (frpc_send():
+ * written once, into the ring above the threshold). The reply comes back
+ * packed, in memory the caller frees; the library neither unpacks nor
+ * re-encodes either side.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,8 +16,8 @@
 
 #include "client.h"
 
-/* Requests up to this many bytes, headers included, are built on the stack. */
-#define FRPC_RAW_STACK_MAX	4096
+/* Request headers with metadata up to this many bytes are built on the stack. */
+#define FRPC_RAW_HEAD_STACK	512
 
 const ProtobufCServiceDescriptor frpc_generic_desc = {
 	.magic = PROTOBUF_C__SERVICE_DESCRIPTOR_MAGIC,
@@ -103,12 +105,11 @@ static int raw_check_opts(const struct fastipc_rpc_call_opts *o,
 }
 
 /*
- * Lay out the request in @buf: the header ("RPC2" with metadata, else
- * "RPC1"), the metadata and their padding, then @req. Return: its length.
+ * Lay out the headers of a request in @buf: "RPC2" with the metadata and
+ * their padding when there are any, else "RPC1". Return: their length.
  */
-static size_t raw_build(uint8_t *buf, uint32_t hash, uint64_t deadline,
-			const struct fastipc_rpc_call_opts *o, size_t md_len,
-			const void *req, size_t req_len)
+static size_t raw_head(uint8_t *buf, uint32_t hash, uint64_t deadline,
+		       const struct fastipc_rpc_call_opts *o, size_t md_len)
 {
 	struct fastipc_rpc_req_hdr h = {
 		.magic = md_len ? FASTIPC_RPC_REQ_MAGIC_MD :
@@ -120,70 +121,44 @@ static size_t raw_build(uint8_t *buf, uint32_t hash, uint64_t deadline,
 	size_t off = FRPC_HDR_LEN;
 
 	memcpy(buf, &h, sizeof(h));
-	if (md_len) {
-		memcpy(buf + off, &mh, sizeof(mh));
-		off += sizeof(mh);
-		frpc_md_pack(o->md, o->n_md, buf + off);
-		off += md_len;
-		memset(buf + off, 0, frpc_md_offset(md_len) - off);
-		off = frpc_md_offset(md_len);
-	}
-	if (req_len)
-		memcpy(buf + off, req, req_len);
-	return off + req_len;
+	if (!md_len)
+		return off;
+	memcpy(buf + off, &mh, sizeof(mh));
+	off += sizeof(mh);
+	frpc_md_pack(o->md, o->n_md, buf + off);
+	off += md_len;
+	memset(buf + off, 0, frpc_md_offset(md_len) - off);
+	return frpc_md_offset(md_len);
 }
 
-/* Send @buf (@len bytes) to @t; on OK, the reply's bytes in *@repp. */
-static int raw_exchange(struct fastipc_rpc_client *cl,
-			const struct raw_target *t, const uint8_t *buf,
-			size_t len, uint64_t timeout, void **repp,
-			size_t *rep_lenp, struct fastipc_rpc_status *st)
+/* The OK reply of @a (@t's): its bytes into *@repp, which the caller frees. */
+static int raw_take_reply(struct fastipc_rpc_client *cl,
+			  const struct raw_target *t,
+			  struct fastipc_call_args *a, void **repp,
+			  size_t *rep_lenp, struct fastipc_rpc_status *st)
 {
-	struct fastipc_call_args a = {
-		.op = t->m->op,
-		.flags = FASTIPC_CALL_ALLOC,
-		.req = buf,
-		.req_len = len,
-		.timeout_ns = timeout,
-	};
-	int ret, code;
-
-	ret = fastipc_call2(cl->conn, &a, sizeof(a));
-	if (ret < 0)
-		return frpc_call_error(st, ret, &a, t->svc, t->m->name,
-				       cl->where);
-	if (a.status) {
-		code = frpc_reply_status(st, a.status, a.rep_data, a.rep_len,
-					 t->svc, t->m->name, cl->where);
-		free(a.rep_alloc);
-		return code;
-	}
-	if (a.rep_len > cl->max_message) {
-		free(a.rep_alloc);
+	if (a->rep_len > cl->max_message) {
+		free(a->rep_alloc);
 		return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED,
 				       EMSGSIZE,
 				       "reply of %zu bytes from /%s/%s on %s is above the client's max_message, %llu bytes (fastipc_rpc_bind_opts.max_message)",
-				       a.rep_len, t->svc, t->m->name, cl->where,
+				       a->rep_len, t->svc, t->m->name, cl->where,
 				       (unsigned long long)cl->max_message);
 	}
-	/* no reply buffer given: a non-empty reply is in rep_alloc */
-	if (!a.rep_len) {
-		free(a.rep_alloc);
-		a.rep_alloc = NULL;
-	}
-	*repp = a.rep_len ? a.rep_alloc : malloc(1);
-	if (a.rep_len && a.rep_data != a.rep_alloc) {
-		*repp = malloc(a.rep_len);
-		if (*repp)
-			memcpy(*repp, a.rep_data, a.rep_len);
-		free(a.rep_alloc);
+	if (a->rep_len && a->rep_data == a->rep_alloc) {
+		*repp = a->rep_alloc;		/* handed over as it is */
+	} else {
+		*repp = malloc(a->rep_len ? a->rep_len : 1);
+		if (*repp && a->rep_len)
+			memcpy(*repp, a->rep_data, a->rep_len);
+		free(a->rep_alloc);
 	}
 	if (!*repp)
 		return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED,
 				       ENOMEM,
 				       "no memory for the reply of /%s/%s",
 				       t->svc, t->m->name);
-	*rep_lenp = a.rep_len;
+	*rep_lenp = a->rep_len;
 	return frpc_status_ok(st);
 }
 
@@ -212,6 +187,16 @@ static int raw_check_target(struct fastipc_rpc_client *cl,
 	return FASTIPC_RPC_OK;
 }
 
+/* The method's signature hash: as the server described it, else computed. */
+static uint32_t raw_hash(const struct raw_target *t)
+{
+	const Fastipc__Rpc__Method *m = t->m;
+
+	return m->hash ? m->hash :
+	       fastipc_rpc_hash_names(t->svc, m->name, m->input_type,
+				      m->output_type);
+}
+
 __public int fastipc_rpc_call_raw(struct fastipc_rpc_client *cl,
 				  const char *method, const void *req,
 				  size_t req_len,
@@ -219,11 +204,12 @@ __public int fastipc_rpc_call_raw(struct fastipc_rpc_client *cl,
 				  void **repp, size_t *rep_lenp,
 				  struct fastipc_rpc_status *st)
 {
-	uint8_t stackbuf[FRPC_RAW_STACK_MAX] __attribute__((aligned(8)));
-	uint64_t deadline;
+	uint8_t hbuf[FRPC_RAW_HEAD_STACK] __attribute__((aligned(8)));
+	struct fastipc_call_args a;
+	struct frpc_out o = { .bytes = req, .len = req_len };
 	struct raw_target t;
-	uint8_t *buf = stackbuf;
-	size_t md_len, len;
+	uint8_t *head = hbuf;
+	size_t md_len;
 	int code;
 
 	if (repp)
@@ -246,23 +232,26 @@ __public int fastipc_rpc_call_raw(struct fastipc_rpc_client *cl,
 	code = raw_check_target(cl, &t, req_len, st);
 	if (code)
 		return code;
-	len = (md_len ? frpc_md_offset(md_len) : FRPC_HDR_LEN) + req_len;
-	if (len > sizeof(stackbuf)) {
-		buf = malloc(len);
-		if (!buf)
-			return frpc_status_set(st, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+	if (md_len && frpc_md_offset(md_len) > sizeof(hbuf)) {
+		head = malloc(frpc_md_offset(md_len));
+		if (!head)
+			return frpc_status_set(st,
+					       FASTIPC_RPC_RESOURCE_EXHAUSTED,
 					       ENOMEM,
-					       "no memory for a request of %zu bytes to /%s/%s",
-					       req_len, t.svc, t.m->name);
+					       "no memory for the metadata of a request to /%s/%s",
+					       t.svc, t.m->name);
 	}
-	deadline = opts && opts->deadline_ns ? opts->deadline_ns :
-		   cl->deadline_ns;
-	len = raw_build(buf, fastipc_rpc_hash_names(t.svc, t.m->name,
-						    t.m->input_type,
-						    t.m->output_type),
-			deadline, opts, md_len, req, req_len);
-	code = raw_exchange(cl, &t, buf, len, deadline, repp, rep_lenp, st);
-	if (buf != stackbuf)
-		free(buf);
-	return code;
+	o.timeout = opts && opts->deadline_ns ? opts->deadline_ns :
+		    cl->deadline_ns;
+	o.head = head;
+	o.head_len = raw_head(head, raw_hash(&t), o.timeout, opts, md_len);
+	o.op = t.m->op;
+	o.svc = t.svc;
+	o.method = t.m->name;
+	code = frpc_send(cl, &o, &a, st);
+	if (head != hbuf)
+		free(head);
+	if (code)
+		return code;
+	return raw_take_reply(cl, &t, &a, repp, rep_lenp, st);
 }

@@ -70,6 +70,30 @@ ProtobufCMessage *frpc_unpack(const ProtobufCMessageDescriptor *d,
 			      const uint8_t *buf, size_t len,
 			      unsigned int max_depth, int *err);
 
+/*
+ * frpc_arena_take() - The calling thread's arena (scan.c) as a protobuf-c
+ * allocator in @a, for one message that lives for one call: unpack with
+ * frpc_unpack_with(), give it back with frpc_arena_free(). Return: false
+ * when the arena is in use on this thread already, or there is no memory
+ * for it (then unpack with the default allocator, NULL).
+ */
+bool frpc_arena_take(ProtobufCAllocator *a);
+
+/*
+ * frpc_arena_free() - Free @msg (may be NULL), unpacked with @a, and give
+ * the arena back; @a NULL: the default allocator, nothing to give back.
+ */
+void frpc_arena_free(ProtobufCMessage *msg, ProtobufCAllocator *a);
+
+/*
+ * frpc_unpack_with() - frpc_unpack() into the memory of @a, a taken
+ * arena (the same checks first); @a NULL: frpc_unpack().
+ */
+ProtobufCMessage *frpc_unpack_with(const ProtobufCMessageDescriptor *d,
+				   const uint8_t *buf, size_t len,
+				   unsigned int max_depth, ProtobufCAllocator *a,
+				   int *err);
+
 /* ---- Request metadata (md.c) ---- */
 
 /* Whether @key is 1..128 bytes of [a-z0-9-_.] (NULL: no). */

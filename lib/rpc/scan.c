@@ -19,8 +19,12 @@
  *    per submessage, per element, per string byte) and refuses more than
  *    FRPC_UNPACK_RATIO times the input (and more than FRPC_UNPACK_MAX for
  *    a large input), -E2BIG.
+ *
+ * Also the unpack itself (frpc_unpack(), and frpc_unpack_with() into a
+ * per-thread arena for messages that live for one call).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -338,5 +342,114 @@ ProtobufCMessage *frpc_unpack(const ProtobufCMessageDescriptor *d,
 	m = protobuf_c_message_unpack(d, &a, len, buf);
 	if (!m)
 		*err = oom ? -ENOMEM : -EBADMSG;
+	return m;
+}
+
+/*
+ * A message that lives for one call only (a stub's reply while its
+ * closure runs, a request while its handler runs) is unpacked into a
+ * per-thread arena (FRPC_ARENA_SIZE bytes, allocated at the thread's
+ * first use and freed at its exit) instead of by a malloc() and free()
+ * per field. What does not fit comes from malloc() and goes back to
+ * free(); a second user on the same thread (a stub called from inside a
+ * closure or a handler) finds the arena busy and unpacks with malloc().
+ */
+#define FRPC_ARENA_SIZE	(16U << 10)
+
+struct frpc_arena {
+	uint8_t *base;
+	size_t used;
+	bool busy;
+	bool oom;
+};
+
+static __thread struct frpc_arena frpc_ar;
+static pthread_key_t frpc_ar_key;
+static pthread_once_t frpc_ar_once = PTHREAD_ONCE_INIT;
+static int frpc_ar_keyed;
+
+static void frpc_ar_free(void *p)
+{
+	free(p);
+	frpc_ar.base = NULL;
+}
+
+static void frpc_ar_key_init(void)
+{
+	frpc_ar_keyed = !pthread_key_create(&frpc_ar_key, frpc_ar_free);
+}
+
+static void *frpc_ar_alloc(void *data, size_t size)
+{
+	struct frpc_arena *ar = data;
+	size_t n = (size + 15) & ~(size_t)15;
+	void *p;
+
+	if (ar->base && n >= size && n <= FRPC_ARENA_SIZE - ar->used) {
+		p = ar->base + ar->used;
+		ar->used += n;
+		return p;
+	}
+	p = malloc(size ? size : 1);
+	if (!p)
+		ar->oom = true;
+	return p;
+}
+
+static void frpc_ar_release(void *data, void *p)
+{
+	struct frpc_arena *ar = data;
+	uint8_t *q = p;
+
+	if (ar->base && q >= ar->base && q < ar->base + FRPC_ARENA_SIZE)
+		return;
+	free(p);
+}
+
+bool frpc_arena_take(ProtobufCAllocator *a)
+{
+	if (frpc_ar.busy)
+		return false;
+	if (!frpc_ar.base) {
+		pthread_once(&frpc_ar_once, frpc_ar_key_init);
+		if (!frpc_ar_keyed)
+			return false;
+		frpc_ar.base = malloc(FRPC_ARENA_SIZE);
+		if (!frpc_ar.base)
+			return false;
+		pthread_setspecific(frpc_ar_key, frpc_ar.base);
+	}
+	frpc_ar.busy = true;
+	frpc_ar.used = 0;
+	frpc_ar.oom = false;
+	a->alloc = frpc_ar_alloc;
+	a->free = frpc_ar_release;
+	a->allocator_data = &frpc_ar;
+	return true;
+}
+
+void frpc_arena_free(ProtobufCMessage *msg, ProtobufCAllocator *a)
+{
+	if (msg)
+		protobuf_c_message_free_unpacked(msg, a);
+	if (a)
+		frpc_ar.busy = false;
+}
+
+ProtobufCMessage *frpc_unpack_with(const ProtobufCMessageDescriptor *d,
+				   const uint8_t *buf, size_t len,
+				   unsigned int max_depth, ProtobufCAllocator *a,
+				   int *err)
+{
+	ProtobufCMessage *m;
+
+	if (!a)
+		return frpc_unpack(d, buf, len, max_depth, err);
+	*err = frpc_validate(d, buf, len, max_depth);
+	if (*err)
+		return NULL;
+	m = protobuf_c_message_unpack(d, a, len, buf);
+	if (!m)
+		*err = frpc_ar.oom ? -ENOMEM : -EBADMSG;
 	return m;
 }
