@@ -200,24 +200,26 @@ static bool parse_hdr(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
 		if (!off)
 			return false;
 	}
-	ctx->deadline = deadline_at(h.deadline_ns);
+	ctx->deadline_left = h.deadline_ns;	/* read the clock when asked */
 	*msgp = data + off;
 	*lenp = len - off;
 	return true;
 }
 
 /*
- * Unpack the request message @buf (@len bytes; private memory).
- * Return: the message, or NULL with the call's status set.
+ * Unpack the request message @buf (@len bytes; private memory) into the
+ * memory of @a (NULL: malloc()). Return: the message, or NULL with the call's status set.
  */
 static ProtobufCMessage *unpack_req(struct fastipc_rpc_ctx *ctx,
-				    const uint8_t *buf, size_t len)
+				    const uint8_t *buf, size_t len,
+				    ProtobufCAllocator *a)
 {
 	const struct frpc_method *m = ctx->m;
 	ProtobufCMessage *in;
 	int err = 0;
 
-	in = frpc_unpack(m->md->input, buf, len, m->srv->max_depth, &err);
+	in = frpc_unpack_with(m->md->input, buf, len, m->srv->max_depth, a,
+			      &err);
 	if (in)
 		return in;
 	if (err == -ENOMEM) {
@@ -281,8 +283,10 @@ bool frpc_req_body(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
 	return true;
 }
 
-ProtobufCMessage *frpc_decode(struct fastipc_rpc_ctx *ctx,
-			      const uint8_t *data, size_t len, bool shared)
+/* frpc_decode(), unpacking into the memory of @a (NULL: malloc()). */
+static ProtobufCMessage *decode_with(struct fastipc_rpc_ctx *ctx,
+				     const uint8_t *data, size_t len,
+				     bool shared, ProtobufCAllocator *a)
 {
 	ProtobufCMessage *in;
 	const uint8_t *msg;
@@ -291,14 +295,25 @@ ProtobufCMessage *frpc_decode(struct fastipc_rpc_ctx *ctx,
 
 	if (!frpc_req_body(ctx, data, len, shared, &msg, &msg_len, &copy))
 		return NULL;
-	in = unpack_req(ctx, msg, msg_len);
+	in = unpack_req(ctx, msg, msg_len, a);
 	free(copy);
 	return in;
 }
 
+ProtobufCMessage *frpc_decode(struct fastipc_rpc_ctx *ctx,
+			      const uint8_t *data, size_t len, bool shared)
+{
+	return decode_with(ctx, data, len, shared, NULL);
+}
+
+/*
+ * The request lives while the handler runs (protobuf-c's contract): it is
+ * unpacked into the pool thread's arena, no malloc() per field.
+ */
 static void invoke(struct fastipc_rpc_ctx *ctx)
 {
 	const struct frpc_method *m = ctx->m;
+	ProtobufCAllocator ar, *a;
 	ProtobufCMessage *in;
 	const uint8_t *data;
 	size_t len;
@@ -307,12 +322,15 @@ static void invoke(struct fastipc_rpc_ctx *ctx)
 		frpc_raw_invoke(ctx);
 		return;
 	}
+	a = frpc_arena_take(&ar) ? &ar : NULL;
 	data = fastipc_req_data(ctx->req, &len);
-	in = frpc_decode(ctx, data, len, fastipc_req_shared(ctx->req));
+	in = decode_with(ctx, data, len, fastipc_req_shared(ctx->req), a);
+	if (in)
+		m->service->invoke(m->service, m->index, in, reply_closure,
+				   ctx);
+	frpc_arena_free(in, a);
 	if (!in)
 		return;
-	m->service->invoke(m->service, m->index, in, reply_closure, ctx);
-	protobuf_c_message_free_unpacked(in, NULL);
 	if (!ctx->replies) {
 		frpc_count(&m->srv->cnt.no_reply, 1);
 		frpc_ctx_fail(ctx, FASTIPC_RPC_UNKNOWN, "handler of %s did not reply",
@@ -344,16 +362,31 @@ static int describe(struct fastipc_rpc_server *srv, struct fastipc_req *req)
 	return ret == -EOVERFLOW ? 0 : ret;
 }
 
+/*
+ * Set up @ctx for @req field by field: an initializer would also zero the
+ * 512 bytes of ctx->msg on every call, of which only the first is read.
+ */
+static void ctx_init(struct fastipc_rpc_ctx *ctx, struct fastipc_req *req)
+{
+	ctx->magic = FRPC_CTX_MAGIC;
+	ctx->m = NULL;
+	ctx->req = req;
+	ctx->deadline = FASTIPC_TIMEOUT_INF;
+	ctx->deadline_left = FASTIPC_TIMEOUT_INF;
+	ctx->deadline_known = false;
+	ctx->replies = 0;
+	ctx->status = FASTIPC_RPC_UNKNOWN;
+	ctx->status_set = false;
+	ctx->msg_len = 0;
+	ctx->msg[0] = '\0';
+	ctx->md = NULL;
+}
+
 int frpc_dispatch(void *arg, struct fastipc_req *req)
 {
 	struct fastipc_rpc_server *srv = arg;
 	uint32_t op = fastipc_req_hdr(req)->op;
-	struct fastipc_rpc_ctx ctx = {
-		.magic = FRPC_CTX_MAGIC,
-		.req = req,
-		.deadline = FASTIPC_TIMEOUT_INF,
-		.status = FASTIPC_RPC_UNKNOWN,
-	};
+	struct fastipc_rpc_ctx ctx;
 	int status;
 
 	/*
@@ -364,6 +397,7 @@ int frpc_dispatch(void *arg, struct fastipc_req *req)
 		return 0;
 	if (op == FASTIPC_RPC_OP_DESCRIBE)
 		return describe(srv, req);
+	ctx_init(&ctx, req);
 	frpc_count(&srv->cnt.calls, 1);
 	if (op - FASTIPC_RPC_OP_BASE < FASTIPC_RPC_METHODS_MAX)
 		ctx.m = srv->methods[op - FASTIPC_RPC_OP_BASE];
@@ -410,9 +444,21 @@ __public const char *fastipc_rpc_ctx_method(const struct fastipc_rpc_ctx *ctx)
 	return ctx->m->name;
 }
 
+/*
+ * The clock is read at the first call, not at receipt: a handler that
+ * never asks costs no clock read (a system call, microseconds in a guest
+ * whose clock source is the HPET). The context is the dispatcher's own,
+ * on its stack: the cast only fills in its cache.
+ */
 __public uint64_t fastipc_rpc_ctx_deadline(const struct fastipc_rpc_ctx *ctx)
 {
-	return ctx->deadline;
+	struct fastipc_rpc_ctx *c = (struct fastipc_rpc_ctx *)ctx;
+
+	if (!c->deadline_known) {
+		c->deadline = deadline_at(c->deadline_left);
+		c->deadline_known = true;
+	}
+	return c->deadline;
 }
 
 __public int fastipc_rpc_ctx_set_status(struct fastipc_rpc_ctx *ctx, int code,

@@ -97,7 +97,10 @@ struct fastipc_rpc_server {
  * @magic: FRPC_CTX_MAGIC while valid.
  * @m: the method.
  * @req: the libfastipc request (for the reply buffer).
- * @deadline: absolute CLOCK_MONOTONIC ns, or FASTIPC_TIMEOUT_INF.
+ * @deadline: absolute CLOCK_MONOTONIC ns, or FASTIPC_TIMEOUT_INF; valid
+ *	when @deadline_known (fastipc_rpc_ctx_deadline() computes it once).
+ * @deadline_left: the time left the request's header says, in ns.
+ * @deadline_known: @deadline is computed.
  * @replies: closure calls so far.
  * @status: what the call answers: 0, an enum fastipc_rpc_code, or a
  *	negative errno from the reply buffer.
@@ -110,6 +113,8 @@ struct fastipc_rpc_ctx {
 	const struct frpc_method *m;
 	struct fastipc_req *req;
 	uint64_t deadline;
+	uint64_t deadline_left;
+	bool deadline_known;
 	unsigned int replies;
 	int status;
 	bool status_set;

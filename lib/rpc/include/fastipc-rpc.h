@@ -618,7 +618,8 @@ const char *fastipc_rpc_ctx_method(const struct fastipc_rpc_ctx *ctx);
 /*
  * fastipc_rpc_ctx_deadline() - The caller's deadline as an absolute
  * CLOCK_MONOTONIC time in nanoseconds (the time left that the caller sent,
- * added to the server's clock at receipt), or FASTIPC_TIMEOUT_INF.
+ * added to the server's clock when the handler first calls this function:
+ * a call whose handler never asks reads no clock), or FASTIPC_TIMEOUT_INF.
  */
 uint64_t fastipc_rpc_ctx_deadline(const struct fastipc_rpc_ctx *ctx);
 

@@ -367,7 +367,6 @@ static ProtobufCMessage *decode(struct fastipc_rpc_ctx *ctx,
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->magic = FRPC_CTX_MAGIC;
 	ctx->m = m;
-	ctx->deadline = FASTIPC_TIMEOUT_INF;
 	return frpc_decode(ctx, buf, len, shared);
 }
 
@@ -392,10 +391,19 @@ TEST_F(srv, request_path_refuses_bad_requests_with_their_status)
 	in = decode(&ctx, echo_m, buf, len, false);
 	ASSERT_NE(NULL, in);
 	ASSERT_EQ(7, ((Scantest__All *)in)->i32);
-	ASSERT_NE(FASTIPC_TIMEOUT_INF, ctx.deadline);
+	ASSERT_NE(FASTIPC_TIMEOUT_INF, fastipc_rpc_ctx_deadline(&ctx));
 	protobuf_c_message_free_unpacked(in, NULL);
 	in = decode(&ctx, echo_m, buf, len, true);
 	ASSERT_NE(NULL, in);
+	protobuf_c_message_free_unpacked(in, NULL);
+	free(buf);
+	/* no deadline: none, whenever the handler asks */
+	buf = request(echo_m, FASTIPC_RPC_REQ_MAGIC, FASTIPC_TIMEOUT_INF,
+		      "\x08\x07", 2, &len);
+	ASSERT_NE(NULL, buf);
+	in = decode(&ctx, echo_m, buf, len, false);
+	ASSERT_NE(NULL, in);
+	EXPECT_EQ(FASTIPC_TIMEOUT_INF, fastipc_rpc_ctx_deadline(&ctx));
 	protobuf_c_message_free_unpacked(in, NULL);
 
 	/* shorter than the header */
