@@ -15,6 +15,14 @@
  *    copy, counted in fallbacks, packed into one allocation of its wire
  *    size, and arrives intact; once the ring is given back, the same
  *    request goes through the ring again, with no allocation.
+ *  - reply_refused: with the server->client ring held full by zero-copy
+ *    replies not yet released, a request above the threshold whose reply
+ *    is above msg_max is refused for reply room (-ENOBUFS from
+ *    fastipc_call2_buf(), which never resends); the library sends it
+ *    again on the copy path (one allocation of its wire size on the
+ *    calling thread), which backs off until the ring has room (a thread
+ *    releases the held replies once the handler has seen the refused
+ *    attempts), and the call succeeds with the whole reply.
  *  - stub_arena: a call through the generated stub (fastipc_rpc_service())
  *    whose small reply lives only while the closure runs makes no
  *    malloc() on the calling thread once warm (the reply is unpacked into
@@ -23,6 +31,8 @@
  *    names checked).
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,6 +225,137 @@ TEST_F(ring, ring_full)
 	EXPECT_EQ(c0.req_shm + 1, c1.req_shm);
 	EXPECT_EQ(c0.fallbacks, c1.fallbacks);
 	EXPECT_EQ(0, watched);
+}
+
+/* The op and signature hash of Test.Call, as the server described them. */
+static int call_op(struct fastipc_rpc_client *cl, uint32_t *op)
+{
+	const Fastipc__Rpc__Description *d = fastipc_rpc_client_description(cl);
+	size_t i, j;
+
+	for (i = 0; d && i < d->n_services; i++)
+		for (j = 0; j < d->services[i]->n_methods; j++)
+			if (!strcmp(d->services[i]->name, "rpctest.Test") &&
+			    !strcmp(d->services[i]->methods[j]->name, "Call")) {
+				*op = d->services[i]->methods[j]->op;
+				return 0;
+			}
+	return -ENOENT;
+}
+
+/*
+ * A zero-copy Test.Call whose reply of about @rep_len bytes stays in the
+ * server->client ring until fastipc_reply_done(): the server's status,
+ * or a negative errno (-ENOBUFS: no room left for it).
+ */
+static int hold_reply(struct fastipc_conn *conn, uint32_t op, size_t rep_len,
+		      void *rep, size_t rep_cap, struct fastipc_reply *out)
+{
+	Rpctest__Req req = RPCTEST__REQ__INIT;
+	struct fastipc_rpc_req_hdr h = {
+		.magic = FASTIPC_RPC_REQ_MAGIC,
+		.method_hash = fastipc_rpc_hash("rpctest.Test",
+						&rpctest__test__descriptor.methods[0]),
+		.deadline_ns = RT_CALL_NS,
+	};
+	size_t len;
+	void *buf;
+	int ret;
+
+	req.reply_len = rep_len;
+	len = HDR + rpctest__req__get_packed_size(&req);
+	ret = fastipc_call_buf_get(conn, len, &buf, RT_CALL_NS);
+	if (ret)
+		return ret;
+	memcpy(buf, &h, HDR);
+	rpctest__req__pack(&req, (uint8_t *)buf + HDR);
+	return fastipc_call_zc(conn, op, buf, len, rep, rep_cap, out,
+			       RT_CALL_NS);
+}
+
+struct releaser {
+	struct fastipc_conn *conn;
+	struct fastipc_reply *held;
+	int n;
+	int runs;		/* release once the handler ran this often */
+	bool timed_out;
+};
+
+/* Wait (bounded) for the refused attempts, then release the held replies. */
+static void *release_main(void *arg)
+{
+	struct releaser *r = arg;
+	uint64_t end = rt_now() + RT_BLOCK_NS;
+	int i;
+
+	while (atomic_load(&rt_call_runs) < r->runs && rt_now() < end)
+		usleep(1000);
+	r->timed_out = atomic_load(&rt_call_runs) < r->runs;
+	for (i = 0; i < r->n; i++)
+		fastipc_reply_done(r->conn, &r->held[i]);
+	return NULL;
+}
+
+TEST_F(ring, reply_refused)
+{
+	size_t total = MSG_MAX / 2, rep_len = self->in.shm_max / 4;
+	struct fastipc_reply held[HOLD_MAX];
+	struct releaser r = { .conn = self->conn, .held = held };
+	Rpctest__Req req = RPCTEST__REQ__INIT;
+	struct fastipc_conn_stats c0, c1;
+	struct fastipc_rpc_status rs;
+	Rpctest__Rep *rep = NULL;
+	uint32_t op = 0;
+	pthread_t th;
+	void *rbuf;
+	int ret, code;
+
+	ASSERT_LT(self->in.threshold, total);
+	ASSERT_LT(MSG_MAX, rep_len);
+	ASSERT_EQ(0, call_op(self->cl, &op));
+	rbuf = malloc(self->in.shm_max);
+	ASSERT_NE(NULL, rbuf);
+	/* Hold replies of rep_len in the ring until one is refused. */
+	do {
+		ret = hold_reply(self->conn, op, rep_len, rbuf,
+				 self->in.shm_max, &held[r.n]);
+		if (ret == 0)
+			ASSERT_TRUE(held[r.n].flags & FASTIPC_REPLY_SHM);
+	} while (ret == 0 && ++r.n < HOLD_MAX);
+	ASSERT_EQ(-ENOBUFS, ret);
+	ASSERT_LT(0, r.n);
+
+	ASSERT_EQ(0, rt_req_exact(&req, total, 11));
+	req.reply_len = rep_len;
+	req.reply_seed = 12;
+	/* the refused in-ring attempt, one refused copy attempt at least */
+	r.runs = atomic_load(&rt_call_runs) + 2;
+	ASSERT_EQ(0, pthread_create(&th, NULL, release_main, &r));
+	fastipc_conn_stats(self->conn, &c0);
+	watched = 0;
+	watch_size = HDR + rpctest__req__get_packed_size(&req);
+	code = rt_do(self->cl, &req, &rep, 0, &rs);
+	watch_size = 0;
+	fastipc_conn_stats(self->conn, &c1);
+	pthread_join(th, NULL);
+	EXPECT_FALSE(r.timed_out);
+	EXPECT_EQ(FASTIPC_RPC_OK, code) {
+		TH_LOG("%d %s", rs.code, rs.message);
+	}
+	if (code == FASTIPC_RPC_OK) {
+		EXPECT_TRUE(rep->data_ok);
+		EXPECT_EQ(req.data.len, rep->data_len);
+		EXPECT_EQ(rep_len, rep->data.len);
+		EXPECT_GT(0, fipc_mismatch(rep->data.data, rep->data.len, 12));
+	}
+	EXPECT_EQ(1, watched);		/* built again for the copy path */
+	EXPECT_LE(c0.req_shm + 1, c1.req_shm);	/* the in-ring attempt */
+	/* every answered attempt counts, the refusals too: 2 at least */
+	EXPECT_LE(c0.calls + 2, c1.calls);
+	EXPECT_LE(c0.rep_shm + 1, c1.rep_shm);	/* the reply, in the ring */
+	fastipc_rpc_free(rep ? &rep->base : NULL);
+	rt_req_free(&req);
+	free(rbuf);
 }
 
 /* What a stub closure saw, and a stub call it may make in turn. */
