@@ -23,6 +23,11 @@
  *    calling thread), which backs off until the ring has room (a thread
  *    releases the held replies once the handler has seen the refused
  *    attempts), and the call succeeds with the whole reply.
+ *  - server_arena: a warm stub call whose request carries 64 bytes makes
+ *    no small allocation (below SMALL bytes: what protobuf-c's unpack
+ *    makes per field) in any thread of the process, the server's pool
+ *    thread included: its request is unpacked into the thread's arena
+ *    (whose own 16 KiB come once per thread, at its first call).
  *  - stub_arena: a call through the generated stub (fastipc_rpc_service())
  *    whose small reply lives only while the closure runs makes no
  *    malloc() on the calling thread once warm (the reply is unpacked into
@@ -33,6 +38,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,11 +63,17 @@ extern void __libc_free(void *p);
 
 static size_t watch_size;		/* SIZE_MAX: every size */
 static __thread unsigned int watched;
+/* Allocations below SMALL bytes by every thread (the server's too). */
+#define SMALL		1024
+static atomic_bool watch_small;
+static atomic_uint small_all;
 
 void *malloc(size_t size)
 {
 	if (watch_size && (size == watch_size || watch_size == SIZE_MAX))
 		watched++;
+	if (atomic_load(&watch_small) && size < SMALL)
+		atomic_fetch_add(&small_all, 1);
 	return __libc_malloc(size);
 }
 
@@ -69,6 +81,8 @@ void *calloc(size_t n, size_t size)
 {
 	if (watch_size == SIZE_MAX)
 		watched++;
+	if (atomic_load(&watch_small) && n * size < SMALL)
+		atomic_fetch_add(&small_all, 1);
 	return __libc_calloc(n, size);
 }
 
@@ -76,6 +90,8 @@ void *realloc(void *p, size_t size)
 {
 	if (watch_size == SIZE_MAX)
 		watched++;
+	if (atomic_load(&watch_small) && size < SMALL)
+		atomic_fetch_add(&small_all, 1);
 	return __libc_realloc(p, size);
 }
 
@@ -410,6 +426,26 @@ TEST_F(ring, stub_arena)
 	EXPECT_EQ(1003, in.tag);
 	EXPECT_TRUE(out.outer_intact);
 	EXPECT_NE(NULL, strstr(in.method, "Call"));
+}
+
+TEST_F(ring, server_arena)
+{
+	ProtobufCService *svc = fastipc_rpc_service(self->cl);
+	struct stub_seen out = { .svc = svc };
+	Rpctest__Req req = RPCTEST__REQ__INIT;
+
+	ASSERT_EQ(0, rt_req_data(&req, 64, 21));
+	req.tag = 1;
+	rpctest__test__call(svc, &req, stub_closure, &out);	/* warm-up */
+	ASSERT_EQ(1, out.tag);
+	req.tag = 2;
+	atomic_store(&small_all, 0);
+	atomic_store(&watch_small, true);
+	rpctest__test__call(svc, &req, stub_closure, &out);
+	atomic_store(&watch_small, false);
+	EXPECT_EQ(0, atomic_load(&small_all));
+	EXPECT_EQ(2, out.tag);
+	rt_req_free(&req);
 }
 
 TEST_HARNESS_MAIN
