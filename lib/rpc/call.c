@@ -359,6 +359,8 @@ static int frpc_out_error(const struct frpc_out *o, int err,
  * malloc'd memory, and send it. Return: as frpc_send(), or -ENOBUFS (@st
  * untouched) when an in-ring request was refused for lack of reply room:
  * fastipc_call2_buf() never sends again, the copy path backs off and does.
+ * (A fastipc_handler2_t, lib/rpc's server, asks for reply room while it
+ * runs: its handler ran for the refused attempt and runs again.)
  */
 static int frpc_send_once(struct fastipc_rpc_client *cl,
 			  const struct frpc_out *o, bool ring_ok,
@@ -414,7 +416,7 @@ int frpc_send(struct fastipc_rpc_client *cl, const struct frpc_out *o,
 	int code;
 
 	code = frpc_send_once(cl, o, true, stackbuf, a, st);
-	if (code == -ENOBUFS)	/* refused before any handler ran: by copy */
+	if (code == -ENOBUFS)	/* refused for reply room: by copy */
 		code = frpc_send_once(cl, o, false, stackbuf, a, st);
 	return code;
 }

@@ -128,8 +128,9 @@ struct frpc_out {
  * frpc_send() - Send @o on @cl and wait for the reply (call.c). A request
  * above the connection's threshold is written once, into a record
  * reserved in the ring (fastipc_call2_buf()); one the server refused for
- * lack of reply room before any handler ran (-ENOBUFS) is sent again on
- * the copy path, which backs off and resends (fastipc_call2()). Smaller
+ * lack of reply room (-ENOBUFS) is sent again on the copy path, which
+ * backs off and resends (fastipc_call2()). The handler of a
+ * fastipc_handler2_t server (lib/rpc's) has run for a refused attempt. Smaller
  * ones are built on the stack, and the reply lands in a per-thread buffer.
  * @a: out: the call's arguments as fastipc_call2() left them.
  * Return: FASTIPC_RPC_OK when the server answered status 0 (the reply in

@@ -16,7 +16,7 @@
 
 #include "client.h"
 
-/* Request headers with metadata up to this many bytes are built on the stack. */
+/* Request headers with metadata up to this many bytes go on the stack. */
 #define FRPC_RAW_HEAD_STACK	512
 
 const ProtobufCServiceDescriptor frpc_generic_desc = {

@@ -200,7 +200,7 @@ static bool parse_hdr(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
 		if (!off)
 			return false;
 	}
-	ctx->deadline_left = h.deadline_ns;	/* read the clock when asked */
+	ctx->deadline_left = h.deadline_ns;	/* the clock: when asked */
 	*msgp = data + off;
 	*lenp = len - off;
 	return true;
@@ -208,7 +208,8 @@ static bool parse_hdr(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
 
 /*
  * Unpack the request message @buf (@len bytes; private memory) into the
- * memory of @a (NULL: malloc()). Return: the message, or NULL with the call's status set.
+ * memory of @a (NULL: malloc()). Return: the message, or NULL with the
+ * call's status set.
  */
 static ProtobufCMessage *unpack_req(struct fastipc_rpc_ctx *ctx,
 				    const uint8_t *buf, size_t len,
