@@ -19,7 +19,12 @@
  *    reach the raw handler); requests that break the description's
  *    schema are refused before the handler runs; a second reply_raw() is
  *    -EALREADY; the describe reply lists the raw service and its types;
- *  - add_raw refuses a served name, a dotted type name, a running server.
+ *  - add_raw refuses a served name, a dotted type name, a running server;
+ *  - a raw request above the connection's threshold is written once,
+ *    into a record reserved in the ring: one region request of exactly
+ *    its wire size, no fallback, and no allocation of that size on the
+ *    calling thread (before, it was built in a malloc'd buffer that
+ *    fastipc_call2() copied into the ring).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -28,6 +33,43 @@
 
 #include "kselftest_harness.h"
 #include "rpc_svc.h"
+
+/*
+ * malloc() of this executable: glibc's, counting the calling thread's
+ * allocations of exactly watch_size bytes. glibc lets a program replace
+ * malloc, free, calloc and realloc together.
+ */
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t size);
+extern void __libc_free(void *p);
+
+static size_t watch_size;
+static __thread unsigned int watched;
+
+void *malloc(size_t size)
+{
+	if (watch_size && size == watch_size)
+		watched++;
+	return __libc_malloc(size);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	return __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t size)
+{
+	if (watch_size && size == watch_size)
+		watched++;
+	return __libc_realloc(p, size);
+}
+
+void free(void *p)
+{
+	__libc_free(p);
+}
 
 static atomic_int g_second_reply;	/* what the second reply_raw() gave */
 static atomic_int g_raw_runs;		/* raw handler runs */
@@ -608,6 +650,50 @@ TEST_F(gen, raw_requests_are_checked_against_the_schema)
 				       sizeof(unknown), NULL, &r, &rlen, &rs));
 	free(r);
 	EXPECT_EQ(runs + 1, atomic_load(&g_raw_runs));
+}
+
+TEST_F(gen, call_raw_large_goes_into_the_ring)
+{
+	struct fastipc_conn *conn = fastipc_rpc_client_conn(self->cl);
+	size_t len, rlen = 0, total, hdr = sizeof(struct fastipc_rpc_req_hdr);
+	Rpctest__Req req = RPCTEST__REQ__INIT;
+	struct fastipc_conn_stats c0, c1;
+	struct fastipc_conn_info in;
+	struct fastipc_rpc_status rs;
+	Rpctest__Rep *rep = NULL;
+	void *r = NULL;
+	uint8_t *b;
+	int code;
+
+	ASSERT_EQ(0, fastipc_conn_info(conn, &in, sizeof(in)));
+	ASSERT_EQ(0, rt_req_data(&req, 256 * 1024, 31));
+	b = pack_req(&req, &len);
+	ASSERT_NE(NULL, b);
+	total = hdr + len;
+	ASSERT_LT(in.threshold, total);
+	ASSERT_LE(total, in.shm_max);
+	fastipc_conn_stats(conn, &c0);
+	watched = 0;
+	watch_size = total;
+	code = fastipc_rpc_call_raw(self->cl, "/rpctest.Test/Call", b, len,
+				    NULL, &r, &rlen, &rs);
+	watch_size = 0;
+	fastipc_conn_stats(conn, &c1);
+	ASSERT_EQ(FASTIPC_RPC_OK, code) {
+		TH_LOG("%d %s", rs.code, rs.message);
+	}
+	rep = rpctest__rep__unpack(NULL, rlen, r);
+	ASSERT_NE(NULL, rep);
+	EXPECT_TRUE(rep->data_ok);
+	EXPECT_EQ(req.data.len, rep->data_len);
+	EXPECT_EQ(0, watched);			/* not built aside */
+	EXPECT_EQ(c0.req_shm + 1, c1.req_shm);
+	EXPECT_EQ(c0.bytes_shm + total, c1.bytes_shm);	/* small reply */
+	EXPECT_EQ(c0.fallbacks, c1.fallbacks);
+	rpctest__rep__free_unpacked(rep, NULL);
+	free(r);
+	free(b);
+	rt_req_free(&req);
 }
 
 TEST_HARNESS_MAIN
