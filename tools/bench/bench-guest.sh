@@ -8,8 +8,9 @@
 # that those mechanisms carry the large sizes, run
 #	tools/bench/fastipc-bench -o OUT ARGS...
 # with its table in OUT/table.txt, then, when fastipc-rpc or grpc-gw ran,
-# issues 12 and 13's targets (tools/bench/bench-rpc-targets.sh, appended
-# to table.txt), then the plots (tools/bench/bench-plot.sh OUT: SVG files
+# issues 12 and 13's targets (tools/bench/bench-rpc-targets.sh), when an
+# ONC RPC mechanism ran issue 14's (bench-oncrpc-targets.sh), each
+# appended to table.txt, then the plots (tools/bench/bench-plot.sh OUT: SVG files
 # in OUT). Unloads what it loaded. Exits non-zero if a step
 # fails (binder missing is only a note: that mechanism is then skipped).
 #
@@ -27,6 +28,7 @@ KO=$TOP/kmod/fastipc.ko
 BENCH=$TOP/tools/bench/fastipc-bench
 PLOT=$TOP/tools/bench/bench-plot.sh
 TARGETS=$TOP/tools/bench/bench-rpc-targets.sh
+ONC_TARGETS=$TOP/tools/bench/bench-oncrpc-targets.sh
 OUT=${FASTIPC_BENCH_OUT:-$TOP/build/bench}
 LOADED=
 BINDER=
@@ -123,12 +125,34 @@ run_bench()
 	[ "$st" = 0 ] || fail "fastipc-bench failed (status $st)"
 }
 
+# ran MECH_RE PAIRS: a result of a mechanism matching MECH_RE (ERE) at
+# PAIRS pairs that succeeded.
+ran()
+{
+	grep -qE "\"mechanism\":\"($1)\",.*\"pairs\":$2,\"status\":\"ok\"" \
+		"$OUT/results.jsonl" 2>/dev/null
+}
+
+# targets SCRIPT: its lines appended to table.txt; its failure fails us.
+targets()
+{
+	rm -f "$OUT/.targets-status"
+	{ st=0; "$1" "$OUT/results.jsonl" || st=$?
+	  echo "$st" >"$OUT/.targets-status"; } | tee -a "$OUT/table.txt"
+	st=$(cat "$OUT/.targets-status" 2>/dev/null || echo missing)
+	rm -f "$OUT/.targets-status"
+	[ "$st" = 0 ] || fail "$1 failed (status $st)"
+}
+
 load_fastipc
 load_binder
 raise_limits
 run_bench "$@"
 if grep -qE '"mechanism":"(rpc|grpc-gw)"' "$OUT/results.jsonl" 2>/dev/null; then
 	"$TARGETS" "$OUT/results.jsonl" | tee -a "$OUT/table.txt"
+fi
+if ran 'oncrpc[-a-z]*' 1; then
+	targets "$ONC_TARGETS"
 fi
 "$PLOT" "$OUT" || fail "plots failed"
 echo "$ME: results in $OUT: table.txt, results.jsonl, *.dat, *.svg"

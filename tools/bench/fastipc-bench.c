@@ -68,6 +68,8 @@ static const struct mech *const all_mechs[] = {
 	&mech_fastipc_stream_sleep,
 	&mech_fastipc_stream_spin,
 	&mech_fastipc_rpc,
+	&mech_oncrpc,
+	&mech_oncrpc_null,
 	&mech_seqpacket,
 	&mech_pb_seqpacket,
 #ifdef FASTIPC_BENCH_GRPC
@@ -77,6 +79,10 @@ static const struct mech *const all_mechs[] = {
 #ifdef FASTIPC_BENCH_SDBUS
 	&mech_sd_bus,
 #endif
+	&mech_oncrpc_tcp,
+	&mech_oncrpc_tcp_null,
+	&mech_oncrpc_unix,
+	&mech_oncrpc_unix_null,
 	&mech_stream,
 	&mech_pipe,
 	&mech_posix_mq,

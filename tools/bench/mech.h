@@ -122,6 +122,9 @@ extern const struct mech mech_spin_shm;		/* mech-spin.c */
 extern const struct mech mech_binder;		/* mech-binder.c */
 extern const struct mech mech_pb_seqpacket;	/* mech-pb-seqpacket.c */
 extern const struct mech mech_fastipc_rpc;	/* mech-fastipc-rpc.c */
+extern const struct mech mech_oncrpc, mech_oncrpc_null;	/* mech-oncrpc.c */
+extern const struct mech mech_oncrpc_tcp, mech_oncrpc_tcp_null,
+	mech_oncrpc_unix, mech_oncrpc_unix_null;	/* mech-oncrpc-vc.c */
 extern const struct mech mech_grpc;		/* mech-grpc.cc, if built */
 extern const struct mech mech_grpc_gw;		/* mech-grpc-gw.c, likewise */
 extern const struct mech mech_sd_bus;		/* mech-sd-bus.c, if built */
