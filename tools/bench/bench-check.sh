@@ -8,8 +8,10 @@
 # guest; selftests/run_kselftests.sh loads it). Without /dev/binder it
 # loads Debian's binder_linux (devices=binder) for the run and unloads
 # it after; if that fails the binder mechanism is skipped. Timings are not
-# asserted. Exits non-zero if /dev/fastipc is missing or any round trip
-# failed.
+# asserted. copy-nospin sets the module's spin_ns to 0 for its runs: a
+# last TAP line checks that fastipc-bench wrote the old value back. Exits
+# non-zero if /dev/fastipc is missing, any round trip failed or spin_ns
+# was left changed.
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -33,7 +35,17 @@ if [ ! -c /dev/binder ] && [ "$(id -u)" -eq 0 ] &&
 		i=$((i + 1))
 	done
 fi
+SPIN=/sys/module/fastipc/parameters/spin_ns
+spin0=$(cat "$SPIN" 2>/dev/null || echo none)
 st=0
 "$BENCH" --check "$@" || st=$?
 [ -n "$binder" ] && rmmod binder_linux 2>/dev/null
+spin1=$(cat "$SPIN" 2>/dev/null || echo none)
+if [ "$spin0" = "$spin1" ]; then
+	echo "# spin_ns $spin1 after the run, as before it"
+else
+	echo "# not ok: spin_ns was $spin0 before the run, $spin1 after it"
+	[ "$spin0" = none ] || echo "$spin0" >"$SPIN" 2>/dev/null
+	st=1
+fi
 exit $st

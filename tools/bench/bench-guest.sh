@@ -9,7 +9,8 @@
 #	tools/bench/fastipc-bench -o OUT ARGS...
 # with its table in OUT/table.txt, then, when fastipc-rpc or grpc-gw ran,
 # issues 12 and 13's targets (tools/bench/bench-rpc-targets.sh), when an
-# ONC RPC mechanism ran issue 14's (bench-oncrpc-targets.sh), each
+# ONC RPC mechanism ran issue 14's (bench-oncrpc-targets.sh), when copy,
+# copy-nospin or futex ran issue 15's (bench-load-targets.sh), each
 # appended to table.txt, then the plots (tools/bench/bench-plot.sh OUT: SVG files
 # in OUT). Unloads what it loaded. Exits non-zero if a step
 # fails (binder missing is only a note: that mechanism is then skipped).
@@ -29,6 +30,7 @@ BENCH=$TOP/tools/bench/fastipc-bench
 PLOT=$TOP/tools/bench/bench-plot.sh
 TARGETS=$TOP/tools/bench/bench-rpc-targets.sh
 ONC_TARGETS=$TOP/tools/bench/bench-oncrpc-targets.sh
+LOAD_TARGETS=$TOP/tools/bench/bench-load-targets.sh
 OUT=${FASTIPC_BENCH_OUT:-$TOP/build/bench}
 LOADED=
 BINDER=
@@ -153,6 +155,9 @@ if grep -qE '"mechanism":"(rpc|grpc-gw)"' "$OUT/results.jsonl" 2>/dev/null; then
 fi
 if ran 'oncrpc[-a-z]*' 1; then
 	targets "$ONC_TARGETS"
+fi
+if ran 'copy|copy-nospin|futex' '[0-9]+'; then
+	targets "$LOAD_TARGETS"
 fi
 "$PLOT" "$OUT" || fail "plots failed"
 echo "$ME: results in $OUT: table.txt, results.jsonl, *.dat, *.svg"

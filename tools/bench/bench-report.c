@@ -26,6 +26,40 @@ double cell_rate(const struct cell *c)
 	return (double)c->rounds * 1e9 / (double)c->elapsed_ns;
 }
 
+/* p99 over p50; 0 unless measured. */
+static double cell_tail(const struct cell *c)
+{
+	if (c->status != CELL_OK || !c->st.median)
+		return 0;
+	return (double)c->st.p99 / (double)c->st.median;
+}
+
+/* Whether a side of @m busy-waits in this run: 1, 0, or -1 unknown. */
+static int busy_wait(const struct report_env *e, const struct mech *m)
+{
+	if (m->spins == MECH_SPINS_ALWAYS)
+		return 1;
+	if (m->spins != MECH_SPINS_KMOD)
+		return 0;
+	return e->spin_ns < 0 ? -1 : e->spin_ns > 0;
+}
+
+/* The "spin" column: "yes", "<=50us" (fastipc's spin_ns), "-" or "?". */
+static const char *spin_text(const struct report_env *e, const struct mech *m,
+			     char *buf, size_t cap)
+{
+	int bw = busy_wait(e, m);
+
+	if (bw < 0)
+		return "?";
+	if (!bw)
+		return "-";
+	if (m->spins != MECH_SPINS_KMOD)
+		return "yes";
+	snprintf(buf, cap, "<=%ldus", (e->spin_ns + 999) / 1000);
+	return buf;
+}
+
 static const struct cell *find(const struct cell *cells, size_t n,
 			       const char *name)
 {
@@ -82,9 +116,10 @@ static void print_head(FILE *f, const struct report_env *e,
 			" in %u batches", cells[i].planned, cells[i].warm,
 			cells[i].batches);
 	fprintf(f, "\n");
-	fprintf(f, "%-34s %9s %9s %9s %9s %9s %10s %7s %7s %7s\n",
+	fprintf(f, "%-34s %9s %9s %9s %9s %7s %9s %10s %7s %7s %7s %7s\n",
 		"mechanism", "p50 us", "p99 us", "p99.9 us", "min us",
-		"cpu us/rt", "rt/s", "p50/cp", "p50/sp", "rt/s/sp");
+		"p99/p50", "cpu us/rt", "rt/s", "p50/cp", "p50/sp", "rt/s/sp",
+		"spin");
 }
 
 static void print_notes(FILE *f, const struct cell *cells, size_t n)
@@ -124,6 +159,7 @@ void report_table(FILE *f, const struct report_env *e, const struct cell *cells,
 	const struct cell *cp = find(cells, n, "copy");
 	const struct cell *sp = find(cells, n, "seqpacket");
 	const struct cell *c;
+	char spin[32];
 	size_t i;
 
 	if (!n)
@@ -138,17 +174,21 @@ void report_table(FILE *f, const struct report_env *e, const struct cell *cells,
 				"FAILED");
 			continue;
 		}
-		fprintf(f, "%-34.34s %9.2f %9.2f %9.2f %9.2f %9.2f%s %10.0f",
-			c->m->label, US(c->st.median), US(c->st.p99),
-			US(c->st.p999), US(c->st.min), US(cell_cpu_per_rt(c)),
+		fprintf(f, "%-34.34s %9.2f %9.2f %9.2f %9.2f %7.2f %9.2f%s "
+			"%10.0f", c->m->label, US(c->st.median),
+			US(c->st.p99), US(c->st.p999), US(c->st.min),
+			cell_tail(c), US(cell_cpu_per_rt(c)),
 			c->srv_cpu_missing ? "?" : "", cell_rate(c));
 		print_ratio(f, (double)c->st.median,
 			    cp ? (double)cp->st.median : 0);
 		print_ratio(f, (double)c->st.median,
 			    sp ? (double)sp->st.median : 0);
 		print_ratio(f, cell_rate(c), sp ? cell_rate(sp) : 0);
-		fprintf(f, "\n");
+		fprintf(f, " %7s\n", spin_text(e, c->m, spin, sizeof(spin)));
 	}
+	fprintf(f, "  spin: a side busy-waits for its peer (yes), or for up to "
+		"the module's spin_ns\n  before sleeping (<=N us): that CPU "
+		"time is in cpu us/rt.\n");
 	print_notes(f, cells, n);
 	fflush(f);
 }
@@ -189,6 +229,7 @@ static void json_env(FILE *f, const struct report_env *e,
 int report_json(FILE *f, const struct report_env *e, const struct cell *c)
 {
 	double n = c->rounds ? (double)c->rounds : 1;
+	int bw;
 
 	fprintf(f, "{\"mechanism\":");
 	json_str(f, c->m->name);
@@ -206,6 +247,7 @@ int report_json(FILE *f, const struct report_env *e, const struct cell *c)
 			"\"client_preemptions_per_rt\":%.3f,"
 			"\"client_faults_per_rt\":%.3f,"
 			"\"server_faults_per_rt\":%.3f,"
+			"\"p99_over_p50\":%.3f,"
 			"\"cpu_client_ns_per_rt\":%.1f",
 			c->rounds, c->planned, c->warm, c->batches,
 			(uintmax_t)c->st.median, (uintmax_t)c->st.p99,
@@ -214,7 +256,7 @@ int report_json(FILE *f, const struct report_env *e, const struct cell *c)
 			(uintmax_t)c->elapsed_ns, cell_rate(c),
 			(double)c->nvcsw / n, (double)c->nivcsw / n,
 			(double)c->minflt / n, (double)c->server_minflt / n,
-			(double)c->cpu_client_ns / n);
+			cell_tail(c), (double)c->cpu_client_ns / n);
 	/* null: the server's CPU clock could not be read. */
 	if (c->status == CELL_OK && c->srv_cpu_missing)
 		fprintf(f, ",\"cpu_server_ns_per_rt\":null,"
@@ -223,6 +265,13 @@ int report_json(FILE *f, const struct report_env *e, const struct cell *c)
 		fprintf(f, ",\"cpu_server_ns_per_rt\":%.1f,"
 			"\"cpu_ns_per_rt\":%.1f",
 			(double)c->cpu_server_ns / n, cell_cpu_per_rt(c));
+	bw = busy_wait(e, c->m);
+	fprintf(f, ",\"busy_wait\":%s,\"spin_ns\":",
+		bw < 0 ? "null" : bw ? "true" : "false");
+	if (c->m->spins == MECH_SPINS_KMOD && e->spin_ns >= 0)
+		fprintf(f, "%ld", e->spin_ns);
+	else
+		fprintf(f, "null");
 	fprintf(f, ",\"note\":");
 	json_str(f, c->note);
 	json_env(f, e, c);

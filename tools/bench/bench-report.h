@@ -44,6 +44,7 @@ struct report_env {
 	char time[32];			/* UTC, ISO 8601 */
 	long cpus;
 	int cpu_client, cpu_server;	/* -1: not pinned */
+	long spin_ns;			/* the module's spin_ns; -1: unknown */
 };
 
 /*
@@ -58,8 +59,9 @@ double cell_rate(const struct cell *c);
 
 /*
  * report_table() - Print the @n cells of one (size, pairs) to @f: p50,
- * p99, p99.9 and minimum round trip, round trips per second, p50 ratio
- * to the "copy" and "seqpacket" cells and throughput ratio to the latter.
+ * p99, p99.9 and minimum round trip, p99/p50, CPU per round trip, round
+ * trips per second, p50 ratio to the "copy" and "seqpacket" cells and
+ * throughput ratio to the latter, and whether the mechanism busy-waits.
  */
 void report_table(FILE *f, const struct report_env *e, const struct cell *cells,
 		  size_t n);

@@ -81,8 +81,8 @@ function target(what, metric, a, b, size, pairs, op, lim,    ka, kb, x, y) {
 		return
 	}
 	verdict(what, metric " " a " / " b, x / y, op, lim, \
-		show(metric, x) " vs " show(metric, y) "; CPU/rt " \
-		us(cpu[ka]) " vs " us(cpu[kb]) " us")
+		show(metric, x) " vs " show(metric, y) (metric == "cpu" ? "" : \
+		"; CPU/rt " us(cpu[ka]) " vs " us(cpu[kb]) " us"))
 }
 
 # @m1 over @m2 of one mechanism @a (e.g. p99 / p50).

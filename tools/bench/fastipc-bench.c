@@ -63,6 +63,7 @@ const char *bench_prog = "fastipc-bench";
  */
 static const struct mech *const all_mechs[] = {
 	&mech_fastipc_copy,
+	&mech_fastipc_copy_nospin,
 	&mech_fastipc_shm,
 	&mech_fastipc_shm_zc,
 	&mech_fastipc_stream_sleep,
@@ -230,6 +231,20 @@ static int run_group(const struct opts *o, size_t size, unsigned int pairs,
 
 /* ---- results ------------------------------------------------------------ */
 
+/* The module's spin_ns as the runs see it (before any changes it), or -1. */
+static long read_spin_ns(void)
+{
+	FILE *f = fopen("/sys/module/fastipc/parameters/spin_ns", "r");
+	long v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
 static void env_init(const struct opts *o, struct report_env *e)
 {
 	static struct utsname u;
@@ -250,6 +265,7 @@ static void env_init(const struct opts *o, struct report_env *e)
 	e->cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	e->cpu_client = o->cpu_client;
 	e->cpu_server = o->cpu_server;
+	e->spin_ns = read_spin_ns();
 }
 
 static FILE *open_results(const char *dir)

@@ -240,4 +240,5 @@ const struct mech mech_fastipc_rpc = {
 	.setup = rpc_setup,
 	.round = rpc_round,
 	.teardown = rpc_teardown,
+	.spins = MECH_SPINS_KMOD,
 };

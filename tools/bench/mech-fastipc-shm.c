@@ -56,6 +56,7 @@ const struct mech mech_fastipc_shm = {
 	.setup = shm_setup,
 	.round = fipc_call_round,
 	.teardown = fipc_teardown,
+	.spins = MECH_SPINS_KMOD,
 };
 
 const struct mech mech_fastipc_shm_zc = {
@@ -67,4 +68,5 @@ const struct mech mech_fastipc_shm_zc = {
 	.setup = shm_setup,
 	.round = zc_round,
 	.teardown = fipc_teardown,
+	.spins = MECH_SPINS_KMOD,
 };

@@ -263,4 +263,5 @@ const struct mech mech_fastipc_stream_spin = {
 	.setup = spin_setup,
 	.round = ring_round,
 	.teardown = ring_teardown,
+	.spins = MECH_SPINS_ALWAYS,
 };

@@ -398,6 +398,7 @@ const struct mech mech_grpc_gw = {
 	.round = grpc_client_round,
 	.teardown = gw_teardown,
 	.helper_cpu_ns = gw_cpu_ns,
+	.spins = MECH_SPINS_KMOD,
 };
 
 #endif /* FASTIPC_BENCH_GRPC */

@@ -221,4 +221,5 @@ extern "C" const struct mech mech_grpc = {
 	.round = grpc_round,
 	.teardown = grpc_teardown,
 	.helper_cpu_ns = nullptr,
+	.spins = MECH_SPINS_NO,
 };

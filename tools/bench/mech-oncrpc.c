@@ -227,6 +227,7 @@ const struct mech mech_oncrpc = {
 	.setup = onc_fipc_setup,
 	.round = onc_round,
 	.teardown = onc_teardown,
+	.spins = MECH_SPINS_KMOD,
 };
 
 const struct mech mech_oncrpc_null = {
@@ -238,4 +239,5 @@ const struct mech mech_oncrpc_null = {
 	.setup = onc_fipc_null_setup,
 	.round = onc_round,
 	.teardown = onc_teardown,
+	.spins = MECH_SPINS_KMOD,
 };

@@ -189,4 +189,5 @@ const struct mech mech_spin_shm = {
 	.setup = spin_setup,
 	.round = spin_round,
 	.teardown = spin_teardown,
+	.spins = MECH_SPINS_ALWAYS,
 };

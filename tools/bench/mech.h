@@ -99,6 +99,21 @@ struct mech {
 	 */
 	uint64_t (*helper_cpu_ns)(const struct mech_ctx *c, unsigned int pair,
 				  bool *ok);
+	/*
+	 * Whether a side busy-waits (MECH_SPINS_*), for the table's "spin"
+	 * column: a faster round trip that costs a spinning CPU says so.
+	 */
+	int spins;
+};
+
+enum {
+	MECH_SPINS_NO = 0,		/* every wait sleeps */
+	MECH_SPINS_ALWAYS,		/* spins until the peer answers */
+	/*
+	 * fastipc's CALL and REPLY_RECV spin for up to the module's spin_ns
+	 * before sleeping (a busy-wait only while spin_ns > 0).
+	 */
+	MECH_SPINS_KMOD,
 };
 
 enum {
@@ -107,7 +122,8 @@ enum {
 };
 
 /* Every mechanism, each defined in its own mech-*.c. */
-extern const struct mech mech_fastipc_copy;	/* mech-fastipc-copy.c */
+extern const struct mech mech_fastipc_copy, mech_fastipc_copy_nospin;
+						/* mech-fastipc-copy.c */
 extern const struct mech mech_fastipc_shm, mech_fastipc_shm_zc;
 						/* mech-fastipc-shm.c */
 extern const struct mech mech_fastipc_stream_sleep, mech_fastipc_stream_spin;
