@@ -15,14 +15,13 @@
  *    copy, counted in fallbacks, packed into one allocation of its wire
  *    size, and arrives intact; once the ring is given back, the same
  *    request goes through the ring again, with no allocation.
- *  - reply_refused: with the server->client ring held full by zero-copy
- *    replies not yet released, a request above the threshold whose reply
- *    is above msg_max is refused for reply room (-ENOBUFS from
- *    fastipc_call2_buf(), which never resends); the library sends it
- *    again on the copy path (one allocation of its wire size on the
- *    calling thread), which backs off until the ring has room (a thread
- *    releases the held replies once the handler has seen the refused
- *    attempts), and the call succeeds with the whole reply.
+ *  - reply_no_room: with the server->client ring held full by zero-copy
+ *    replies not yet released, a call whose reply is above msg_max finds
+ *    no reply room after its handler ran: it is answered
+ *    RESOURCE_EXHAUSTED "no room" by copy, once (the handler ran exactly
+ *    once, one call was sent: never a second run of a handler for one
+ *    call); once the held replies are released, the same call succeeds
+ *    with the whole reply.
  *  - server_arena: a warm stub call whose request carries 64 bytes makes
  *    no small allocation (below SMALL bytes: what protobuf-c's unpack
  *    makes per field) in any thread of the process, the server's pool
@@ -262,7 +261,7 @@ static int call_op(struct fastipc_rpc_client *cl, uint32_t *op)
 /*
  * A zero-copy Test.Call whose reply of about @rep_len bytes stays in the
  * server->client ring until fastipc_reply_done(): the server's status,
- * or a negative errno (-ENOBUFS: no room left for it).
+ * or a negative errno (RESOURCE_EXHAUSTED: no room left for it).
  */
 static int hold_reply(struct fastipc_conn *conn, uint32_t op, size_t rep_len,
 		      void *rep, size_t rep_cap, struct fastipc_reply *out)
@@ -289,72 +288,54 @@ static int hold_reply(struct fastipc_conn *conn, uint32_t op, size_t rep_len,
 			       RT_CALL_NS);
 }
 
-struct releaser {
-	struct fastipc_conn *conn;
-	struct fastipc_reply *held;
-	int n;
-	int runs;		/* release once the handler ran this often */
-	bool timed_out;
-};
-
-/* Wait (bounded) for the refused attempts, then release the held replies. */
-static void *release_main(void *arg)
-{
-	struct releaser *r = arg;
-	uint64_t end = rt_now() + RT_BLOCK_NS;
-	int i;
-
-	while (atomic_load(&rt_call_runs) < r->runs && rt_now() < end)
-		usleep(1000);
-	r->timed_out = atomic_load(&rt_call_runs) < r->runs;
-	for (i = 0; i < r->n; i++)
-		fastipc_reply_done(r->conn, &r->held[i]);
-	return NULL;
-}
-
-TEST_F(ring, reply_refused)
+TEST_F(ring, reply_no_room)
 {
 	size_t total = MSG_MAX / 2, rep_len = self->in.shm_max / 4;
 	struct fastipc_reply held[HOLD_MAX];
-	struct releaser r = { .conn = self->conn, .held = held };
 	Rpctest__Req req = RPCTEST__REQ__INIT;
 	struct fastipc_conn_stats c0, c1;
 	struct fastipc_rpc_status rs;
 	Rpctest__Rep *rep = NULL;
+	int ret, code, i, n = 0, runs;
 	uint32_t op = 0;
-	pthread_t th;
 	void *rbuf;
-	int ret, code;
 
 	ASSERT_LT(self->in.threshold, total);
 	ASSERT_LT(MSG_MAX, rep_len);
 	ASSERT_EQ(0, call_op(self->cl, &op));
 	rbuf = malloc(self->in.shm_max);
 	ASSERT_NE(NULL, rbuf);
-	/* Hold replies of rep_len in the ring until one is refused. */
+	/* Hold replies of rep_len in the ring until one finds no room. */
 	do {
 		ret = hold_reply(self->conn, op, rep_len, rbuf,
-				 self->in.shm_max, &held[r.n]);
+				 self->in.shm_max, &held[n]);
 		if (ret == 0)
-			ASSERT_TRUE(held[r.n].flags & FASTIPC_REPLY_SHM);
-	} while (ret == 0 && ++r.n < HOLD_MAX);
-	ASSERT_EQ(-ENOBUFS, ret);
-	ASSERT_LT(0, r.n);
+			ASSERT_TRUE(held[n].flags & FASTIPC_REPLY_SHM);
+	} while (ret == 0 && ++n < HOLD_MAX);
+	ASSERT_EQ(FASTIPC_RPC_RESOURCE_EXHAUSTED, ret);
+	ASSERT_LT(0, n);
 
 	ASSERT_EQ(0, rt_req_exact(&req, total, 11));
 	req.reply_len = rep_len;
 	req.reply_seed = 12;
-	/* the refused in-ring attempt, one refused copy attempt at least */
-	r.runs = atomic_load(&rt_call_runs) + 2;
-	ASSERT_EQ(0, pthread_create(&th, NULL, release_main, &r));
+	runs = atomic_load(&rt_call_runs);
 	fastipc_conn_stats(self->conn, &c0);
-	watched = 0;
-	watch_size = HDR + rpctest__req__get_packed_size(&req);
 	code = rt_do(self->cl, &req, &rep, 0, &rs);
-	watch_size = 0;
 	fastipc_conn_stats(self->conn, &c1);
-	pthread_join(th, NULL);
-	EXPECT_FALSE(r.timed_out);
+	EXPECT_EQ(FASTIPC_RPC_RESOURCE_EXHAUSTED, code);
+	EXPECT_NE(NULL, strstr(rs.message, "no room")) {
+		TH_LOG("%d %s", rs.code, rs.message);
+	}
+	EXPECT_EQ(NULL, rep);
+	EXPECT_EQ(runs + 1, atomic_load(&rt_call_runs));  /* ran once */
+	EXPECT_EQ(c0.calls + 1, c1.calls);		/* sent once */
+	EXPECT_EQ(c0.req_shm + 1, c1.req_shm);		/* in the ring */
+	fastipc_rpc_free(rep ? &rep->base : NULL);
+	rep = NULL;
+
+	for (i = 0; i < n; i++)
+		fastipc_reply_done(self->conn, &held[i]);
+	code = rt_do(self->cl, &req, &rep, 0, &rs);
 	EXPECT_EQ(FASTIPC_RPC_OK, code) {
 		TH_LOG("%d %s", rs.code, rs.message);
 	}
@@ -364,11 +345,7 @@ TEST_F(ring, reply_refused)
 		EXPECT_EQ(rep_len, rep->data.len);
 		EXPECT_GT(0, fipc_mismatch(rep->data.data, rep->data.len, 12));
 	}
-	EXPECT_EQ(1, watched);		/* built again for the copy path */
-	EXPECT_LE(c0.req_shm + 1, c1.req_shm);	/* the in-ring attempt */
-	/* every answered attempt counts, the refusals too: 2 at least */
-	EXPECT_LE(c0.calls + 2, c1.calls);
-	EXPECT_LE(c0.rep_shm + 1, c1.rep_shm);	/* the reply, in the ring */
+	EXPECT_EQ(runs + 2, atomic_load(&rt_call_runs));
 	fastipc_rpc_free(rep ? &rep->base : NULL);
 	rt_req_free(&req);
 	free(rbuf);

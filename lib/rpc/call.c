@@ -359,8 +359,9 @@ static int frpc_out_error(const struct frpc_out *o, int err,
  * malloc'd memory, and send it. Return: as frpc_send(), or -ENOBUFS (@st
  * untouched) when an in-ring request was refused for lack of reply room:
  * fastipc_call2_buf() never sends again, the copy path backs off and does.
- * (A fastipc_handler2_t, lib/rpc's server, asks for reply room while it
- * runs: its handler ran for the refused attempt and runs again.)
+ * (Only a server that refuses before its handler runs, a fastipc_handler_t,
+ * does that; lib/rpc's server, whose handler has run when it asks for
+ * reply room, answers RESOURCE_EXHAUSTED instead: frpc_ctx_no_room().)
  */
 static int frpc_send_once(struct fastipc_rpc_client *cl,
 			  const struct frpc_out *o, bool ring_ok,

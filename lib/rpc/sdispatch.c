@@ -28,6 +28,20 @@ void frpc_ctx_vset(struct fastipc_rpc_ctx *ctx, int code, const char *fmt,
 	ctx->status = code;
 }
 
+/*
+ * The caller's ring had no room for a reply of @len bytes above the copy
+ * buffer. libfastipc would refuse the call, and the caller's library send
+ * it again; but the handler has run, and must not run twice for one call
+ * (a handler with side effects). Answer RESOURCE_EXHAUSTED by copy
+ * instead: at most once, as a status the caller can act on.
+ */
+void frpc_ctx_no_room(struct fastipc_rpc_ctx *ctx, size_t len)
+{
+	frpc_ctx_fail(ctx, FASTIPC_RPC_RESOURCE_EXHAUSTED,
+		      "no room in the caller's region for the %zu-byte reply of %s (the handler ran; not sent again)",
+		      len, ctx->m->name);
+}
+
 /* Answer @ctx's call with @code and a printf-style message. */
 void frpc_ctx_fail(struct fastipc_rpc_ctx *ctx, int code, const char *fmt,
 		   ...)
@@ -77,6 +91,10 @@ static void reply_closure(const ProtobufCMessage *msg, void *data)
 	}
 	len = protobuf_c_message_get_packed_size(msg);
 	ret = fastipc_req_reply_buf(ctx->req, len, &buf);
+	if (ret == -ENOBUFS) {
+		frpc_ctx_no_room(ctx, len);
+		return;
+	}
 	if (ret) {
 		ctx->status = ret;	/* the caller sees the size it needs */
 		return;

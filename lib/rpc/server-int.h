@@ -152,6 +152,7 @@ bool frpc_req_body(struct fastipc_rpc_ctx *ctx, const uint8_t *data,
 /* Set the call's status @code and its message (@fmt may be NULL). */
 void frpc_ctx_vset(struct fastipc_rpc_ctx *ctx, int code, const char *fmt,
 		   va_list ap);
+void frpc_ctx_no_room(struct fastipc_rpc_ctx *ctx, size_t len);
 void frpc_ctx_fail(struct fastipc_rpc_ctx *ctx, int code, const char *fmt,
 		   ...) __attribute__((format(printf, 3, 4)));
 

@@ -265,6 +265,10 @@ __public int fastipc_rpc_ctx_reply_raw(struct fastipc_rpc_ctx *ctx,
 	if (ctx->status_set)
 		return 0;	/* the status the handler set answers */
 	ret = fastipc_req_reply_buf(ctx->req, len, &out);
+	if (ret == -ENOBUFS) {
+		frpc_ctx_no_room(ctx, len);
+		return -ENOBUFS;
+	}
 	if (ret) {
 		ctx->status = ret;	/* the caller sees the size it needs */
 		return ret == -EOVERFLOW ? -EMSGSIZE : ret;

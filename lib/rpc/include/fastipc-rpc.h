@@ -662,6 +662,8 @@ int fastipc_rpc_ctx_md_at(const struct fastipc_rpc_ctx *ctx, unsigned int i,
  * (@buf may be NULL when @len is 0). Once per call; a status set before
  * wins. Return: 0, -EINVAL (NULL @ctx, a typed service's call), -EALREADY
  * (already answered), -EMSGSIZE (@len above what the caller accepts),
+ * -ENOBUFS (no room in the caller's region now: the call is answered
+ * RESOURCE_EXHAUSTED, never sent again, since the handler has run),
  * -ENOMEM, or another error of fastipc_req_reply_buf().
  */
 int fastipc_rpc_ctx_reply_raw(struct fastipc_rpc_ctx *ctx, const void *buf,
