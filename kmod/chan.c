@@ -67,6 +67,7 @@ struct fipc_chan *fipc_chan_alloc(const struct fastipc_chan_create *args)
 	chan->next_conn_id = 1;
 	init_waitqueue_head(&chan->recv_wq);
 	init_waitqueue_head(&chan->space_wq);
+	INIT_LIST_HEAD(&chan->idle);
 	atomic_inc(&fipc_nr_chans);
 	return chan;
 }
@@ -84,7 +85,8 @@ static void fipc_chan_free(struct kref *ref)
 {
 	struct fipc_chan *chan = container_of(ref, struct fipc_chan, ref);
 
-	WARN_ON(!list_empty(&chan->queue) || !list_empty(&chan->conns));
+	WARN_ON(!list_empty(&chan->queue) || !list_empty(&chan->conns) ||
+		!list_empty(&chan->idle));
 	put_user_ns(chan->user_ns);
 	put_net(chan->net);
 	fipc_ns_put(chan->ipc_ns);
@@ -160,6 +162,7 @@ void fipc_chan_shutdown(struct fipc_chan *chan, int err)
 			fipc_msg_complete_locked(chan, msg, err);
 		list_add_tail(&msg->node, &drop);
 	}
+	fipc_chan_wake_idle_all_locked(chan);
 	wake_up_all(&chan->recv_wq);
 	wake_up_all(&chan->space_wq);
 	spin_unlock(&chan->lock);
@@ -178,12 +181,7 @@ static void fipc_chan_queue_locked(struct fipc_chan *chan, struct fipc_msg *msg,
 	chan->nr_queued++;
 	chan->bytes_queued += msg->len;
 	chan->queue_peak = max(chan->queue_peak, chan->nr_queued);
-	if (sync)
-		wake_up_interruptible_sync_poll(&chan->recv_wq,
-						EPOLLIN | EPOLLRDNORM);
-	else
-		wake_up_interruptible_poll(&chan->recv_wq,
-					   EPOLLIN | EPOLLRDNORM);
+	fipc_chan_wake_recv_locked(chan, sync);
 }
 
 /**
@@ -227,8 +225,9 @@ static bool fipc_room_cond(void *arg)
  * @msg: the message; the queue takes its own reference.
  * @dl: how long to wait for room in a full queue.
  *
- * Wakes one server thread; for a request, with the synchronous hint, as
- * the caller is about to sleep for the reply.
+ * Hands the message to the server thread that went idle last, or wakes the
+ * pollers (fipc_chan_wake_recv_locked()); for a request, with the
+ * synchronous hint, as the caller is about to sleep for the reply.
  *
  * Return: 0, -EAGAIN (full and non-blocking), -ETIMEDOUT, -EINTR, or the
  * channel's error if it is dead.

@@ -7,7 +7,8 @@
  *
  * CHAN_SHUTDOWN sets chan->shut, which is part of the receivers' wait
  * condition (fipc_chan_readable() in serve.c): a receiver tests it under
- * chan->lock after queueing itself on chan->recv_wq, and the shutdown sets
+ * chan->lock after queueing itself on its idle entry (chan->idle; a poller
+ * on chan->recv_wq), and the shutdown sets
  * it under the same lock before waking every receiver, so a receiver
  * either sees the state or is woken by it; none sleeps through it. The
  * busy-wait before sleeping reads it with READ_ONCE() as a hint and
@@ -72,7 +73,7 @@ long fipc_chanctl_info(struct file *file, unsigned int cmd, unsigned long arg)
  * @arg: pointer to a struct fastipc_chan_shutdown.
  *
  * With FASTIPC_SHUT_RECV, every receiver sleeping on the channel is woken
- * (all of them: they wait exclusively) and finds the state in its wait
+ * (every idle receiver, and the pollers) and finds the state in its wait
  * condition; queued messages stay. Clearing the state wakes no one: no
  * receiver can be asleep while it is set.
  *
@@ -96,8 +97,10 @@ long fipc_chanctl_shutdown(struct file *file, unsigned int cmd,
 	ret = chan->dead;
 	if (!ret) {
 		WRITE_ONCE(chan->shut, cs.shut);
-		if (cs.shut & FASTIPC_SHUT_RECV)
+		if (cs.shut & FASTIPC_SHUT_RECV) {
+			fipc_chan_wake_idle_all_locked(chan);
 			wake_up_interruptible_all(&chan->recv_wq);
+		}
 	}
 	spin_unlock(&chan->lock);
 	/* A channel fd's channel dies only by RMID while the fd is open. */

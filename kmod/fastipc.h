@@ -176,8 +176,12 @@ struct fipc_perm {
  * @next_msg_id: id of the next message queued.
  * @next_conn_id: id of the next connection.
  * @stats: counters reported by CHAN_STAT.
- * @recv_wq: server threads waiting for a message (exclusive), and poll.
+ * @recv_wq: poll()/epoll readers of the channel fd, woken when a message
+ *	is queued and no idle receiver took it.
  * @space_wq: senders waiting for room, and connection poll.
+ * @idle: receivers asleep in RECV or REPLY_RECV, most recently idle first
+ *	(struct fipc_idle, serve.c): a new message is handed straight to the
+ *	first, whose caches are the warmest (last in, first out).
  */
 struct fipc_chan {
 	struct kref ref;
@@ -212,6 +216,7 @@ struct fipc_chan {
 	struct fastipc_chan_counters stats;
 	wait_queue_head_t recv_wq;
 	wait_queue_head_t space_wq;
+	struct list_head idle;
 };
 
 /**
@@ -485,6 +490,8 @@ int fipc_chan_create_fd(struct fipc_chan *chan);
 
 /* serve.c */
 long fipc_chan_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+void fipc_chan_wake_recv_locked(struct fipc_chan *chan, bool sync);
+void fipc_chan_wake_idle_all_locked(struct fipc_chan *chan);
 
 /* chanctl.c */
 long fipc_chanctl_info(struct file *file, unsigned int cmd, unsigned long arg);

@@ -9,7 +9,21 @@
  * receives are shut down (chanctl.c), a receive fails with -ESHUTDOWN and
  * leaves the queue alone.
  *
- * Locking: chan->lock, as described in chan.c.
+ * A receiver with nothing to receive goes idle: it puts a struct fipc_idle
+ * at the head of chan->idle and sleeps on it. A sender that queues a
+ * message while a receiver is idle hands the head of the queue to the
+ * receiver that went idle last (last in, first out, as Binder picks its
+ * threads: the pool keeps using the threads whose caches and CPUs are
+ * warm, and the others stay asleep) and wakes that one alone. The handed
+ * message is dequeued exactly as the receiver would have dequeued it, so
+ * that whoever runs first cannot take it from it. poll() and epoll readers
+ * are not idle receivers: they are woken on chan->recv_wq when a message
+ * is queued and no idle receiver took it.
+ *
+ * Locking: chan->lock, as described in chan.c; it protects chan->idle and
+ * every struct fipc_idle on it. A struct fipc_idle lives on its receiver's
+ * stack: its receiver unlinks it under the lock before returning, so a
+ * sender holding the lock may touch it.
  */
 #include <linux/err.h>
 #include <linux/errno.h>
@@ -29,6 +43,28 @@
 #include "wait.h"
 
 #define FIPC_WAIT_FLAGS	(FASTIPC_F_NONBLOCK | FASTIPC_F_TIMEOUT)
+
+/**
+ * struct fipc_idle - A receiver asleep for want of a message.
+ * @node: entry on &fipc_chan.idle, most recently idle first; empty once a
+ *	sender picked it (or before it first sleeps).
+ * @wq: where the receiver sleeps; woken only for it.
+ * @task: the receiver.
+ * @cap: the capacity of its receive buffer, in bytes: a message that does
+ *	not fit is not handed over, only announced, and the receiver finds
+ *	it at the head of the queue (and fails with -EMSGSIZE, leaving it).
+ * @msg: the message handed to it, dequeued by fipc_dequeue_locked() with a
+ *	reference for the receiver; NULL if none.
+ *
+ * All under the channel lock.
+ */
+struct fipc_idle {
+	struct list_head node;
+	wait_queue_head_t wq;
+	struct task_struct *task;
+	u32 cap;
+	struct fipc_msg *msg;
+};
 
 static struct fipc_msg *fipc_inflight_find_locked(struct fipc_chan *chan,
 						  u64 id)
@@ -58,11 +94,13 @@ static bool fipc_chan_readable(void *arg)
 }
 
 /*
- * Take @msg off the queue. A request enters the in-progress table, which
- * takes over the queue's reference, and the receiver gets a new one; any
- * other message hands the queue's reference to the receiver.
+ * Take @msg off the queue for the receiving task @server. A request enters
+ * the in-progress table, which takes over the queue's reference, and the
+ * receiver gets a new one; any other message hands the queue's reference
+ * to the receiver.
  */
-static void fipc_dequeue_locked(struct fipc_chan *chan, struct fipc_msg *msg)
+static void fipc_dequeue_locked(struct fipc_chan *chan, struct fipc_msg *msg,
+				struct task_struct *server)
 {
 	lockdep_assert_held(&chan->lock);
 	list_del_init(&msg->node);
@@ -70,12 +108,146 @@ static void fipc_dequeue_locked(struct fipc_chan *chan, struct fipc_msg *msg)
 	chan->bytes_queued -= msg->len;
 	if (msg->type == FASTIPC_MSG_REQUEST) {
 		if (!msg->server)
-			WRITE_ONCE(msg->server, get_task_struct(current));
+			WRITE_ONCE(msg->server, get_task_struct(server));
 		WRITE_ONCE(msg->state, FIPC_MSG_INFLIGHT);
 		hash_add(chan->inflight, &msg->hnode, msg->id);
 		refcount_inc(&msg->ref);
 	}
 	wake_up_interruptible_poll(&chan->space_wq, EPOLLOUT | EPOLLWRNORM);
+}
+
+/**
+ * fipc_chan_wake_recv_locked() - Tell the receivers the queue has a message.
+ * @chan: the channel, locked, its queue not empty.
+ * @sync: whether the waker is about to sleep (a caller that will wait for
+ *	its reply), a hint to run the receiver on the waker's CPU.
+ *
+ * Picks the receiver that went idle last and hands it the head of the
+ * queue if its buffer can take it; either way that receiver alone is
+ * woken. With no idle receiver, the poll()/epoll readers are woken.
+ */
+void fipc_chan_wake_recv_locked(struct fipc_chan *chan, bool sync)
+{
+	struct fipc_idle *idle;
+	struct fipc_msg *msg;
+
+	lockdep_assert_held(&chan->lock);
+	idle = list_first_entry_or_null(&chan->idle, struct fipc_idle, node);
+	if (!idle) {
+		if (sync)
+			wake_up_interruptible_sync_poll(&chan->recv_wq,
+							EPOLLIN | EPOLLRDNORM);
+		else
+			wake_up_interruptible_poll(&chan->recv_wq,
+						   EPOLLIN | EPOLLRDNORM);
+		return;
+	}
+	list_del_init(&idle->node);
+	msg = list_first_entry(&chan->queue, struct fipc_msg, node);
+	if (msg->len <= idle->cap) {
+		fipc_dequeue_locked(chan, msg, idle->task);
+		idle->msg = msg;
+		chan->stats.handoffs++;
+	}
+	if (sync)
+		wake_up_interruptible_sync(&idle->wq);
+	else
+		wake_up_interruptible(&idle->wq);
+}
+
+/**
+ * fipc_chan_wake_idle_all_locked() - Wake every idle receiver.
+ * @chan: the channel, locked, whose shutdown state (or death) the
+ *	receivers will find in their wait condition.
+ *
+ * They stay on the idle list until they unlink themselves.
+ */
+void fipc_chan_wake_idle_all_locked(struct fipc_chan *chan)
+{
+	struct fipc_idle *idle;
+
+	lockdep_assert_held(&chan->lock);
+	list_for_each_entry(idle, &chan->idle, node)
+		wake_up_interruptible(&idle->wq);
+}
+
+/*
+ * Sleep, idle, until a message is handed to us or the channel becomes
+ * readable (a message we could not take, shutdown, death), as
+ * fipc_wait_locked() but on our own entry at the head of chan->idle.
+ * A message handed to us wins over a signal or the deadline, so none is
+ * lost; one that is announced only is still on the queue for the next.
+ */
+static int __must_hold(&chan->lock)
+fipc_recv_idle_locked(struct fipc_chan *chan, struct fipc_idle *idle,
+		      const struct fipc_deadline *dl)
+{
+	ktime_t expires = dl->expires;
+	bool expired = false;
+	DEFINE_WAIT(wait);
+	int ret = 0;
+
+	lockdep_assert_held(&chan->lock);
+	for (;;) {
+		prepare_to_wait(&idle->wq, &wait, TASK_INTERRUPTIBLE);
+		if (idle->msg || fipc_chan_readable(chan))
+			break;
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		if (expired) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		/* First sleep, or picked for a message another receiver took. */
+		if (list_empty(&idle->node))
+			list_add(&idle->node, &chan->idle);
+		chan->stats.recv_sleeps++;
+		spin_unlock(&chan->lock);
+		if (expires == KTIME_MAX)
+			schedule();
+		else
+			expired = !schedule_hrtimeout_range(&expires,
+							    current->timer_slack_ns,
+							    HRTIMER_MODE_ABS);
+		spin_lock(&chan->lock);
+	}
+	list_del_init(&idle->node);
+	finish_wait(&idle->wq, &wait);
+	return ret;
+}
+
+/*
+ * Wait for something to receive: on success *@msgp is a message handed to
+ * us (dequeued, with our reference), or NULL to take the head of the queue.
+ * On failure it may still be a handed message (the channel died since),
+ * for the caller to put after unlocking.
+ */
+static int __must_hold(&chan->lock)
+fipc_recv_wait_locked(struct fipc_chan *chan, const struct fipc_deadline *dl,
+		      u32 cap, struct fipc_msg **msgp)
+{
+	struct fipc_idle idle = { .task = current, .cap = cap };
+	int ret = 0;
+
+	lockdep_assert_held(&chan->lock);
+	*msgp = NULL;
+	if (!fipc_chan_readable(chan)) {
+		if (dl->nonblock)
+			return -EAGAIN;
+		INIT_LIST_HEAD(&idle.node);
+		init_waitqueue_head(&idle.wq);
+		ret = fipc_recv_idle_locked(chan, &idle, dl);
+		*msgp = idle.msg;
+		if (idle.msg)
+			return chan->dead;
+	}
+	if (!ret)
+		ret = chan->dead;
+	if (!ret && chan->shut & FASTIPC_SHUT_RECV)
+		ret = -ESHUTDOWN;
+	return ret;
 }
 
 /*
@@ -106,7 +278,7 @@ static void fipc_requeue(struct fipc_chan *chan, struct fipc_msg *msg)
 	list_add(&msg->node, &chan->queue);
 	chan->nr_queued++;
 	chan->bytes_queued += msg->len;
-	wake_up_interruptible_poll(&chan->recv_wq, EPOLLIN | EPOLLRDNORM);
+	fipc_chan_wake_recv_locked(chan, false);
 unlock:
 	spin_unlock(&chan->lock);
 }
@@ -130,24 +302,24 @@ static int fipc_serve_recv(struct fipc_chan *chan, struct fastipc_serve *s,
 	spin_lock(&chan->lock);
 	fipc_spin_count(&chan->lock, spun, &chan->stats.recv_polls_hit,
 			&chan->stats.recv_polls_missed);
-	ret = fipc_wait_locked(&chan->recv_wq, &chan->lock, fipc_chan_readable,
-			       chan, dl, true, true);
-	if (!ret)
-		ret = chan->dead;
-	if (!ret && chan->shut & FASTIPC_SHUT_RECV)
-		ret = -ESHUTDOWN;
+	ret = fipc_recv_wait_locked(chan, dl, s->buf_cap, &msg);
 	if (ret) {
 		spin_unlock(&chan->lock);
+		fipc_msg_put(msg);
 		return ret;
 	}
-	msg = list_first_entry(&chan->queue, struct fipc_msg, node);
+	if (!msg) {
+		msg = list_first_entry(&chan->queue, struct fipc_msg, node);
+		if (msg->len > s->buf_cap) {
+			fipc_msg_fill_hdr(msg, &s->hdr);
+			s->desc = msg->desc;
+			spin_unlock(&chan->lock);
+			return -EMSGSIZE;
+		}
+		fipc_dequeue_locked(chan, msg, current);
+	}
 	fipc_msg_fill_hdr(msg, &s->hdr);
 	s->desc = msg->desc;
-	if (msg->len > s->buf_cap) {
-		spin_unlock(&chan->lock);
-		return -EMSGSIZE;
-	}
-	fipc_dequeue_locked(chan, msg);
 	spin_unlock(&chan->lock);
 
 	if (msg->len && copy_to_user(u64_to_user_ptr(s->buf_ptr), msg->data,

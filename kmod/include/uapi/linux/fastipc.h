@@ -409,6 +409,11 @@ struct fastipc_connect {
  * @recv_polls_missed: (STAT VER2) REPLY_RECVs whose busy-wait gave up
  *	before a message came; the server then slept or failed. Likewise,
  *	one that did not busy-wait counts in neither.
+ * @handoffs: (STAT VER3) messages handed straight to a receiver asleep in
+ *	RECV or REPLY_RECV, the one that went to sleep last, without passing
+ *	through the queue.
+ * @recv_sleeps: (STAT VER3) times a receiver went to sleep for want of a
+ *	message (a RECV or REPLY_RECV may sleep more than once).
  */
 struct fastipc_chan_counters {
 	__u64 calls;
@@ -424,6 +429,8 @@ struct fastipc_chan_counters {
 	__u64 call_polls_missed;
 	__u64 recv_polls_hit;
 	__u64 recv_polls_missed;
+	__u64 handoffs;
+	__u64 recv_sleeps;
 };
 
 /**
@@ -463,6 +470,7 @@ struct fastipc_chan_stat {
 #define FASTIPC_CHAN_STAT_SIZE_VER0	216
 #define FASTIPC_CHAN_STAT_SIZE_VER1	224
 #define FASTIPC_CHAN_STAT_SIZE_VER2	256	/* the *_polls_* counters */
+#define FASTIPC_CHAN_STAT_SIZE_VER3	272	/* handoffs, recv_sleeps */
 
 /* fastipc_chan_set.flags: which fields to apply. */
 #define FASTIPC_SET_UID		0x1U
