@@ -65,6 +65,10 @@ static int fipc_nl_put_counters(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, FASTIPC_A_CNT_DROPPED_REPLIES,
 			      c->dropped_replies, FASTIPC_A_CNT_PAD) ||
 	    nla_put_u64_64bit(skb, FASTIPC_A_CNT_ERRORS, c->errors,
+			      FASTIPC_A_CNT_PAD) ||
+	    nla_put_u64_64bit(skb, FASTIPC_A_CNT_HANDOFFS, c->handoffs,
+			      FASTIPC_A_CNT_PAD) ||
+	    nla_put_u64_64bit(skb, FASTIPC_A_CNT_RECV_SLEEPS, c->recv_sleeps,
 			      FASTIPC_A_CNT_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

@@ -36,6 +36,9 @@ struct fs_counters {
 	uint64_t cancelled;
 	uint64_t dropped_replies;
 	uint64_t errors;
+	/* channel only; absent from older modules (then 0) */
+	uint64_t handoffs;
+	uint64_t recv_sleeps;
 };
 
 /* struct fs_chan - One GET_CHAN reply (absent optional attributes: 0). */
@@ -155,8 +158,9 @@ const struct fs_chan *fs_chans_find(const struct fs_chans *l, uint64_t id);
 
 /* chan_print.c: one channel's fields, as JSON members or text lines */
 struct fs_json;
+/* @chan: a channel's counters (with handoffs, recv_sleeps), else a conn's */
 void fs_json_counters(struct fs_json *j, const char *key,
-		      const struct fs_counters *c);
+		      const struct fs_counters *c, bool chan);
 void fs_json_chan(struct fs_json *j, const struct fs_chan *c);
 
 #endif /* FASTIPC_STAT_H */

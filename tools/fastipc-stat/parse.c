@@ -166,6 +166,7 @@ static const struct fs_field fs_cnt_fields[] = {
 	CNF(BYTES_COPIED, bytes_copied), CNF(BYTES_SHM, bytes_shm),
 	CNF(TIMEOUTS, timeouts), CNF(CANCELLED, cancelled),
 	CNF(DROPPED_REPLIES, dropped_replies), CNF(ERRORS, errors),
+	CNF(HANDOFFS, handoffs), CNF(RECV_SLEEPS, recv_sleeps),
 };
 
 static const struct fs_field fs_stats_fields[] = {

@@ -127,7 +127,7 @@ const struct fs_chan *fs_chans_find(const struct fs_chans *l, uint64_t id)
 }
 
 void fs_json_counters(struct fs_json *j, const char *key,
-		      const struct fs_counters *c)
+		      const struct fs_counters *c, bool chan)
 {
 	fs_json_obj(j, key);
 	fs_json_u64(j, "calls", c->calls);
@@ -139,6 +139,10 @@ void fs_json_counters(struct fs_json *j, const char *key,
 	fs_json_u64(j, "cancelled", c->cancelled);
 	fs_json_u64(j, "dropped_replies", c->dropped_replies);
 	fs_json_u64(j, "errors", c->errors);
+	if (chan) {
+		fs_json_u64(j, "handoffs", c->handoffs);
+		fs_json_u64(j, "recv_sleeps", c->recv_sleeps);
+	}
 	fs_json_end_obj(j);
 }
 
@@ -173,5 +177,5 @@ void fs_json_chan(struct fs_json *j, const struct fs_chan *c)
 	fs_json_u64(j, "msg_max", c->msg_max);
 	fs_json_u64(j, "queue_msgs_max", c->queue_msgs_max);
 	fs_json_u64(j, "queue_bytes_max", c->queue_bytes_max);
-	fs_json_counters(j, "counters", &c->cnt);
+	fs_json_counters(j, "counters", &c->cnt, true);
 }

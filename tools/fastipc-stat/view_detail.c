@@ -40,6 +40,8 @@ static void fs_detail_counters(const char *indent, const struct fs_counters *c,
 	printf("%scancelled        %" PRIu64 "\n", indent, c->cancelled);
 	printf("%sdropped_replies  %" PRIu64 "\n", indent, c->dropped_replies);
 	printf("%serrors           %" PRIu64 "\n", indent, c->errors);
+	printf("%shandoffs         %" PRIu64 "\n", indent, c->handoffs);
+	printf("%srecv_sleeps      %" PRIu64 "\n", indent, c->recv_sleeps);
 }
 
 static void fs_detail_chan(const struct fs_chan *c, bool raw)
@@ -135,7 +137,7 @@ static void fs_detail_json(const struct fs_chan *c, const struct fs_conns *l,
 		fs_json_u64(&j, "gid", cn->gid);
 		fs_json_str(&j, "group", fs_group(cn->gid, buf, sizeof(buf)));
 		fs_json_u64(&j, "region_size", cn->region_size);
-		fs_json_counters(&j, "counters", &cn->cnt);
+		fs_json_counters(&j, "counters", &cn->cnt, false);
 		fs_json_end_obj(&j);
 	}
 	fs_json_end_arr(&j);

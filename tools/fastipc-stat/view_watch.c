@@ -101,7 +101,7 @@ static void fs_watch_json(struct fs_json *j, const struct fs_chan *c,
 	fs_json_u64(j, "key", c->key);
 	fs_json_u64(j, "nr_conns", c->nr_conns);
 	fs_json_u64(j, "queue_msgs", c->queue_msgs);
-	fs_json_counters(j, "counters", &c->cnt);
+	fs_json_counters(j, "counters", &c->cnt, true);
 	fs_json_dbl(j, "calls_per_s", r->calls);
 	fs_json_dbl(j, "oneway_per_s", r->oneway);
 	fs_json_dbl(j, "replies_per_s", r->replies);

@@ -988,6 +988,8 @@ enum fastipc_counter_attr {
 	FASTIPC_A_CNT_CANCELLED,	/* u64 */
 	FASTIPC_A_CNT_DROPPED_REPLIES,	/* u64 */
 	FASTIPC_A_CNT_ERRORS,		/* u64 */
+	FASTIPC_A_CNT_HANDOFFS,		/* u64, channel only */
+	FASTIPC_A_CNT_RECV_SLEEPS,	/* u64, channel only */
 
 	__FASTIPC_A_CNT_MAX,	/* non-ABI */
 };
