@@ -44,7 +44,8 @@ static bool fipc_msg_done(void *arg)
 
 /*
  * Whether a caller should go on busy-waiting: while its request is queued
- * (a server is being woken or about to take it), or while the server that
+ * or was handed to an idle server thread that has not run yet (a server is
+ * being woken or about to take it), or while the server that
  * took it is running on a CPU, as a mutex waiter spins on its owner.
  */
 static bool fipc_call_spin_worth(void *arg)
@@ -56,8 +57,9 @@ static bool fipc_call_spin_worth(void *arg)
 	case FIPC_MSG_QUEUED:
 		return true;
 	case FIPC_MSG_INFLIGHT:
+		/* No server yet: handed to an idle one still waking up. */
 		server = READ_ONCE(msg->server);
-		return server && fipc_task_on_cpu(server);
+		return !server || fipc_task_on_cpu(server);
 	default:
 		return false;
 	}

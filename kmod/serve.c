@@ -49,7 +49,6 @@
  * @node: entry on &fipc_chan.idle, most recently idle first; empty once a
  *	sender picked it (or before it first sleeps).
  * @wq: where the receiver sleeps; woken only for it.
- * @task: the receiver.
  * @cap: the capacity of its receive buffer, in bytes: a message that does
  *	not fit is not handed over, only announced, and the receiver finds
  *	it at the head of the queue (and fails with -EMSGSIZE, leaving it).
@@ -61,7 +60,6 @@
 struct fipc_idle {
 	struct list_head node;
 	wait_queue_head_t wq;
-	struct task_struct *task;
 	u32 cap;
 	struct fipc_msg *msg;
 };
@@ -94,11 +92,23 @@ static bool fipc_chan_readable(void *arg)
 }
 
 /*
- * Take @msg off the queue for the receiving task @server. A request enters
- * the in-progress table, which takes over the queue's reference, and the
+ * Take @msg off the queue for the receiving task @server, or for an idle
+ * receiver not yet running (@server NULL: it records itself when it wakes,
+ * fipc_msg_set_server_locked(), and until then a busy-waiting caller
+ * counts it as on its way, as a queued request). A request enters the
+ * in-progress table, which takes over the queue's reference, and the
  * receiver gets a new one; any other message hands the queue's reference
  * to the receiver.
  */
+static void fipc_msg_set_server_locked(struct fipc_chan *chan,
+				       struct fipc_msg *msg,
+				       struct task_struct *server)
+{
+	lockdep_assert_held(&chan->lock);
+	if (msg->type == FASTIPC_MSG_REQUEST && !msg->server)
+		WRITE_ONCE(msg->server, get_task_struct(server));
+}
+
 static void fipc_dequeue_locked(struct fipc_chan *chan, struct fipc_msg *msg,
 				struct task_struct *server)
 {
@@ -107,8 +117,8 @@ static void fipc_dequeue_locked(struct fipc_chan *chan, struct fipc_msg *msg,
 	chan->nr_queued--;
 	chan->bytes_queued -= msg->len;
 	if (msg->type == FASTIPC_MSG_REQUEST) {
-		if (!msg->server)
-			WRITE_ONCE(msg->server, get_task_struct(server));
+		if (server)
+			fipc_msg_set_server_locked(chan, msg, server);
 		WRITE_ONCE(msg->state, FIPC_MSG_INFLIGHT);
 		hash_add(chan->inflight, &msg->hnode, msg->id);
 		refcount_inc(&msg->ref);
@@ -145,7 +155,7 @@ void fipc_chan_wake_recv_locked(struct fipc_chan *chan, bool sync)
 	list_del_init(&idle->node);
 	msg = list_first_entry(&chan->queue, struct fipc_msg, node);
 	if (msg->len <= idle->cap) {
-		fipc_dequeue_locked(chan, msg, idle->task);
+		fipc_dequeue_locked(chan, msg, NULL);
 		idle->msg = msg;
 		chan->stats.handoffs++;
 	}
@@ -228,7 +238,7 @@ static int __must_hold(&chan->lock)
 fipc_recv_wait_locked(struct fipc_chan *chan, const struct fipc_deadline *dl,
 		      u32 cap, struct fipc_msg **msgp)
 {
-	struct fipc_idle idle = { .task = current, .cap = cap };
+	struct fipc_idle idle = { .cap = cap };
 	int ret = 0;
 
 	lockdep_assert_held(&chan->lock);
@@ -240,8 +250,10 @@ fipc_recv_wait_locked(struct fipc_chan *chan, const struct fipc_deadline *dl,
 		init_waitqueue_head(&idle.wq);
 		ret = fipc_recv_idle_locked(chan, &idle, dl);
 		*msgp = idle.msg;
-		if (idle.msg)
+		if (idle.msg) {
+			fipc_msg_set_server_locked(chan, idle.msg, current);
 			return chan->dead;
+		}
 	}
 	if (!ret)
 		ret = chan->dead;

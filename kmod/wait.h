@@ -27,19 +27,15 @@
 
 /*
  * fipc_task_on_cpu() - Whether a task is running on a CPU that is itself
- * running (not a preempted vCPU), as mutex spinning checks its owner, or
- * was woken and is on its way to a CPU: a server thread that a request
- * was handed to while it slept (serve.c) gets it before it runs.
+ * running (not a preempted vCPU), as mutex spinning checks its owner.
  * @t: the task; the caller holds a reference.
  *
- * Return: true if @t is on a running CPU or runnable off one.
+ * Return: true if @t is on a running CPU.
  */
 static inline bool fipc_task_on_cpu(struct task_struct *t)
 {
 #ifdef CONFIG_SMP
-	if (READ_ONCE(t->on_cpu))
-		return !vcpu_is_preempted(task_cpu(t));
-	return task_is_running(t);
+	return READ_ONCE(t->on_cpu) && !vcpu_is_preempted(task_cpu(t));
 #else
 	return false;
 #endif
