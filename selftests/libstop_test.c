@@ -10,6 +10,11 @@
  *  - dispatch_keeps_other_stop: after server A's stop(), server B's
  *    dispatch() returns -ESHUTDOWN rather than opening receives; A's own
  *    dispatch() does open them, and then B's serves.
+ * A channel hands each message to the receiver that went idle last, so a
+ * client calling in a loop keeps one server thread busy and never reaches
+ * another pool's idle threads. To know that pool A's run() is serving
+ * before stopping it, the tests first hold both threads of pool B in a
+ * handler that waits on a gate: the next call can then only be A's.
  * Time bounds here only turn a hang into a failure; nothing is timed.
  */
 #define _GNU_SOURCE
@@ -18,6 +23,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,7 +36,36 @@
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "libserve2.h"
 
+#define OP_GATE		7	/* pool B only: waits until the gate opens */
+#define B_THREADS	2
+
+/* In shared memory: the forked test's pool B runs in its child. */
+struct gate {
+	atomic_int open;
+	atomic_int held;	/* B's threads waiting in h_gate() now */
+};
+
+static int h_gate(void *ctx, const struct fastipc_msg_hdr *hdr,
+		  const void *req, size_t req_len, void *rep, size_t rep_cap,
+		  size_t *rep_len)
+{
+	struct gate *g = ctx;
+
+	(void)hdr;
+	(void)req;
+	(void)req_len;
+	(void)rep;
+	(void)rep_cap;
+	(void)rep_len;
+	atomic_fetch_add(&g->held, 1);
+	while (!atomic_load(&g->open))
+		usleep(1000);
+	atomic_fetch_sub(&g->held, 1);
+	return 0;
+}
+
 FIXTURE(two) {
+	struct gate *gate;
 	struct fastipc_dev *dev;
 	struct fastipc_server *a, *b;
 	struct fastipc_conn *c;
@@ -48,16 +83,73 @@ FIXTURE_SETUP(two)
 	ASSERT_EQ(0, register_all(self->a));
 	ASSERT_EQ(0, fastipc_server_create(self->chan, 2, NULL, &self->b));
 	ASSERT_EQ(0, register_all(self->b));
+	self->gate = mmap(NULL, sizeof(*self->gate), PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->gate);
+	ASSERT_EQ(0, fastipc_server_register(self->b, OP_GATE, h_gate,
+					     self->gate));
 	ASSERT_EQ(0, fastipc_connect(self->dev, self->name, &self->c));
 }
 
 FIXTURE_TEARDOWN(two)
 {
+	atomic_store(&self->gate->open, 1);	/* no call left held */
 	fastipc_disconnect(self->c);
 	fastipc_server_destroy(self->a);
 	fastipc_server_destroy(self->b);
 	close(self->chan);
 	fastipc_close(self->dev);
+	munmap(self->gate, sizeof(*self->gate));
+}
+
+struct holder {
+	struct fastipc_conn *c;
+	pthread_t th;
+	int ret;
+};
+
+static void *holder_main(void *arg)
+{
+	struct holder *h = arg;
+	size_t got = 0;
+
+	h->ret = fastipc_call(h->c, OP_GATE, NULL, 0, NULL, 0, &got, CALL_NS);
+	return NULL;
+}
+
+/*
+ * Hold both of pool B's threads in h_gate(), B being the only pool
+ * serving: its run() serves, and the next call must wait for another
+ * pool. Bounded: 0, or -ETIMEDOUT if B never took both.
+ */
+static int hold_b(struct gate *g, struct fastipc_conn *c, struct holder *h)
+{
+	int i;
+
+	atomic_store(&g->open, 0);
+	for (i = 0; i < B_THREADS; i++) {
+		h[i].c = c;
+		h[i].ret = -1;
+		if (pthread_create(&h[i].th, NULL, holder_main, &h[i]))
+			return -EAGAIN;
+	}
+	for (i = 0; i < 6000 && atomic_load(&g->held) != B_THREADS; i++)
+		usleep(10000);
+	return atomic_load(&g->held) == B_THREADS ? 0 : -ETIMEDOUT;
+}
+
+/* Open the gate and collect the held calls: 0 if all were answered 0. */
+static int release_b(struct gate *g, struct holder *h)
+{
+	long ret;
+	int i, err = 0;
+
+	atomic_store(&g->open, 1);
+	for (i = 0; i < B_THREADS; i++) {
+		if (join_bounded(h[i].th, &ret) || h[i].ret)
+			err = -EBADMSG;
+	}
+	return err;
 }
 
 /* Call until @srv has served one more request (its run() is serving). */
@@ -97,6 +189,7 @@ static int wait_bounded(pid_t pid, int *status)
 
 TEST_F_TIMEOUT(two, forked_sibling, 180)
 {
+	struct holder h[B_THREADS];
 	long ret = -1;
 	pthread_t th;
 	int status = -1;
@@ -108,8 +201,10 @@ TEST_F_TIMEOUT(two, forked_sibling, 180)
 		_exit(fastipc_server_run(self->b) == 0 ? 0 : 1);
 	/* the child's pool serves (nothing else runs yet) */
 	ASSERT_EQ(0, echo_ok(self->c, 1));
+	ASSERT_EQ(0, hold_b(self->gate, self->c, h));
 	ASSERT_EQ(0, pthread_create(&th, NULL, run_main, self->a));
 	ASSERT_EQ(0, served_by(self->c, self->a));
+	ASSERT_EQ(0, release_b(self->gate, h));
 	fastipc_server_stop(self->a);
 	ASSERT_EQ(0, join_bounded(th, &ret));
 	EXPECT_EQ(0, ret);
@@ -144,14 +239,18 @@ static void *loop_main(void *arg)
 TEST_F_TIMEOUT(two, own_run_returns, 600)
 {
 	struct loop l = { .srv = self->b };
+	struct holder h[B_THREADS];
 	pthread_t th, lth;
 	long ret = -1;
 	int i;
 
 	ASSERT_EQ(0, pthread_create(&lth, NULL, loop_main, &l));
 	for (i = 0; i < STOP_ROUNDS; i++) {
+		/* A's previous run() ended: B alone takes the held calls */
+		ASSERT_EQ(0, hold_b(self->gate, self->c, h));
 		ASSERT_EQ(0, pthread_create(&th, NULL, run_main, self->a));
 		ASSERT_EQ(0, served_by(self->c, self->a));
+		ASSERT_EQ(0, release_b(self->gate, h));
 		fastipc_server_stop(self->a);
 		/* the upper bound of a hang, not a measure */
 		ASSERT_EQ(0, join_bounded(th, &ret));
