@@ -134,7 +134,8 @@ static void fipc_dequeue_locked(struct fipc_chan *chan, struct fipc_msg *msg,
  *
  * Picks the receiver that went idle last and hands it the head of the
  * queue if its buffer can take it; either way that receiver alone is
- * woken. With no idle receiver, the poll()/epoll readers are woken.
+ * woken. With no idle receiver, or while receives are shut down, the
+ * poll()/epoll readers are woken.
  */
 void fipc_chan_wake_recv_locked(struct fipc_chan *chan, bool sync)
 {
@@ -142,7 +143,14 @@ void fipc_chan_wake_recv_locked(struct fipc_chan *chan, bool sync)
 	struct fipc_msg *msg;
 
 	lockdep_assert_held(&chan->lock);
-	idle = list_first_entry_or_null(&chan->idle, struct fipc_idle, node);
+	/*
+	 * While receives are shut down, the idle receivers were all woken
+	 * to fail with -ESHUTDOWN and some may not have run yet: handing
+	 * one a message would have it receive after the shutdown. The
+	 * message stays queued for whoever opens receives again.
+	 */
+	idle = chan->shut & FASTIPC_SHUT_RECV ? NULL :
+	       list_first_entry_or_null(&chan->idle, struct fipc_idle, node);
 	if (!idle) {
 		if (sync)
 			wake_up_interruptible_sync_poll(&chan->recv_wq,

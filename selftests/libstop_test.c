@@ -247,7 +247,10 @@ TEST_F_TIMEOUT(two, own_run_returns, 600)
 	ASSERT_EQ(0, pthread_create(&lth, NULL, loop_main, &l));
 	for (i = 0; i < STOP_ROUNDS; i++) {
 		/* A's previous run() ended: B alone takes the held calls */
-		ASSERT_EQ(0, hold_b(self->gate, self->c, h));
+		ASSERT_EQ(0, hold_b(self->gate, self->c, h))
+			TH_LOG("round %d: held %d, calls %d %d, B runs %d", i,
+			       atomic_load(&self->gate->held), h[0].ret,
+			       h[1].ret, atomic_load(&l.runs));
 		ASSERT_EQ(0, pthread_create(&th, NULL, run_main, self->a));
 		ASSERT_EQ(0, served_by(self->c, self->a));
 		ASSERT_EQ(0, release_b(self->gate, h));
