@@ -4,7 +4,9 @@
  *
  * CALL queues a request and waits for the reply in one syscall: it first
  * busy-waits a bounded time while a server is on its way to the answer
- * (fipc_spin()), then sleeps. A caller that gives up (timeout, signal)
+ * (fipc_spin()), then sleeps. It does not busy-wait at all when the
+ * channel's servers are known to take longer than the spin would last
+ * (the service time estimate, serve.c). A caller that gives up (timeout, signal)
  * cancels under the channel lock, which is also where a reply completes a
  * request, so exactly one of the two wins:
  * a queued request is removed; one a server already holds is abandoned and
@@ -92,17 +94,34 @@ void fipc_call_cancel_locked(struct fipc_chan *chan, struct fipc_msg *msg)
 	chan->stats.cancelled++;
 }
 
+/*
+ * Whether a busy-wait would not pay: the channel's servers take longer to
+ * answer, by its estimate, than spin_ns would let the caller poll. Every
+ * answered request is measured, whether its caller polled or not, so a
+ * server that turns fast again is seen without polling to find out.
+ * Read without the lock: a stale estimate costs one poll or one sleep.
+ */
+static bool fipc_call_spin_skip(const struct fipc_chan *chan)
+{
+	u32 ns = READ_ONCE(fipc_spin_ns);
+
+	return ns && READ_ONCE(chan->stats.service_ns) > ns;
+}
+
 static int fipc_call_wait(struct fipc_chan *chan, struct fipc_msg *msg,
 			  const struct fipc_deadline *dl)
 {
-	enum fipc_spin_result spun;
+	enum fipc_spin_result spun = FIPC_SPIN_SKIP;
 	int ret;
 
 	/* The message holds its server's task, and we hold the message. */
-	spun = fipc_spin(fipc_msg_done, fipc_call_spin_worth, msg, dl);
+	if (!fipc_call_spin_skip(chan))
+		spun = fipc_spin(fipc_msg_done, fipc_call_spin_worth, msg, dl);
 	spin_lock(&chan->lock);
 	fipc_spin_count(&chan->lock, spun, &chan->stats.call_polls_hit,
 			&chan->stats.call_polls_missed);
+	if (spun == FIPC_SPIN_SKIP)
+		chan->stats.call_polls_skipped++;
 	ret = fipc_wait_locked(&msg->wq, &chan->lock, fipc_msg_done, msg, dl,
 			       false, false);
 	if (ret)

@@ -353,6 +353,9 @@ enum fipc_msg_state {
  *	once received.
  * @data_apart: whether @data was kvmalloc'd apart from the message.
  * @quota: while @charged, the pinned quota entry of @uid it is charged to.
+ * @recv_ns: (lifo) for a request, when its server first ran with it
+ *	(ktime_get_ns()), 0 if not measured (spin_ns 0): its reply updates
+ *	the channel's service time estimate (chan lock).
  * @room: the payload, unless apart, then the inline reply room.
  */
 struct fipc_msg {
@@ -389,6 +392,7 @@ struct fipc_msg {
 	u8 *data;
 	bool data_apart;
 	struct fipc_quota *quota;
+	u64 recv_ns;
 	u8 room[];
 };
 

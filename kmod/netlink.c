@@ -69,6 +69,10 @@ static int fipc_nl_put_counters(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, FASTIPC_A_CNT_HANDOFFS, c->handoffs,
 			      FASTIPC_A_CNT_PAD) ||
 	    nla_put_u64_64bit(skb, FASTIPC_A_CNT_RECV_SLEEPS, c->recv_sleeps,
+			      FASTIPC_A_CNT_PAD) ||
+	    nla_put_u64_64bit(skb, FASTIPC_A_CNT_CALL_POLLS_SKIPPED,
+			      c->call_polls_skipped, FASTIPC_A_CNT_PAD) ||
+	    nla_put_u64_64bit(skb, FASTIPC_A_CNT_SERVICE_NS, c->service_ns,
 			      FASTIPC_A_CNT_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

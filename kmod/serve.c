@@ -20,10 +20,15 @@
  * are not idle receivers: they are woken on chan->recv_wq when a message
  * is queued and no idle receiver took it.
  *
- * Locking: chan->lock, as described in chan.c; it protects chan->idle and
- * every struct fipc_idle on it. A struct fipc_idle lives on its receiver's
- * stack: its receiver unlinks it under the lock before returning, so a
- * sender holding the lock may touch it.
+ * The channel keeps an estimate of its servers' service time
+ * (chan->stats.service_ns): a request is stamped when a server thread runs
+ * with it and measured when it is answered, so that a caller can
+ * tell whether busy-waiting for the reply would pay (conn.c).
+ *
+ * Locking: chan->lock, as described in chan.c; it protects chan->idle,
+ * every struct fipc_idle on it, and the service time estimate. A struct
+ * fipc_idle lives on its receiver's stack: its receiver unlinks it under
+ * the lock before returning, so a sender holding the lock may touch it.
  */
 #include <linux/err.h>
 #include <linux/errno.h>
@@ -99,14 +104,21 @@ static bool fipc_chan_readable(void *arg)
  * in-progress table, which takes over the queue's reference, and the
  * receiver gets a new one; any other message hands the queue's reference
  * to the receiver.
+ *
+ * A request's service time is measured from the moment its server runs
+ * with it, not from its hand-off: the wake-up of a sleeping server is not
+ * the server's slowness, and counting it would keep a caller that slept
+ * (so that the server slept too) from ever polling again.
  */
 static void fipc_msg_set_server_locked(struct fipc_chan *chan,
 				       struct fipc_msg *msg,
 				       struct task_struct *server)
 {
 	lockdep_assert_held(&chan->lock);
-	if (msg->type == FASTIPC_MSG_REQUEST && !msg->server)
+	if (msg->type == FASTIPC_MSG_REQUEST && !msg->server) {
 		WRITE_ONCE(msg->server, get_task_struct(server));
+		msg->recv_ns = READ_ONCE(fipc_spin_ns) ? ktime_get_ns() : 0;
+	}
 }
 
 static void fipc_dequeue_locked(struct fipc_chan *chan, struct fipc_msg *msg,
@@ -398,6 +410,29 @@ static void fipc_reply_set(struct fipc_msg *msg, void *buf, u32 len)
 	msg->reply_kv = true;
 }
 
+/* A sample larger than this counts as this: slow is slow enough. */
+#define FIPC_SERVICE_NS_MAX	(10 * NSEC_PER_SEC)
+
+/*
+ * Add the service time of @msg, answered at @now (ktime_get_ns(), 0 if
+ * not read), to the channel's estimate: a moving average in which each
+ * answered request weighs 1/8, so that a server that turns slow is seen
+ * after a request or two, and one that turns fast after some tens.
+ */
+static void fipc_service_sample_locked(struct fipc_chan *chan,
+				       const struct fipc_msg *msg, u64 now)
+{
+	s64 est = chan->stats.service_ns;
+	u64 ns;
+
+	lockdep_assert_held(&chan->lock);
+	if (!now || !msg->recv_ns || now < msg->recv_ns)
+		return;
+	ns = min_t(u64, now - msg->recv_ns, FIPC_SERVICE_NS_MAX);
+	est = est ? est + ((s64)ns - est) / 8 : (s64)ns;
+	WRITE_ONCE(chan->stats.service_ns, max_t(s64, est, 1));
+}
+
 /*
  * Mark an answered request DONE and wake its caller, or for an
  * asynchronous call, park it on its connection's completions.
@@ -431,6 +466,7 @@ static int fipc_serve_reply(struct fipc_chan *chan, struct fastipc_serve *s,
 	bool need;
 	void *buf;
 	int ret = 0;
+	u64 now;
 
 	need = s->flags & FASTIPC_F_REPLY_NEED;
 	if (!need && s->reply_len > chan->msg_max)
@@ -439,6 +475,7 @@ static int fipc_serve_reply(struct fipc_chan *chan, struct fastipc_serve *s,
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
+	now = READ_ONCE(fipc_spin_ns) ? ktime_get_ns() : 0;
 	spin_lock(&chan->lock);
 	msg = chan->dead ? NULL : fipc_inflight_find_locked(chan, s->reply_id);
 	if (chan->dead) {
@@ -468,6 +505,7 @@ static int fipc_serve_reply(struct fipc_chan *chan, struct fastipc_serve *s,
 		msg->reply_desc = s->reply_desc;
 		chan->stats.bytes_shm += s->reply_desc.len;
 		chan->stats.replies++;
+		fipc_service_sample_locked(chan, msg, now);
 		fipc_reply_complete_locked(chan, msg, sync);
 		s->out_flags |= FASTIPC_SERVE_REPLIED;
 		done = msg;

@@ -46,6 +46,7 @@ enum fipc_spin_result {
 	FIPC_SPIN_NONE,		/* no poll: spin_ns 0, or nothing to wait for */
 	FIPC_SPIN_HIT,		/* the condition became true while polling */
 	FIPC_SPIN_MISS,		/* gave up; the caller sleeps as usual */
+	FIPC_SPIN_SKIP,		/* not tried: the answer would come too late */
 };
 
 /*

@@ -8,9 +8,12 @@
  *
  * Whether a thread polled, and how its poll ended, is read from what the
  * module counts (CHAN_STAT VER2): call_polls_hit / call_polls_missed for
- * CALLs, recv_polls_hit / recv_polls_missed for REPLY_RECVs. No test
- * asserts how long anything took or how much CPU it used: both depend on
- * the host's load.
+ * CALLs, recv_polls_hit / recv_polls_missed for REPLY_RECVs; and (VER4)
+ * call_polls_skipped, the CALLs that did not poll because the channel's
+ * service time estimate (service_ns) was above spin_ns. No test asserts
+ * how long anything took or how much CPU it used: both depend on the
+ * host's load. service_ns is asserted on only where the load cannot move
+ * it: a handler that sleeps S ms makes every sample at least S ms.
  *
  * The caller runs on one CPU and the server thread on another (skipped on
  * a single CPU). A poll also ends when another task becomes runnable on
@@ -39,6 +42,7 @@ struct srv {
 	enum srv_mode mode;
 	unsigned int ms;	/* how long it does it */
 	unsigned int n;		/* requests to answer */
+	unsigned int slow;	/* the first that many in @mode; then at once */
 	pthread_t th;
 };
 
@@ -88,7 +92,9 @@ static void *srv_fn(void *arg)
 				     sizeof(buf), &hdr);
 		if (len < 0)
 			break;
-		if (s->mode == SRV_SLEEP) {
+		if (i >= s->slow) {
+			/* answer at once */
+		} else if (s->mode == SRV_SLEEP) {
 			usleep(s->ms * 1000);
 		} else {
 			end = now_ns(CLOCK_MONOTONIC) + s->ms * FIPC_MS;
@@ -101,14 +107,22 @@ static void *srv_fn(void *arg)
 	return NULL;
 }
 
+/* n requests, the first @slow of them in @mode for @ms each. */
+static void srv_start_slow(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(spin) *self, enum srv_mode mode,
+			   unsigned int ms, unsigned int n, unsigned int slow)
+{
+	self->srv = (struct srv){ .chan = self->chan, .mode = mode,
+				  .ms = ms, .n = n, .slow = slow };
+	ASSERT_EQ(0, pthread_create(&self->srv.th, NULL, srv_fn, &self->srv));
+	self->started = 1;
+}
+
 static void srv_start(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(spin) *self, enum srv_mode mode,
 		      unsigned int ms, unsigned int n)
 {
-	self->srv = (struct srv){ .chan = self->chan, .mode = mode,
-				  .ms = ms, .n = n };
-	ASSERT_EQ(0, pthread_create(&self->srv.th, NULL, srv_fn, &self->srv));
-	self->started = 1;
+	srv_start_slow(_metadata, self, mode, ms, n, n);
 }
 
 /* One echo call; 0 or -errno. */
@@ -141,9 +155,11 @@ static int echo_calls(int conn, int n)
 	return 0;
 }
 
-/* The channel's busy-wait counters, as CHAN_STAT (VER2) reports them. */
+/* The channel's busy-wait counters, as CHAN_STAT (VER4) reports them. */
 struct polls {
 	__u64 call_hit, call_missed, recv_hit, recv_missed;
+	__u64 call_skipped;
+	__u64 service_ns;	/* an estimate: only its value, no difference */
 };
 
 static int polls_get(FIXTURE_DATA(spin) *self, struct polls *p)
@@ -156,7 +172,9 @@ static int polls_get(FIXTURE_DATA(spin) *self, struct polls *p)
 	*p = (struct polls){ st.counters.call_polls_hit,
 			     st.counters.call_polls_missed,
 			     st.counters.recv_polls_hit,
-			     st.counters.recv_polls_missed };
+			     st.counters.recv_polls_missed,
+			     st.counters.call_polls_skipped,
+			     st.counters.service_ns };
 	return 0;
 }
 
@@ -173,15 +191,20 @@ static int polls_since(FIXTURE_DATA(spin) *self, const struct polls *before,
 	d->call_missed = now.call_missed - before->call_missed;
 	d->recv_hit = now.recv_hit - before->recv_hit;
 	d->recv_missed = now.recv_missed - before->recv_missed;
+	d->call_skipped = now.call_skipped - before->call_skipped;
+	d->service_ns = now.service_ns;
 	return 0;
 }
 
 #define POLLS_LOG(d)							\
-	TH_LOG("polls: call %llu hit %llu missed, recv %llu hit %llu missed", \
+	TH_LOG("polls: call %llu hit %llu missed %llu skipped, "	\
+	       "recv %llu hit %llu missed, service_ns %llu",		\
 	       (unsigned long long)(d).call_hit,			\
 	       (unsigned long long)(d).call_missed,			\
+	       (unsigned long long)(d).call_skipped,			\
 	       (unsigned long long)(d).recv_hit,			\
-	       (unsigned long long)(d).recv_missed)
+	       (unsigned long long)(d).recv_missed,			\
+	       (unsigned long long)(d).service_ns)
 
 FIXTURE_SETUP(spin)
 {
@@ -452,6 +475,97 @@ TEST_F(spin, reply_recv_off_sleeps)
 	EXPECT_EQ(0ULL, d.recv_hit);
 	EXPECT_EQ(0ULL, d.recv_missed);
 	EXPECT_EQ(0ULL, d.call_hit + d.call_missed);
+}
+
+/*
+ * The adaptive busy-wait. A server whose handler sleeps SLOW_MS makes the
+ * channel's service time estimate at least SLOW_MS from its first reply
+ * on (every sample is at least that, whatever the load), far above
+ * spin_ns (1 ms here): after WARM calls, each of SKIP_CALLS further calls
+ * is counted skipped and none polls.
+ */
+#define SLOW_MS		20
+#define WARM		2
+#define SKIP_CALLS	8
+#define SKIP_SPIN_NS	FIPC_MS
+
+/* @n echo calls with spin_ns @spin_ns; what was counted in @d. */
+static void calls_counted(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(spin) *self, __u64 spin_ns, int n,
+			  struct polls *d)
+{
+	struct polls p0;
+	int ret;
+
+	ASSERT_EQ(0, write_param("spin_ns", spin_ns));
+	ASSERT_EQ(0, polls_get(self, &p0));
+	ret = echo_calls(self->conn, n);
+	ASSERT_EQ(0, ret) TH_LOG("calls: %s", strerror(-ret));
+	ASSERT_EQ(0, polls_since(self, &p0, d));
+	POLLS_LOG(*d);
+}
+
+TEST_F(spin, slow_server_not_polled)
+{
+	struct polls warm, d;
+
+	if (SETUP_SKIPPED())
+		return;
+	srv_start(_metadata, self, SRV_SLEEP, SLOW_MS, WARM + SKIP_CALLS);
+	calls_counted(_metadata, self, SKIP_SPIN_NS, WARM, &warm);
+	ASSERT_LE((__u64)SLOW_MS * FIPC_MS, warm.service_ns);
+	calls_counted(_metadata, self, SKIP_SPIN_NS, SKIP_CALLS, &d);
+	EXPECT_EQ((__u64)SKIP_CALLS, d.call_skipped);
+	EXPECT_EQ(0ULL, d.call_hit + d.call_missed);
+	EXPECT_LE((__u64)SLOW_MS * FIPC_MS, d.service_ns);
+}
+
+/*
+ * spin_ns=0: nothing polls and nothing is skipped, however slow the server
+ * is known to be, and the estimate is left as it was (not measured).
+ */
+TEST_F(spin, off_nothing_skipped)
+{
+	struct polls warm, d;
+
+	if (SETUP_SKIPPED())
+		return;
+	srv_start(_metadata, self, SRV_SLEEP, SLOW_MS, 1 + 3);
+	calls_counted(_metadata, self, SKIP_SPIN_NS, 1, &warm);
+	ASSERT_LE((__u64)SLOW_MS * FIPC_MS, warm.service_ns);
+	calls_counted(_metadata, self, 0, 3, &d);
+	EXPECT_EQ(0ULL, d.call_skipped);
+	EXPECT_EQ(0ULL, d.call_hit + d.call_missed);
+	EXPECT_EQ(warm.service_ns, d.service_ns);
+}
+
+/*
+ * A server that becomes fast again is learned again without polling: its
+ * replies are measured while its callers skip the poll. After WARM calls
+ * sleeping FAST_SLOW_MS (estimate at least that), FAST_CALLS answered at
+ * once bring the estimate below FAST_SLOW_MS: (7/8)^40 leaves 0.5% of
+ * the old one, so this holds unless the fast replies themselves average
+ * tens of ms. Which of the fast calls polled is up to the load: not
+ * asserted.
+ */
+#define FAST_SLOW_MS	50
+#define FAST_CALLS	40
+
+TEST_F(spin, fast_again_estimate_falls)
+{
+	struct polls warm, d;
+
+	if (SETUP_SKIPPED())
+		return;
+	srv_start_slow(_metadata, self, SRV_SLEEP, FAST_SLOW_MS,
+		       WARM + FAST_CALLS, WARM);
+	calls_counted(_metadata, self, SKIP_SPIN_NS, WARM, &warm);
+	ASSERT_LE((__u64)FAST_SLOW_MS * FIPC_MS, warm.service_ns);
+	calls_counted(_metadata, self, SKIP_SPIN_NS, FAST_CALLS, &d);
+	EXPECT_GT((__u64)FAST_SLOW_MS * FIPC_MS, d.service_ns);
+	EXPECT_LT(0ULL, d.service_ns);
+	/* the first of them at least: the estimate was still high */
+	EXPECT_LE(1ULL, d.call_skipped);
 }
 
 TEST_HARNESS_MAIN

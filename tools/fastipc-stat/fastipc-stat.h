@@ -39,6 +39,8 @@ struct fs_counters {
 	/* channel only; absent from older modules (then 0) */
 	uint64_t handoffs;
 	uint64_t recv_sleeps;
+	uint64_t call_polls_skipped;
+	uint64_t service_ns;	/* an estimate, not a count */
 };
 
 /* struct fs_chan - One GET_CHAN reply (absent optional attributes: 0). */

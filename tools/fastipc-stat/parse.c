@@ -167,6 +167,8 @@ static const struct fs_field fs_cnt_fields[] = {
 	CNF(TIMEOUTS, timeouts), CNF(CANCELLED, cancelled),
 	CNF(DROPPED_REPLIES, dropped_replies), CNF(ERRORS, errors),
 	CNF(HANDOFFS, handoffs), CNF(RECV_SLEEPS, recv_sleeps),
+	CNF(CALL_POLLS_SKIPPED, call_polls_skipped),
+	CNF(SERVICE_NS, service_ns),
 };
 
 static const struct fs_field fs_stats_fields[] = {

@@ -142,6 +142,8 @@ void fs_json_counters(struct fs_json *j, const char *key,
 	if (chan) {
 		fs_json_u64(j, "handoffs", c->handoffs);
 		fs_json_u64(j, "recv_sleeps", c->recv_sleeps);
+		fs_json_u64(j, "call_polls_skipped", c->call_polls_skipped);
+		fs_json_u64(j, "service_ns", c->service_ns);
 	}
 	fs_json_end_obj(j);
 }

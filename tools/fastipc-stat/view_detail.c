@@ -42,6 +42,9 @@ static void fs_detail_counters(const char *indent, const struct fs_counters *c,
 	printf("%serrors           %" PRIu64 "\n", indent, c->errors);
 	printf("%shandoffs         %" PRIu64 "\n", indent, c->handoffs);
 	printf("%srecv_sleeps      %" PRIu64 "\n", indent, c->recv_sleeps);
+	printf("%spolls_skipped    %" PRIu64 "\n", indent,
+	       c->call_polls_skipped);
+	printf("%sservice_ns       %" PRIu64 "\n", indent, c->service_ns);
 }
 
 static void fs_detail_chan(const struct fs_chan *c, bool raw)

@@ -414,6 +414,16 @@ struct fastipc_connect {
  *	through the queue.
  * @recv_sleeps: (STAT VER3) times a receiver went to sleep for want of a
  *	message (a RECV or REPLY_RECV may sleep more than once).
+ * @call_polls_skipped: (STAT VER4) CALLs that did not busy-wait because
+ *	the channel's @service_ns was above spin_ns: the reply was not
+ *	expected within the poll. They count in neither polls_hit nor
+ *	polls_missed.
+ * @service_ns: (STAT VER4) not a counter: the channel's estimate of how
+ *	long a server takes to answer a request, in nanoseconds, from the
+ *	moment a server thread runs with it (took it, or woke with it handed
+ *	to it: a wake-up is not counted) to its reply; a moving average of
+ *	the answered requests, each weighing 1/8. Measured only while
+ *	spin_ns is not 0; 0 before the first measured reply.
  */
 struct fastipc_chan_counters {
 	__u64 calls;
@@ -431,6 +441,8 @@ struct fastipc_chan_counters {
 	__u64 recv_polls_missed;
 	__u64 handoffs;
 	__u64 recv_sleeps;
+	__u64 call_polls_skipped;
+	__u64 service_ns;
 };
 
 /**
@@ -471,6 +483,7 @@ struct fastipc_chan_stat {
 #define FASTIPC_CHAN_STAT_SIZE_VER1	224
 #define FASTIPC_CHAN_STAT_SIZE_VER2	256	/* the *_polls_* counters */
 #define FASTIPC_CHAN_STAT_SIZE_VER3	272	/* handoffs, recv_sleeps */
+#define FASTIPC_CHAN_STAT_SIZE_VER4	288	/* call_polls_skipped, service_ns */
 
 /* fastipc_chan_set.flags: which fields to apply. */
 #define FASTIPC_SET_UID		0x1U
@@ -990,6 +1003,8 @@ enum fastipc_counter_attr {
 	FASTIPC_A_CNT_ERRORS,		/* u64 */
 	FASTIPC_A_CNT_HANDOFFS,		/* u64, channel only */
 	FASTIPC_A_CNT_RECV_SLEEPS,	/* u64, channel only */
+	FASTIPC_A_CNT_CALL_POLLS_SKIPPED, /* u64, channel only */
+	FASTIPC_A_CNT_SERVICE_NS,	/* u64, ns, channel only: an estimate */
 
 	__FASTIPC_A_CNT_MAX,	/* non-ABI */
 };
