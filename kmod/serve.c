@@ -506,9 +506,17 @@ static int fipc_serve_reply(struct fipc_chan *chan, struct fastipc_serve *s,
 		chan->stats.bytes_shm += s->reply_desc.len;
 		chan->stats.replies++;
 		fipc_service_sample_locked(chan, msg, now);
+		/*
+		 * Not the last reference: until it sees its request DONE,
+		 * its caller (a thread, or an asynchronous call's list) holds
+		 * one, and it gives it up only under this lock (abandoning
+		 * the request). Dropped before the caller can see DONE, so
+		 * that the caller's own put frees a request slot (msg.c) for
+		 * its next call.
+		 */
+		refcount_dec(&msg->ref);	/* the table's */
 		fipc_reply_complete_locked(chan, msg, sync);
 		s->out_flags |= FASTIPC_SERVE_REPLIED;
-		done = msg;
 	}
 	spin_unlock(&chan->lock);
 	if (buf != stage)
