@@ -254,6 +254,10 @@ int fipc_chan_enqueue(struct fipc_chan *chan, struct fipc_conn *conn,
 			chan->stats.oneway++;
 			conn->stats.oneway++;
 		}
+		if (atomic_read(&msg->slot) != FIPC_SLOT_NONE)
+			conn->stats.slot_calls++;
+		else
+			conn->stats.msg_allocs++;
 		chan->stats.bytes_copied += msg->len;
 		chan->stats.bytes_shm += msg->desc.len;
 		conn->stats.bytes_copied += msg->len;

@@ -132,16 +132,26 @@ static int fipc_call_wait(struct fipc_chan *chan, struct fipc_msg *msg,
 	return ret;
 }
 
+/*
+ * The message of a call: a synchronous CALL's is the connection's request
+ * slot when it is free and fits (msg.c), else it is allocated, as is
+ * every one-way message's and asynchronous call's, which can outlive the
+ * call that sent them.
+ */
 static struct fipc_msg *fipc_call_prepare(struct fipc_conn *conn,
 					  const struct fastipc_call *c,
 					  bool oneway)
 {
 	u32 room = min_t(u32, c->rep_cap, FIPC_REPLY_INLINE);
-	struct fipc_msg *msg;
+	bool sync = !oneway && !(c->flags & FASTIPC_F_ASYNC);
+	struct fipc_msg *msg = NULL;
 	int ret;
 
-	msg = fipc_msg_alloc(oneway ? FASTIPC_MSG_ONEWAY : FASTIPC_MSG_REQUEST,
-			     c->req_len, room);
+	if (sync)
+		msg = fipc_msg_slot_take(conn, c->req_len, room);
+	if (!msg)
+		msg = fipc_msg_alloc(oneway ? FASTIPC_MSG_ONEWAY :
+				     FASTIPC_MSG_REQUEST, c->req_len, room);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
 	fipc_msg_set_sender(msg, task_tgid(current), current_euid(),
@@ -356,6 +366,7 @@ void fipc_conn_put(struct fipc_conn *conn)
 	if (!refcount_dec_and_test(&conn->ref))
 		return;
 	fipc_conn_drop_region(conn);
+	fipc_msg_slot_drop(conn);
 	fipc_msg_put(conn->connect);
 	fipc_msg_put(conn->disconnect);
 	put_pid(conn->pid);
@@ -388,6 +399,7 @@ static int fipc_conn_release(struct inode *inode, struct file *file)
 	bool was_attached;
 
 	fipc_async_release(conn);
+	fipc_msg_slot_drop(conn);
 	spin_lock(&chan->lock);
 	was_attached = conn->attached;
 	if (conn->attached) {

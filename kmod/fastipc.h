@@ -226,6 +226,10 @@ struct fipc_chan {
  * @bytes_copied: request payload bytes copied in.
  * @bytes_shm: request payload bytes passed by descriptor.
  * @errors: calls and sends that failed.
+ * @slot_calls: requests queued in the connection's request slot.
+ * @msg_allocs: requests and one-way messages queued in a message allocated
+ *	for them (slot busy or too small, asynchronous calls, SEND):
+ *	@slot_calls + @msg_allocs == @calls + @oneway.
  */
 struct fipc_conn_stats {
 	u64 calls;
@@ -233,6 +237,8 @@ struct fipc_conn_stats {
 	u64 bytes_copied;
 	u64 bytes_shm;
 	u64 errors;
+	u64 slot_calls;
+	u64 msg_allocs;
 };
 
 /**
@@ -266,6 +272,9 @@ struct fipc_conn_stats {
  * @quota: @uid's quota entry, pinned for the connection's life (invariant
  *	once opened): its user_conns_max charge, and the queued bytes of
  *	calls made with that euid, charged without fipc_quota_lock.
+ * @slot: the request slot (msg.c), or NULL until the first synchronous
+ *	call that fits it; installed once with cmpxchg(), dropped when the
+ *	connection fd is closed.
  */
 struct fipc_conn {
 	refcount_t ref;
@@ -285,6 +294,7 @@ struct fipc_conn {
 	u32 nr_async;
 	wait_queue_head_t async_wq;
 	struct fipc_quota *quota;
+	struct fipc_msg *slot;
 };
 
 /**
@@ -356,6 +366,14 @@ enum fipc_msg_state {
  * @recv_ns: (lifo) for a request, when its server first ran with it
  *	(ktime_get_ns()), 0 if not measured (spin_ns 0): its reply updates
  *	the channel's service time estimate (chan lock).
+ * @quota_own: whether the message holds a pin of @quota of its own (else
+ *	it is @slot_quota, pinned by the slot).
+ * @slot: enum fipc_slot_state: FIPC_SLOT_NONE for a message allocated for
+ *	one use, else the state of a connection's request slot (atomic).
+ * @slot_room: for a slot, the bytes of @room: request and reply room.
+ * @slot_quota: for a slot, its connection's quota entry, pinned for the
+ *	slot's life: a slot call made with the connection's euid is charged
+ *	to it without a pin of its own (see quota.c).
  * @room: the payload, unless apart, then the inline reply room.
  */
 struct fipc_msg {
@@ -393,7 +411,29 @@ struct fipc_msg {
 	bool data_apart;
 	struct fipc_quota *quota;
 	u64 recv_ns;
+	bool quota_own;
+	atomic_t slot;
+	u32 slot_room;
+	struct fipc_quota *slot_quota;
 	u8 room[];
+};
+
+/**
+ * enum fipc_slot_state - Where a connection's request slot is.
+ * @FIPC_SLOT_NONE: not a slot: a message allocated for one use.
+ * @FIPC_SLOT_FREE: idle, owned by its connection: the next synchronous
+ *	call takes it (cmpxchg to @FIPC_SLOT_BUSY).
+ * @FIPC_SLOT_BUSY: a call's message: referenced by its caller, the queue,
+ *	the in-progress table, a receiver, until its last reference goes
+ *	(fipc_msg_put()), which makes it FREE again.
+ * @FIPC_SLOT_ORPHAN: busy when its connection was closed: the last
+ *	reference frees it.
+ */
+enum fipc_slot_state {
+	FIPC_SLOT_NONE,
+	FIPC_SLOT_FREE,
+	FIPC_SLOT_BUSY,
+	FIPC_SLOT_ORPHAN,
 };
 
 /*
@@ -436,6 +476,9 @@ int fipc_deadline_init(struct fipc_deadline *dl, u32 flags, u64 timeout_ns,
 
 /* msg.c */
 struct fipc_msg *fipc_msg_alloc(u32 type, u32 len, u32 reply_room);
+struct fipc_msg *fipc_msg_slot_take(struct fipc_conn *conn, u32 len,
+				    u32 reply_room);
+void fipc_msg_slot_drop(struct fipc_conn *conn);
 void fipc_msg_put(struct fipc_msg *msg);
 int fipc_msg_charge(struct fipc_msg *msg, struct fipc_conn *conn);
 void fipc_msg_received(struct fipc_msg *msg);

@@ -7,6 +7,32 @@
  * that neither is rounded up to the next power of two by the other (a
  * 64 KiB payload with its header would take 128 KiB). The last reference
  * must be dropped outside any spinlock: a payload may come from vmalloc.
+ *
+ * The request slot: a synchronous CALL does not allocate. Its connection
+ * keeps one message (struct fipc_conn.slot), allocated by its first
+ * synchronous call that fits and recycled by every later one, with room
+ * for a request and its inline reply room together (fipc_slot_room(): at
+ * least FIPC_SLOT_MIN_ROOM, 512 B, and whatever else the kmalloc bucket
+ * holds: a 1 KiB object, so requests up to about 500 B with the whole
+ * FIPC_REPLY_INLINE reply room; larger ones are dominated by their copy).
+ * Taking the slot is one cmpxchg of its state, FREE to BUSY; a caller that
+ * loses it to another thread of the same connection, or whose request
+ * does not fit, allocates as before. While BUSY the slot is referenced
+ * like any message (the caller, the queue, the in-progress table, a
+ * receiving thread); the put that drops the last of those references
+ * returns what the call held (its charge, its server's task, a reply
+ * buffer) and makes it FREE again (fipc_msg_slot_release()): so a request
+ * whose caller gave up (ABANDONED) is not reused before the server has
+ * let go of it. Closing the connection (fipc_msg_slot_drop()) frees a
+ * FREE slot at once and marks a BUSY one ORPHAN, which its last put then
+ * frees. The sender's pid stays referenced across uses, changed only when
+ * another process calls. Asynchronous calls and one-way messages can
+ * outlive the call that sent them: they always allocate.
+ *
+ * Locking: none of its own. A message's fields are protected as struct
+ * fipc_msg says (the channel lock); the slot's state is an atomic_t,
+ * changed only by cmpxchg()/xchg(): acquire when a call takes it, release
+ * when its last reference returns it.
  */
 #include <linux/cred.h>
 #include <linux/list.h>
@@ -19,6 +45,40 @@
 #include <linux/user_namespace.h>
 
 #include "fastipc.h"
+
+/* Least request + reply room in a slot: a request with the whole reply room. */
+#define FIPC_SLOT_MIN_ROOM	(2 * FIPC_REPLY_INLINE)
+
+/* The room of a slot: what its kmalloc bucket holds after the header. */
+static size_t fipc_slot_room(void)
+{
+	size_t hdr = offsetof(struct fipc_msg, room);
+
+	return kmalloc_size_roundup(hdr + FIPC_SLOT_MIN_ROOM) - hdr;
+}
+
+/* Point the payload and reply room of @msg at its inline room. */
+static void fipc_msg_set_room(struct fipc_msg *msg, u32 len, u32 reply_room)
+{
+	msg->len = len;
+	msg->data = msg->room;
+	msg->reply_room = reply_room;
+	msg->reply = reply_room ? msg->room + len : NULL;
+}
+
+/* Set up a zeroed message header with one reference. */
+static void fipc_msg_init(struct fipc_msg *msg, u32 type)
+{
+	memset(msg, 0, sizeof(*msg));
+	INIT_LIST_HEAD(&msg->node);
+	INIT_HLIST_NODE(&msg->hnode);
+	INIT_LIST_HEAD(&msg->async_node);
+	refcount_set(&msg->ref, 1);
+	init_waitqueue_head(&msg->wq);
+	msg->type = type;
+	msg->state = FIPC_MSG_NEW;
+	atomic_inc(&fipc_nr_msgs);
+}
 
 /**
  * fipc_msg_alloc() - Allocate a message with room for its payload.
@@ -51,35 +111,33 @@ struct fipc_msg *fipc_msg_alloc(u32 type, u32 len, u32 reply_room)
 		kvfree(apart);
 		return NULL;
 	}
-	memset(msg, 0, sizeof(*msg));
-	INIT_LIST_HEAD(&msg->node);
-	INIT_HLIST_NODE(&msg->hnode);
-	INIT_LIST_HEAD(&msg->async_node);
-	refcount_set(&msg->ref, 1);
-	init_waitqueue_head(&msg->wq);
-	msg->type = type;
-	msg->len = len;
-	msg->data = apart ?: msg->room;
-	msg->data_apart = apart;
-	msg->reply_room = reply_room;
-	if (reply_room)
-		msg->reply = apart ? msg->room : msg->room + len;
-	msg->state = FIPC_MSG_NEW;
-	atomic_inc(&fipc_nr_msgs);
+	fipc_msg_init(msg, type);
+	fipc_msg_set_room(msg, len, reply_room);
+	if (apart) {
+		msg->data = apart;
+		msg->data_apart = true;
+		if (reply_room)
+			msg->reply = msg->room;
+	}
 	return msg;
 }
 
 /**
  * fipc_msg_set_sender() - Record who sent a message.
  * @msg: the message.
- * @pid: the sender's thread group; a reference is taken.
+ * @pid: the sender's thread group; a reference is taken unless @msg
+ *	already holds one to it (a slot reused by the same process).
  * @uid: the sender's effective uid.
  * @gid: the sender's effective gid.
  */
 void fipc_msg_set_sender(struct fipc_msg *msg, struct pid *pid, kuid_t uid,
 			 kgid_t gid)
 {
-	msg->pid = get_pid(pid);
+	/* A slot keeps the reference of its previous call's sender. */
+	if (msg->pid != pid) {
+		put_pid(msg->pid);
+		msg->pid = get_pid(pid);
+	}
 	msg->uid = uid;
 	msg->gid = gid;
 }
@@ -95,33 +153,157 @@ static void fipc_msg_uncharge(struct fipc_msg *msg)
 	msg->charged = 0;
 	msg->quota = NULL;
 	fipc_quota_uncharge_pinned(q, FIPC_QUOTA_QUEUED, charged);
-	fipc_quota_unpin(q);
+	if (msg->quota_own)
+		fipc_quota_unpin(q);
+	msg->quota_own = false;
 }
 
-/**
- * fipc_msg_put() - Drop a reference to a message, freeing it on the last.
- * @msg: the message, or NULL. Must not be called under a spinlock.
- */
-void fipc_msg_put(struct fipc_msg *msg)
+/* Return what one use of @msg holds: its charge, its server, its reply. */
+static void fipc_msg_clear(struct fipc_msg *msg)
 {
-	struct fipc_conn *conn;
-
-	if (!msg || !refcount_dec_and_test(&msg->ref))
-		return;
-	conn = msg->ctl_conn;
 	fipc_msg_uncharge(msg);
-	put_pid(msg->pid);
-	if (msg->server)
+	if (msg->server) {
 		put_task_struct(msg->server);
-	if (msg->reply_kv)
+		WRITE_ONCE(msg->server, NULL);
+	}
+	if (msg->reply_kv) {
 		kvfree(msg->reply);
+		msg->reply = NULL;
+		msg->reply_kv = false;
+	}
+}
+
+static void fipc_msg_free(struct fipc_msg *msg)
+{
+	struct fipc_conn *conn = msg->ctl_conn;
+
+	fipc_msg_clear(msg);
+	put_pid(msg->pid);
 	if (msg->data_apart)
 		kvfree(msg->data);
+	fipc_quota_unpin(msg->slot_quota);
 	kfree(msg);
 	atomic_dec(&fipc_nr_msgs);
 	/* A CONNECT or DISCONNECT held its connection: see fipc_conn. */
 	if (conn)
 		fipc_conn_put(conn);
+}
+
+/*
+ * The last reference to a busy slot is gone: make it free for its
+ * connection's next call, or free it if the connection was closed.
+ */
+static void fipc_msg_slot_release(struct fipc_msg *msg)
+{
+	int busy = FIPC_SLOT_BUSY;
+
+	fipc_msg_clear(msg);
+	if (!atomic_try_cmpxchg_release(&msg->slot, &busy, FIPC_SLOT_FREE))
+		fipc_msg_free(msg);	/* ORPHAN */
+}
+
+/**
+ * fipc_msg_slot_drop() - Let go of a closing connection's request slot.
+ * @conn: the connection, its fd being released (no call in progress).
+ *
+ * A free slot is freed now; one whose last request a server still holds
+ * is freed by the last fipc_msg_put() of that request.
+ */
+void fipc_msg_slot_drop(struct fipc_conn *conn)
+{
+	struct fipc_msg *msg = conn->slot;
+
+	if (!msg)
+		return;
+	conn->slot = NULL;
+	if (atomic_xchg(&msg->slot, FIPC_SLOT_ORPHAN) == FIPC_SLOT_FREE)
+		fipc_msg_free(msg);
+}
+
+/**
+ * fipc_msg_put() - Drop a reference to a message, freeing it on the last
+ *	(a connection's request slot is made free for its next call instead).
+ * @msg: the message, or NULL. Must not be called under a spinlock.
+ */
+void fipc_msg_put(struct fipc_msg *msg)
+{
+	if (!msg || !refcount_dec_and_test(&msg->ref))
+		return;
+	if (atomic_read(&msg->slot) != FIPC_SLOT_NONE)
+		fipc_msg_slot_release(msg);
+	else
+		fipc_msg_free(msg);
+}
+
+/*
+ * Allocate @conn's slot, BUSY for the caller, and install it unless
+ * another thread of the connection did first. It pins the connection's
+ * quota entry for its whole life.
+ */
+static struct fipc_msg *fipc_msg_slot_new(struct fipc_conn *conn)
+{
+	size_t room = fipc_slot_room();
+	struct fipc_msg *msg;
+
+	msg = kmalloc(offsetof(struct fipc_msg, room) + room, FIPC_GFP_PAYLOAD);
+	if (!msg)
+		return NULL;
+	fipc_msg_init(msg, FASTIPC_MSG_REQUEST);
+	atomic_set(&msg->slot, FIPC_SLOT_BUSY);
+	msg->slot_room = room;
+	msg->slot_quota = fipc_quota_repin(conn->quota);
+	if (!cmpxchg(&conn->slot, NULL, msg))
+		return msg;
+	/* Lost to another caller of this connection: allocate as usual. */
+	fipc_msg_free(msg);
+	return NULL;
+}
+
+/**
+ * fipc_msg_slot_take() - Take a connection's request slot for a
+ *	synchronous call.
+ * @conn: the calling connection, whose fd the caller holds.
+ * @len: request payload length in bytes.
+ * @reply_room: bytes of inline reply room, at most FIPC_REPLY_INLINE.
+ *
+ * Allocates the slot on the connection's first call that fits it. The
+ * request is set up as fipc_msg_alloc() would set up a
+ * FASTIPC_MSG_REQUEST; the sender is set by fipc_msg_set_sender(), which
+ * keeps the pid of the previous call if it is the same.
+ *
+ * Return: the slot with one reference, or NULL when the request and its
+ * reply room do not fit, another call on the connection holds the slot
+ * (or the previous call's request is still held by a server), or it could
+ * not be allocated: the caller allocates a message of its own.
+ */
+struct fipc_msg *fipc_msg_slot_take(struct fipc_conn *conn, u32 len,
+				    u32 reply_room)
+{
+	struct fipc_msg *msg = READ_ONCE(conn->slot);
+	size_t room = msg ? msg->slot_room : fipc_slot_room();
+	int free = FIPC_SLOT_FREE;
+
+	if (size_add(len, reply_room) > room)
+		return NULL;
+	if (!msg) {
+		msg = fipc_msg_slot_new(conn);
+		if (!msg)
+			return NULL;
+	} else if (atomic_try_cmpxchg_acquire(&msg->slot, &free,
+					      FIPC_SLOT_BUSY)) {
+		refcount_set(&msg->ref, 1);
+	} else {
+		return NULL;
+	}
+	/* What a call sets or its reply reads; the rest was reset on release. */
+	fipc_msg_set_room(msg, len, reply_room);
+	WRITE_ONCE(msg->state, FIPC_MSG_NEW);
+	msg->result = 0;
+	msg->status = 0;
+	msg->reply_len = 0;
+	msg->reply_need = 0;
+	memset(&msg->reply_desc, 0, sizeof(msg->reply_desc));
+	return msg;
 }
 
 /**
@@ -136,7 +318,10 @@ void fipc_msg_put(struct fipc_msg *msg)
  * entry the connection pins, without fipc_quota_lock; a sender that
  * changed its euid since it connected (setuid) is charged as itself, and
  * pins its own entry under the lock. The message pins the entry until it
- * is uncharged: it may outlive the connection (a one-way message).
+ * is uncharged: it may outlive the connection (a one-way message, or a
+ * request whose caller gave up). A connection's request slot pins the
+ * connection's entry for its own life, which covers every use: a slot
+ * call with the connection's euid takes no pin (see quota.c).
  *
  * Return: 0, -EAGAIN when the sender's queued bytes would pass
  * user_queue_bytes_max, -ENOMEM.
@@ -144,22 +329,29 @@ void fipc_msg_put(struct fipc_msg *msg)
 int fipc_msg_charge(struct fipc_msg *msg, struct fipc_conn *conn)
 {
 	struct fipc_quota *q;
+	bool own = true;
 	int ret;
 
 	if (!msg->len)
 		return 0;
-	if (uid_eq(msg->uid, conn->uid))
+	if (uid_eq(msg->uid, conn->uid) && msg->slot_quota) {
+		q = msg->slot_quota;
+		own = false;
+	} else if (uid_eq(msg->uid, conn->uid)) {
 		q = fipc_quota_repin(conn->quota);
-	else
+	} else {
 		q = fipc_quota_pin(msg->uid);
+	}
 	if (IS_ERR(q))
 		return PTR_ERR(q);
 	ret = fipc_quota_charge_pinned(q, FIPC_QUOTA_QUEUED, msg->len);
 	if (ret) {
-		fipc_quota_unpin(q);
+		if (own)
+			fipc_quota_unpin(q);
 		return ret;
 	}
 	msg->quota = q;
+	msg->quota_own = own;
 	msg->charged = msg->len;
 	return 0;
 }

@@ -255,6 +255,10 @@ static int fipc_nl_put_conn(struct sk_buff *skb, const struct fipc_conn *conn)
 	    nla_put_u64_64bit(skb, FASTIPC_A_CNT_BYTES_SHM, s->bytes_shm,
 			      FASTIPC_A_CNT_PAD) ||
 	    nla_put_u64_64bit(skb, FASTIPC_A_CNT_ERRORS, s->errors,
+			      FASTIPC_A_CNT_PAD) ||
+	    nla_put_u64_64bit(skb, FASTIPC_A_CNT_SLOT_CALLS, s->slot_calls,
+			      FASTIPC_A_CNT_PAD) ||
+	    nla_put_u64_64bit(skb, FASTIPC_A_CNT_MSG_ALLOCS, s->msg_allocs,
 			      FASTIPC_A_CNT_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

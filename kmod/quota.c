@@ -23,6 +23,22 @@
  * the connection's (fipc_msg_charge()); a caller that changed its euid
  * since it connected pins its own user's entry, under the lock.
  *
+ * Which pin a charge uses. A charge is returned by whoever drops the
+ * message's last reference, or by the receive (fipc_msg_received()); it
+ * must be made through a pin that lasts until then, or the entry could be
+ * freed (or left behind empty) under a lockless uncharge. The connection's
+ * own pin is not enough, not even for a synchronous call: the call's
+ * message can be charged after its caller has returned and the connection
+ * has been freed (the channel dies with the request queued: the caller
+ * wakes and leaves while fipc_chan_shutdown() still holds it; or a server
+ * has dequeued it and faults copying it out after the caller gave up), so
+ * a message allocated for one call pins the entry itself (two atomics per
+ * call). A connection's request slot (msg.c) pins the connection's entry
+ * once, for the slot's whole life, which outlasts each of its uses and the
+ * connection too when a server still holds its request: a slot call made
+ * with the connection's euid is charged through that pin, with no pin of
+ * its own.
+ *
  * Locking: fipc_quota_lock (a spinlock) protects the table: finding,
  * adding and removing entries, and an entry's pin count going from 0 to 1
  * or from 1 to 0. An entry is freed when it has neither pins nor charges;

@@ -226,6 +226,9 @@ TEST_F(callpath, readonly_call_struct_efault_drops_reply)
 	ASSERT_NE(MAP_FAILED, c);
 	fipc_call_init(c, 3, "ping", 4, rep, sizeof(rep));
 	ASSERT_EQ(0, mprotect(c, 4096, PROT_READ));
+	/* A first call allocates the connection's request slot, which stays. */
+	fipc_call_init(&ok, 3, "ping", 4, rep, sizeof(rep));
+	round_trip(_metadata, self->conn, self->chan, &ok, 0);
 	ASSERT_EQ(0, modstat_get(self->sock, &before));
 	round_trip(_metadata, self->conn, self->chan, c, -EFAULT);
 	/* The reply buffer was written; the struct could not be. */

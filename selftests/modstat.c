@@ -242,3 +242,55 @@ int modstat_user(int sock, __u32 uid, struct modstat_user *u)
 		}
 	}
 }
+
+/* Fill @c from one GET_CONN message if it is connection @id's. */
+static void conn_parse(struct nlmsghdr *h, __u64 id, struct modstat_conn *c)
+{
+	int len = (int)h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	void *p = (char *)h + NLMSG_LENGTH(GENL_HDRLEN);
+	struct nlattr *nest;
+
+	if (get_u64(p, len, FASTIPC_A_CONN_ID) != id)
+		return;
+	nest = nl_find(p, len, FASTIPC_A_CONN_COUNTERS);
+	if (!nest)
+		return;
+	p = (char *)nest + NLA_HDRLEN;
+	len = nest->nla_len - NLA_HDRLEN;
+	c->found = 1;
+	c->calls = get_u64(p, len, FASTIPC_A_CNT_CALLS);
+	c->oneway = get_u64(p, len, FASTIPC_A_CNT_ONEWAY);
+	c->errors = get_u64(p, len, FASTIPC_A_CNT_ERRORS);
+	c->slot_calls = get_u64(p, len, FASTIPC_A_CNT_SLOT_CALLS);
+	c->msg_allocs = get_u64(p, len, FASTIPC_A_CNT_MSG_ALLOCS);
+}
+
+int modstat_conn(int sock, const char *name, __u64 conn_id,
+		 struct modstat_conn *c)
+{
+	char buf[BUF_SIZE];
+	struct nlmsghdr *h;
+	ssize_t n;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	ret = modstat_conn_dump_start(sock, name);
+	if (ret)
+		return ret;
+	for (;;) {
+		n = recv(sock, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(h);
+
+				return e->error ? e->error : -EPROTO;
+			}
+			conn_parse(h, conn_id, c);
+		}
+	}
+}

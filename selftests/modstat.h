@@ -35,4 +35,17 @@ struct modstat_user {
 /* Fill @u with the charges of @uid (as the reader sees it). 0 or -errno. */
 int modstat_user(int sock, __u32 uid, struct modstat_user *u);
 
+/* One connection's counters (FASTIPC_CMD_GET_CONN, FASTIPC_A_CNT_*). */
+struct modstat_conn {
+	int found;
+	__u64 calls, oneway, errors, slot_calls, msg_allocs;
+};
+
+/*
+ * Fill @c with the counters of connection @conn_id of the channel @name;
+ * @c->found is 0 if the channel has no such live connection. 0 or -errno.
+ */
+int modstat_conn(int sock, const char *name, __u64 conn_id,
+		 struct modstat_conn *c);
+
 #endif /* MODSTAT_H */

@@ -1005,6 +1005,13 @@ enum fastipc_counter_attr {
 	FASTIPC_A_CNT_RECV_SLEEPS,	/* u64, channel only */
 	FASTIPC_A_CNT_CALL_POLLS_SKIPPED, /* u64, channel only */
 	FASTIPC_A_CNT_SERVICE_NS,	/* u64, ns, channel only: an estimate */
+	FASTIPC_A_CNT_SLOT_CALLS,	/* u64, connection only: calls made in
+					 * its request slot, no allocation
+					 */
+	FASTIPC_A_CNT_MSG_ALLOCS,	/* u64, connection only: requests and
+					 * one-way messages given a message
+					 * allocated for them
+					 */
 
 	__FASTIPC_A_CNT_MAX,	/* non-ABI */
 };
