@@ -395,7 +395,7 @@ static int fipc_async_rep_shm(struct fastipc_conn *conn,
 	void *p = NULL;
 
 	if (fipc_desc_refused(d))
-		return -ENOBUFS;	/* the handler did not run */
+		return -ENOBUFS;	/* the handler did not run (v1) */
 	if (fipc_rep_claim(conn, d, rep_cap) < 0)
 		return -EBADMSG;
 	if (d->len) {

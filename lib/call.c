@@ -15,9 +15,12 @@
  *
  * Reply ring full: a server that cannot take a reply larger than the
  * copy path in our server->client ring (our other calls still hold
- * theirs) refuses the request before running its handler; fastipc_call()
- * sends it again after a short backoff, up to its timeout (2 s without
- * one), then gives -ENOBUFS.
+ * theirs) refuses the request before running its handler (a
+ * fastipc_handler_t's: the refusal mark); fastipc_call() sends it again
+ * after a short backoff, up to its timeout (2 s without one), then gives
+ * -ENOBUFS. A fastipc_handler2_t's server has run the handler when it
+ * finds no room: it answers the status -ENOBUFS, which is never sent
+ * again (a handler runs at most once per call).
  *
  * A request record is released by the server once its handler returns.
  * When CALL fails, the record is abandoned (FASTIPC_REC_SKIP). After

@@ -125,10 +125,12 @@ int fipc_call_run(struct fastipc_conn *conn, struct fipc_call_io *io);
 
 /*
  * The pool's answer, with status -ENOBUFS, to a request whose handler it
- * did not run: the caller accepts a reply larger than the copy path
- * takes and its server->client ring had no room. A reply descriptor of
- * offset 0 (never a payload's offset) and length 0 says so, so that
- * fastipc_call() knows it may send the request again.
+ * did not run (a fastipc_handler_t): the caller accepts a reply larger
+ * than the copy path takes and its server->client ring had no room. A
+ * reply descriptor of offset 0 (never a payload's offset) and length 0
+ * says so, so that fastipc_call() knows it may send the request again.
+ * Never sent for a handler that ran (a fastipc_handler2_t's reply that
+ * found no room is a plain status -ENOBUFS).
  */
 static inline bool fipc_desc_refused(const struct fastipc_desc *d)
 {

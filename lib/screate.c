@@ -10,7 +10,7 @@
 #include "serve.h"
 
 _Static_assert(sizeof(struct fastipc_server_stats) ==
-	       FASTIPC_SERVER_STATS_SIZE_VER0,
+	       FASTIPC_SERVER_STATS_SIZE_VER1,
 	       "fastipc_server_stats grows by appending a new size");
 
 #define FIPC_THREADS_MAX	1024
@@ -159,6 +159,7 @@ __public int fastipc_server_stats(struct fastipc_server *srv,
 	all.map_errors = tab.map_errors;
 	all.notify_errors = tab.notify_errors;
 	all.regions = tab.regions;
+	all.rep_dropped = atomic_load(&srv->rep_dropped);
 	if (size > sizeof(all)) {
 		memset((char *)st + sizeof(all), 0, size - sizeof(all));
 		size = sizeof(all);

@@ -53,6 +53,7 @@ struct fastipc_server {
 	atomic_uint_fast64_t rep_shm;
 	atomic_uint_fast64_t rep_fallbacks;
 	atomic_uint_fast64_t rep_refused;
+	atomic_uint_fast64_t rep_dropped;
 };
 
 struct fipc_worker {
@@ -82,7 +83,7 @@ struct fipc_call_ctx {
 	/* handler2 (fastipc_req_reply_buf()) */
 	size_t rep_len;			/* bytes chosen, at rep */
 	uint64_t need;			/* > 0: reply too large, send a need */
-	bool refused;			/* no room anywhere: -ENOBUFS refusal */
+	bool no_room;			/* no room anywhere: reply dropped */
 };
 
 /* What a fastipc_handler2_t sees of one request. */

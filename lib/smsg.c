@@ -48,7 +48,11 @@ static void fipc_ctx_end(struct fipc_worker *w, struct fipc_call_ctx *cx)
 	fipc_sconn_put(&w->srv->sconns, cx->sc);
 }
 
-/* A fastipc_handler_t: room first, at most rep_cap bytes. */
+/*
+ * A fastipc_handler_t: room first, at most rep_cap bytes. No room is a
+ * refusal before the handler runs (the mark: the caller's library may
+ * send the request again).
+ */
 static void fipc_run_v1(struct fipc_worker *w, const struct fipc_route *r,
 			struct fipc_call_ctx *cx)
 {
@@ -71,7 +75,13 @@ static void fipc_run_v1(struct fipc_worker *w, const struct fipc_route *r,
 		fipc_set_reply(w, hdr->msg_id, status, len);
 }
 
-/* A fastipc_handler2_t: it asks for room of the size it needs. */
+/*
+ * A fastipc_handler2_t: it asks for room of the size it needs, after it
+ * may have done its work. A reply that found no room is dropped and the
+ * call answered status -ENOBUFS by copy, never with the refusal mark: the
+ * caller's library would send the request again and the handler run twice
+ * for one call.
+ */
 static void fipc_run_v2(struct fipc_worker *w, const struct fipc_route *r,
 			struct fipc_call_ctx *cx)
 {
@@ -85,9 +95,9 @@ static void fipc_run_v2(struct fipc_worker *w, const struct fipc_route *r,
 	status = r->fn2(r->ctx, &req);
 	if (cx->need) {
 		fipc_set_need(w, hdr->msg_id, cx->need);
-	} else if (cx->refused) {
+	} else if (cx->no_room) {
+		fipc_count(&w->srv->rep_dropped, 1);
 		fipc_set_reply(w, hdr->msg_id, -ENOBUFS, 0);
-		w->sv.reply_desc.area = FASTIPC_AREA_S2C;	/* refused */
 	} else if (cx->rep_ring) {
 		fipc_set_ring_reply(w, cx, status, cx->rep_len);
 	} else {

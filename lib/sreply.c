@@ -7,9 +7,11 @@
  * A pool thread never waits on one connection's behalf: a reply ring
  * with no room (a client that holds its replies) means a copied reply
  * at once, or, for a reply larger than the copy path takes, a refusal
- * before the handler runs (the client library sends the request again),
- * so that one connection's misbehaviour costs that connection only
- * (counted in fastipc_server_stats()).
+ * before a fastipc_handler_t runs (the client library sends the request
+ * again), or for a fastipc_handler2_t, whose handler has run when it asks
+ * for room, a dropped reply (status -ENOBUFS: never sent again), so that
+ * one connection's misbehaviour costs that connection only (counted in
+ * fastipc_server_stats()).
  */
 #include <string.h>
 
@@ -174,7 +176,8 @@ int fipc_ctx_rep(struct fipc_worker *w, struct fipc_call_ctx *cx)
  * a ring record above it, the copy buffer again when the ring has no
  * room and the copy buffer takes @len. Replaces an earlier choice.
  * Return: 0, -EOVERFLOW (above both paths: a need is sent), -ENOBUFS (the
- * ring has no room and @len is above the copy buffer: refused).
+ * ring has no room and @len is above the copy buffer: unless a later
+ * call finds room, the reply is dropped, the caller answered -ENOBUFS).
  */
 int fipc_ctx_rep_len(struct fipc_worker *w, struct fipc_call_ctx *cx,
 		     size_t len)
@@ -187,7 +190,7 @@ int fipc_ctx_rep_len(struct fipc_worker *w, struct fipc_call_ctx *cx,
 	cx->rep = NULL;
 	cx->rep_len = 0;
 	cx->need = 0;
-	cx->refused = false;
+	cx->no_room = false;
 	if (len > cx->copy_cap && len > cx->ring_cap) {
 		cx->need = len;
 		return -EOVERFLOW;
@@ -199,8 +202,7 @@ int fipc_ctx_rep_len(struct fipc_worker *w, struct fipc_call_ctx *cx,
 			fipc_count(&w->srv->rep_fallbacks, 1);
 	}
 	if (ret < 0 && len > cx->copy_cap) {
-		fipc_count(&w->srv->rep_refused, 1);
-		cx->refused = true;
+		cx->no_room = true;
 		return -ENOBUFS;
 	}
 	if (ret < 0)

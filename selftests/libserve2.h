@@ -35,6 +35,7 @@ struct h2_req {
 };
 
 static atomic_int h2_ret;		/* what reply_buf() last returned */
+static atomic_int h2_runs, v1_runs;	/* OP_FILL2 and OP_CAP handlers run */
 static atomic_ulong h2_max;		/* what reply_max() last said */
 static atomic_ulong v1_cap;		/* the rep_cap a v1 handler last saw */
 static atomic_int counted;		/* OP_COUNT messages */
@@ -49,6 +50,7 @@ static int h2_fill(void *ctx, struct fastipc_req *req)
 	int ret;
 
 	(void)ctx;
+	atomic_fetch_add(&h2_runs, 1);
 	data = fastipc_req_data(req, &n);
 	if (n != sizeof(q))
 		return -EPROTO;
@@ -94,6 +96,7 @@ static int h1_cap(void *ctx, const struct fastipc_msg_hdr *hdr,
 
 	(void)ctx;
 	(void)hdr;
+	atomic_fetch_add(&v1_runs, 1);
 	atomic_store(&v1_cap, rep_cap);
 	if (req_len != sizeof(q))
 		return -EPROTO;
@@ -174,6 +177,21 @@ static int join_bounded(pthread_t th, long *ret)
 	err = pthread_timedjoin_np(th, &r, &ts);
 	*ret = (long)r;
 	return err;
+}
+
+/*
+ * Stop @srv, whose run() @th runs, join it (at most 60 s) and destroy
+ * @srv. Return: what run() returned (0), or the join's error, negated.
+ */
+static inline long pool_end(struct fastipc_server *srv, pthread_t th)
+{
+	long ret = -1;
+	int err;
+
+	fastipc_server_stop(srv);
+	err = join_bounded(th, &ret);
+	fastipc_server_destroy(srv);
+	return err ? -err : ret;
 }
 
 static struct fastipc_server_stats srv_stats(struct fastipc_server *srv)

@@ -66,14 +66,9 @@ FIXTURE_SETUP(s2)
 
 FIXTURE_TEARDOWN(s2)
 {
-	long ret = -1;
-
 	fastipc_disconnect(self->plain);
 	fastipc_disconnect(self->big);
-	fastipc_server_stop(self->srv);
-	EXPECT_EQ(0, join_bounded(self->th, &ret));
-	EXPECT_EQ(0, ret);
-	fastipc_server_destroy(self->srv);
+	EXPECT_EQ(0, pool_end(self->srv, self->th));
 	close(self->chan);
 	fastipc_close(self->dev);
 }
@@ -236,7 +231,6 @@ static void msg_max_check(struct __test_metadata *_metadata,
 	struct fastipc_call a;
 	unsigned char *rep;
 	pthread_t th;
-	long ret = -1;
 
 	rep = malloc(4U << 20);
 	ASSERT_NE(NULL, rep);
@@ -251,10 +245,7 @@ static void msg_max_check(struct __test_metadata *_metadata,
 	EXPECT_EQ(1U << 20, a.rep_len);
 	EXPECT_GT(0, fipc_mismatch(rep, 1U << 20, 6));
 	fastipc_disconnect(c);
-	fastipc_server_stop(srv);
-	EXPECT_EQ(0, join_bounded(th, &ret));
-	EXPECT_EQ(0, ret);
-	fastipc_server_destroy(srv);
+	EXPECT_EQ(0, pool_end(srv, th));
 	free(rep);
 }
 

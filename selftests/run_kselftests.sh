@@ -48,6 +48,7 @@ all_tests="api_test chan_test call_test wait_test death_test perm_test abuse_tes
 	limits_test close_race_test memcg_test flood_test spin_test fault_test wake_order_test
 	libserve_test libcall_test libapi_test acct_test chanctl_test need_test async_test
 	libcall2_test libserve2_test libasync_test libstop_test callpath_test slot_test
+	libserve2_room_test
 	rpc_status_test rpc_transport_test rpc_size_test rpc_hostile_test rpc_bind_test
 	rpc_badserver_test rpc_generic_test rpc_ring_test oncrpc_test
 	oncrpc_example_test.sh

@@ -54,6 +54,31 @@ extern "C" {
  */
 #define FASTIPC_TIMEOUT_INF	UINT64_MAX
 
+/*
+ * No room for a reply. libfastipc's server never waits for room in a
+ * caller's server->client ring: a reply larger than the copy path takes
+ * (msg_max) that finds the ring full (the caller's other calls still hold
+ * their replies) ends the call in one of two ways, which fastipc_call2()
+ * and asynchronous completions tell apart:
+ *  - not run: a fastipc_handler_t is refused before it runs. fastipc_call()
+ *    and fastipc_call2() send the request again after a short backoff
+ *    until their timeout (2 s without one), then fail with -ENOBUFS (the
+ *    call's result, not a status); fastipc_call2_buf(), fastipc_call_zc()
+ *    and asynchronous calls (completion @error) fail with -ENOBUFS at once,
+ *    as their request is gone.
+ *  - ran, reply lost (since 0.7): a fastipc_handler2_t asks for room after
+ *    it may have done its work, so its call is never sent again: the reply
+ *    is dropped and the call completes with the server status -ENOBUFS and
+ *    no reply (fastipc_call2() returns 0 with @status -ENOBUFS, rep_len 0;
+ *    a completion has @error 0, @status -ENOBUFS). The handler's own
+ *    status is not delivered; a handler runs at most once per call. (A
+ *    handler that returns -ENOBUFS itself has run too.) A server before
+ *    0.7 refused such a call as for a fastipc_handler_t, after running
+ *    the handler, and the caller's library ran it again.
+ * fastipc_call() and fastipc_call_zc() return a server status and their
+ * own errors alike: -ENOBUFS from them is either; use fastipc_call2().
+ */
+
 struct fastipc_dev;
 struct fastipc_conn;
 struct fastipc_server;
@@ -248,7 +273,9 @@ uint64_t fastipc_conn_id(const struct fastipc_conn *conn);
  * or @timeout_ns 0; or the caller's uid has the module's user_queue_bytes_max queued),
  * -ENOBUFS (since 0.3: the server had no room in the connection's
  * server->client ring for a reply larger than msg_max until the timeout,
- * at most 2 s without one; the handler did not run), -EFAULT, -EINVAL,
+ * at most 2 s without one, and the handler did not run; or, since 0.7,
+ * the status of a fastipc_handler2_t that ran and whose reply found no
+ * room: see "No room for a reply" above), -EFAULT, -EINVAL,
  * -ENOMEM. Use fastipc_call2() (since 0.4) when a server status must be
  * told apart from a transport error.
  */
@@ -299,7 +326,9 @@ enum fastipc_limit {
  *	threads may call on one connection).
  * @timeout_ns: in: as for fastipc_call(): one deadline for the whole call.
  * @status: out: the server's reply status (the handler's return value),
- *	valid when fastipc_call2() returned 0.
+ *	valid when fastipc_call2() returned 0. -ENOBUFS with no reply: the
+ *	handler ran and its reply found no room in the connection's
+ *	server->client ring (see "No room for a reply" above).
  * @limit: out: on -EMSGSIZE or -EOVERFLOW, the enum fastipc_limit hit;
  *	else FASTIPC_LIMIT_NONE.
  * @rep_len: out: the reply's length in bytes; on -EOVERFLOW, the length
@@ -346,7 +375,9 @@ struct fastipc_call_args {
  * status exists: -EMSGSIZE (@req_len above max_payload; @args->limit and
  * @limit_bytes say which limit), -EOVERFLOW (the reply did not fit: @rep_len
  * is the length it needs, @limit the limit), -ECONNRESET, -EIDRM,
- * -ETIMEDOUT, -EINTR, -EAGAIN, -ENOMEM (no memory for the reply), -EFAULT,
+ * -ETIMEDOUT, -EINTR, -EAGAIN, -ENOMEM (no memory for the reply), -ENOBUFS
+ * (no room for the reply, the handler did not run: see "No room for a
+ * reply" above), -EFAULT,
  * -EINVAL (bad flags, non-zero @resv, @size below
  * FASTIPC_CALL_ARGS_SIZE_VER0), -EBADMSG (the server corrupted the
  * region), or another error of fastipc_call(). fastipc_call_strerror()
@@ -374,8 +405,9 @@ int fastipc_call2(struct fastipc_conn *conn, struct fastipc_call_args *args,
  * reserved buffer of @conn's, e.g. another connection's, one already
  * sent or given back; or @args->req_len is above the length reserved),
  * -ENOBUFS (the server had no room in the server->client ring for the
- * reply: the handler did not run and the request is gone, it is not sent
- * again). -EMSGSIZE does not occur: the reservation bounded the request.
+ * reply: a fastipc_handler_t did not run and the request is gone, it is
+ * not sent again; for a fastipc_handler2_t that ran, 0 with @status
+ * -ENOBUFS, see "No room for a reply" above). -EMSGSIZE does not occur: the reservation bounded the request.
  */
 int fastipc_call2_buf(struct fastipc_conn *conn,
 		      struct fastipc_call_args *args, size_t size);
@@ -615,7 +647,9 @@ struct fastipc_reply {
  * plus -EINVAL (@buf is not a reserved buffer), -EBADMSG (the server's
  * reply descriptor is bad; counted in ring_errors), -ENOBUFS (since 0.3:
  * no room for a reply larger than msg_max in the server->client ring;
- * the handler did not run and the request is gone: no retry).
+ * a fastipc_handler_t did not run and the request is gone: no retry; or
+ * the status of a fastipc_handler2_t that ran, see "No room for a reply"
+ * above).
  */
 int fastipc_call_zc(struct fastipc_conn *conn, uint32_t op, void *buf,
 		    size_t len, void *rep, size_t rep_cap,
@@ -647,10 +681,13 @@ void fastipc_reply_done(struct fastipc_conn *conn, struct fastipc_reply *rep);
  *	@rep_len is the length it needs, 0 if the server did not say),
  *	-EBADMSG (the server corrupted the region), -ENOBUFS (a reply
  *	larger than msg_max found no room in the server->client ring, held
- *	by replies not yet reaped: the handler did not run; submit again),
+ *	by replies not yet reaped: a fastipc_handler_t did not run; submit
+ *	again. A fastipc_handler2_t that ran completes with @error 0 and
+ *	@status -ENOBUFS instead: see "No room for a reply" above),
  *	-ENOMEM (no memory for a reply that came through the region; the
  *	reply is dropped).
- * @status: the server's reply status, when @error is 0.
+ * @status: the server's reply status, when @error is 0 (-ENOBUFS with no
+ *	reply: a fastipc_handler2_t ran and its reply found no room).
  * @rep: the reply, @rep_len bytes, in memory the library allocated
  *	(free() it), or NULL when @rep_len is 0 or @error is set.
  * @rep_len: the reply's length in bytes.
@@ -838,7 +875,8 @@ uint64_t fastipc_stream_errors(struct fastipc_stream *st);
  *	When that ring is full, the copy buffer at once, or, if the caller
  *	accepts more than it takes, the handler does not run and the caller
  *	gets -ENOBUFS (fastipc_call() retries; the pool never waits for
- *	room). NULL with 0 for a one-way message.
+ *	room; see "No room for a reply" above). NULL with 0 for a one-way
+ *	message.
  * @rep_len: out: reply length in bytes; starts at 0.
  *
  * Return: the status delivered to the caller (ignored for one-way); by
@@ -992,9 +1030,11 @@ void fastipc_server_stop(struct fastipc_server *srv);
  *	room, so such a caller slows only itself. Since 0.4 also replies of
  *	a fastipc_handler_t that got the copy buffer because one record of
  *	the caller's ring is smaller than it (a small region).
- * @rep_refused: requests answered -ENOBUFS without running the handler
- *	because that ring had no room and the caller accepts a reply larger
- *	than the copy buffer (msg_max); fastipc_call() sends them again.
+ * @rep_refused: requests answered -ENOBUFS without running their
+ *	fastipc_handler_t because that ring had no room and the caller
+ *	accepts a reply larger than the copy buffer (msg_max); fastipc_call()
+ *	sends them again. Since 0.7 never a fastipc_handler2_t's (see
+ *	@rep_dropped).
  * @ring_errors: protocol errors found in connections' regions (bad
  *	descriptors, indices or records: a corrupt or hostile client), of
  *	regions mapped now and of those already unmapped.
@@ -1006,6 +1046,10 @@ void fastipc_server_stop(struct fastipc_server *srv);
  *	in its ring may then wake only at its timeout).
  * @regions: connections' regions mapped now. The pool keeps no fd per
  *	region: it maps and closes the region fd at once.
+ * @rep_dropped: (since 0.7) replies of a fastipc_handler2_t dropped
+ *	because that ring had no room for them and they were larger than the
+ *	copy buffer: the handler ran, the call was answered status -ENOBUFS
+ *	and is not sent again.
  */
 struct fastipc_server_stats {
 	uint64_t requests;
@@ -1016,9 +1060,11 @@ struct fastipc_server_stats {
 	uint64_t map_errors;
 	uint64_t notify_errors;
 	uint64_t regions;
+	uint64_t rep_dropped;
 };
 
 #define FASTIPC_SERVER_STATS_SIZE_VER0	64
+#define FASTIPC_SERVER_STATS_SIZE_VER1	72	/* since 0.7: rep_dropped */
 
 /*
  * fastipc_server_stats() - Read @srv's counters (since 0.3), at any time,
@@ -1096,8 +1142,13 @@ size_t fastipc_req_reply_max(const struct fastipc_req *req);
  * Return: 0, or -EOVERFLOW (@len is above fastipc_req_reply_max(): the
  * caller's call ends with -EOVERFLOW and learns @len as the length the
  * reply needs; the handler's status is not delivered), -ENOBUFS (the
- * caller's ring has no room now and the copy buffer is too small: the
- * caller's library retries the call), -EINVAL (a one-way message).
+ * caller's ring has no room now and the copy buffer is too small: unless
+ * a later call here finds room, e.g. for a smaller reply that the copy
+ * buffer takes, the caller's call ends with the status -ENOBUFS and no
+ * reply, the handler's status is not delivered, and the request is not
+ * sent again (since 0.7; before, the caller's library sent it again and
+ * the handler ran twice): see "No room for a reply" above, counted in
+ * rep_dropped), -EINVAL (a one-way message).
  */
 int fastipc_req_reply_buf(struct fastipc_req *req, size_t len, void **bufp);
 

@@ -360,8 +360,9 @@ static int frpc_out_error(const struct frpc_out *o, int err,
  * untouched) when an in-ring request was refused for lack of reply room:
  * fastipc_call2_buf() never sends again, the copy path backs off and does.
  * (Only a server that refuses before its handler runs, a fastipc_handler_t,
- * does that; lib/rpc's server, whose handler has run when it asks for
- * reply room, answers RESOURCE_EXHAUSTED instead: frpc_ctx_no_room().)
+ * does that; a fastipc_handler2_t has run when it asks for reply room, so
+ * libfastipc answers it status -ENOBUFS, and lib/rpc's server
+ * RESOURCE_EXHAUSTED, frpc_ctx_no_room(): never sent again.)
  */
 static int frpc_send_once(struct fastipc_rpc_client *cl,
 			  const struct frpc_out *o, bool ring_ok,

@@ -128,10 +128,11 @@ struct frpc_out {
  * frpc_send() - Send @o on @cl and wait for the reply (call.c). A request
  * above the connection's threshold is written once, into a record
  * reserved in the ring (fastipc_call2_buf()); one the server refused for
- * lack of reply room (-ENOBUFS) is sent again on the copy path, which
- * backs off and resends (fastipc_call2()). The handler of a
- * fastipc_handler2_t server (lib/rpc's) has run for a refused attempt. Smaller
- * ones are built on the stack, and the reply lands in a per-thread buffer.
+ * lack of reply room (-ENOBUFS, only by a server whose handler is a
+ * fastipc_handler_t, before it runs) is sent again on the copy path,
+ * which backs off and resends (fastipc_call2()); lib/rpc's server never
+ * refuses (RESOURCE_EXHAUSTED, frpc_ctx_no_room()). Smaller ones are
+ * built on the stack, and the reply lands in a per-thread buffer.
  * @a: out: the call's arguments as fastipc_call2() left them.
  * Return: FASTIPC_RPC_OK when the server answered status 0 (the reply in
  * @a->rep_data, @a->rep_len; the caller frees @a->rep_alloc), or the

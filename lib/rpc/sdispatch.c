@@ -30,10 +30,11 @@ void frpc_ctx_vset(struct fastipc_rpc_ctx *ctx, int code, const char *fmt,
 
 /*
  * The caller's ring had no room for a reply of @len bytes above the copy
- * buffer. libfastipc would refuse the call, and the caller's library send
- * it again; but the handler has run, and must not run twice for one call
- * (a handler with side effects). Answer RESOURCE_EXHAUSTED by copy
- * instead: at most once, as a status the caller can act on.
+ * buffer. The handler has run; libfastipc would drop the reply and answer
+ * a bare status -ENOBUFS (never sending the call again: a handler runs at
+ * most once per call). Answer RESOURCE_EXHAUSTED by copy instead, with a
+ * message that names the reply's size, so that the caller knows what
+ * found no room; it is not sent again either.
  */
 void frpc_ctx_no_room(struct fastipc_rpc_ctx *ctx, size_t len)
 {
