@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench_targets_host.sh: host test (TAP 13) of tools/bench's targets
-# scripts (bench-oncrpc-targets.sh, issue 14; bench-load-targets.sh,
-# issue 15) on a results.jsonl written here, in fastipc-bench's format,
+# scripts (bench-rpc-targets.sh, issues 12 and 13; bench-oncrpc-targets.sh,
+# issue 14; bench-load-targets.sh, issue 15) on a results.jsonl written here, in fastipc-bench's format,
 # with known numbers: each ratio is computed from the right fields and
 # judged met or MISSED against its target, a cell that did not run is
 # n/a, and each script fails loudly (exit 1 and a message) on a missing
@@ -24,6 +24,16 @@ row()
 	printf '"msgs_per_s":%s,"cpu_ns_per_rt":%s,"note":"a, b"}\n' "$6" "$7"
 }
 
+# run SCRIPT NAME: SCRIPT on $res, its output in $out, a TAP line for
+# its exit status 0.
+run()
+{
+	out=$tmp/$2.txt
+	"$bench/$1" "$res" >"$out" 2>&1
+	st=$?
+	[ $st -eq 0 ] && ok "$2 targets: exit 0" || nok "$2 targets: exit $st"
+}
+
 # has FILE REGEX TEXT: a TAP line for whether FILE has a line matching.
 has()
 {
@@ -36,7 +46,7 @@ has()
 }
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..17"
 
 {
 	# oncrpc 64 B: 20 us against tcp's 100 us (0.2x, met) and unix's 40.
@@ -54,12 +64,22 @@ echo "1..13"
 	row copy 64 1 10000 50000 9000 20000
 	row copy-nospin 64 1 15000 30000 6000 10000
 	row futex 64 1 30000 60000 3000 20000
+	# rpc 64 B: 12 us against copy's 10 (1.2x, met) and grpc's 200
+	# (0.06x, met); no pb-seqpacket (n/a); grpc-gw 260 us (1.3x, MISSED).
+	row rpc 64 1 12000 20000 80000 25000
+	row grpc 64 1 200000 300000 5000 150000
+	row grpc-gw 64 1 260000 400000 4000 250000
 } >"$res"
 
-out=$tmp/onc.txt
-"$bench/bench-oncrpc-targets.sh" "$res" >"$out" 2>&1
-st=$?
-[ $st -eq 0 ] && ok "oncrpc targets: exit 0" || nok "oncrpc targets: exit $st"
+run bench-rpc-targets.sh rpc
+has "$out" '64 B +p50 rpc / copy +1\.200 +target <= 1\.25 +met' \
+	"rpc/copy at 64 B: 1.200, met"
+has "$out" '64 B +p50 rpc / pb-seqpacket +n/a' \
+	"rpc/pb-seqpacket without pb-seqpacket: n/a"
+has "$out" '64 B +p50 grpc-gw / grpc +1\.300 +target <= 1\.25 +MISSED' \
+	"grpc-gw/grpc at 64 B: 1.300, MISSED"
+
+run bench-oncrpc-targets.sh oncrpc
 has "$out" 'p50 oncrpc / oncrpc-tcp +0\.200 +target <= 0\.30 +met' \
 	"oncrpc/oncrpc-tcp at 64 B: 0.200, met"
 has "$out" 'p50 oncrpc / oncrpc-unix +0\.500 +for information' \
@@ -67,10 +87,7 @@ has "$out" 'p50 oncrpc / oncrpc-unix +0\.500 +for information' \
 has "$out" '1 MiB +p50 oncrpc / oncrpc-tcp +n/a' \
 	"1 MiB without oncrpc-tcp: n/a"
 
-out=$tmp/load.txt
-"$bench/bench-load-targets.sh" "$res" >"$out" 2>&1
-st=$?
-[ $st -eq 0 ] && ok "load targets: exit 0" || nok "load targets: exit $st"
+run bench-load-targets.sh load
 has "$out" '8 pairs 64 B +rate copy / seqpacket +3\.000 +target >= 2\.00 +met' \
 	"copy/seqpacket rate at 8 pairs: 3.000, met"
 has "$out" '8 pairs 64 B +rate copy / futex +1\.200 +target >= 1\.30 +MISSED' \
@@ -84,7 +101,7 @@ has "$out" 'p99/p50 copy +5\.000 +target <= 3\.00 +MISSED' \
 has "$out" '4 KiB +rate copy / seqpacket +n/a' "4 KiB not run: n/a"
 
 fails_before=$fails
-for s in bench-oncrpc-targets.sh bench-load-targets.sh; do
+for s in bench-rpc-targets.sh bench-oncrpc-targets.sh bench-load-targets.sh; do
 	"$bench/$s" "$tmp/none.jsonl" >/dev/null 2>"$tmp/err"
 	st=$?
 	[ $st -eq 1 ] && grep -q "cannot read" "$tmp/err" ||
@@ -102,7 +119,9 @@ done
 st1=$?
 "$bench/bench-oncrpc-targets.sh" a b >/dev/null 2>&1
 st2=$?
-[ $st1 -eq 2 ] && [ $st2 -eq 2 ] && ok "bad usage: exit 2" ||
-	nok "bad usage: exit $st1 and $st2"
+"$bench/bench-rpc-targets.sh" >/dev/null 2>&1
+st3=$?
+[ $st1 -eq 2 ] && [ $st2 -eq 2 ] && [ $st3 -eq 2 ] && ok "bad usage: exit 2" ||
+	nok "bad usage: exit $st1, $st2 and $st3"
 
 [ $fails -eq 0 ]

@@ -150,8 +150,8 @@ load_fastipc
 load_binder
 raise_limits
 run_bench "$@"
-if grep -qE '"mechanism":"(rpc|grpc-gw)"' "$OUT/results.jsonl" 2>/dev/null; then
-	"$TARGETS" "$OUT/results.jsonl" | tee -a "$OUT/table.txt"
+if ran 'rpc|grpc-gw' 1; then
+	targets "$TARGETS"
 fi
 if ran 'oncrpc[-a-z]*' 1; then
 	targets "$ONC_TARGETS"

@@ -26,16 +26,10 @@
 set -u
 
 ME=bench-load-targets
-[ $# -eq 1 ] || { echo "usage: $0 RESULTS.JSONL" >&2; exit 2; }
-[ -r "$1" ] || { echo "$ME: error: cannot read $1" >&2; exit 1; }
-if ! grep -qE '"mechanism":"(copy|copy-nospin|futex)",.*"status":"ok"' "$1"
-then
-	echo "$ME: error: $1 has no result of copy, copy-nospin or futex" \
-		"(run fastipc-bench -m copy,copy-nospin,futex,...)" >&2
-	exit 1
-fi
-LIB=$(dirname "$0")/bench-targets.awk
-[ -r "$LIB" ] || { echo "$ME: error: cannot read $LIB" >&2; exit 1; }
+. "$(dirname "$0")/bench-targets.sh"
+targets_args "$@"
+targets_need "$1" 'copy|copy-nospin|futex' '[0-9]+' \
+	"copy, copy-nospin or futex (run fastipc-bench -m copy,copy-nospin,futex,...)"
 
 # The library, then this END block (mawk has no -e).
 awk "$(cat "$LIB")"'

@@ -19,16 +19,10 @@
 set -u
 
 ME=bench-oncrpc-targets
-[ $# -eq 1 ] || { echo "usage: $0 RESULTS.JSONL" >&2; exit 2; }
-[ -r "$1" ] || { echo "$ME: error: cannot read $1" >&2; exit 1; }
-if ! grep -q '"mechanism":"oncrpc[-a-z]*".*"pairs":1,"status":"ok"' "$1"; then
-	echo "$ME: error: $1 has no one-pair result of an ONC RPC" \
-		"mechanism (run fastipc-bench -m oncrpc,oncrpc-tcp,...)" >&2
-	exit 1
-fi
-
-LIB=$(dirname "$0")/bench-targets.awk
-[ -r "$LIB" ] || { echo "$ME: error: cannot read $LIB" >&2; exit 1; }
+. "$(dirname "$0")/bench-targets.sh"
+targets_args "$@"
+targets_need "$1" 'oncrpc[-a-z]*' 1 \
+	"an ONC RPC mechanism at one pair (run fastipc-bench -m oncrpc,oncrpc-tcp,...)"
 
 # The library, then this END block (mawk has no -e).
 awk "$(cat "$LIB")"'
