@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# What the C++ tools (fastipc-call, fastipc-grpc-gateway) build the same
-# way: pkg-config detection of their C++ libraries, the flags, the static
+# What the C++ tools (fastipc-call, fastipc-grpc-gateway, and
+# fastipc-bench's gRPC mechanism) build the same way: pkg-config
+# detection of their C++ libraries, the flags, the static
 # libfastipc-rpc.a and libfastipc.a they link, and protoc --cpp_out.
 #
 # A tool's Makefile sets SRCDIR and TOP, then:
