@@ -570,7 +570,13 @@ static long fipc_serve(struct file *file, unsigned int cmd, unsigned long arg,
 		return ret;
 	if (reply)
 		ret = fipc_serve_reply(chan, &s, recv);
-	if (!ret && recv)
+	/*
+	 * A dropped reply ends a REPLY_RECV at once: its server may hold what
+	 * the reply used (a record of the caller's ring), which nobody will
+	 * read, and learns so only when this ioctl returns. An idle receiver
+	 * may sleep for as long as the others take every message.
+	 */
+	if (!ret && recv && !(s.out_flags & FASTIPC_SERVE_REPLY_DROPPED))
 		ret = fipc_serve_recv(chan, &s, &dl, reply, &msg);
 	out = fipc_args_out(cmd, arg, &s, sizeof(s));
 	if (msg) {

@@ -232,6 +232,67 @@ TEST_F(wait, late_reply_dropped)
 	EXPECT_EQ(0ULL, st.counters.replies);
 }
 
+/*
+ * A REPLY_RECV whose reply is dropped returns at once and receives
+ * nothing, with or without a message queued: the server must learn that
+ * nobody reads its reply (it may hold a ring record for it) now, not when
+ * it is next handed a message.
+ */
+static int abandon_one(int conn, int chan, __u64 *id)
+{
+	struct fastipc_msg_hdr h;
+	struct fastipc_call c;
+	struct fipc_bg b;
+	char x;
+
+	fipc_call_init(&c, 1, "x", 1, NULL, 0);
+	if (fipc_bg_start(&b, conn, FASTIPC_IOC_CALL, &c) ||
+	    fipc_recv_type(chan, FASTIPC_MSG_REQUEST, &x, 1, &h) != 1 ||
+	    fipc_bg_blocked(&b) || pthread_kill(b.th, SIGUSR1))
+		return -1;
+	*id = h.msg_id;
+	return fipc_bg_join(&b) == -EINTR ? 0 : -1;
+}
+
+static int reply_recv(int chan, __u64 id, struct fastipc_serve *s,
+		      char *buf, __u32 cap)
+{
+	memset(s, 0, sizeof(*s));
+	s->reply_id = id;
+	s->buf_ptr = (uintptr_t)buf;
+	s->buf_cap = cap;
+	s->flags = FASTIPC_F_TIMEOUT;
+	s->timeout_ns = FIPC_WAIT_NS;
+	return fipc_ioctl(chan, FASTIPC_IOC_REPLY_RECV, s);
+}
+
+TEST_F(wait, reply_recv_dropped_returns)
+{
+	struct fastipc_chan_stat st;
+	struct fastipc_serve s;
+	char buf[8];
+	__u64 id;
+
+	ASSERT_EQ(0, install_sigusr1());
+	/* Nothing queued: not a wait for the next message (-ETIMEDOUT). */
+	ASSERT_EQ(0, abandon_one(self->conn, self->chan, &id));
+	EXPECT_EQ(0, reply_recv(self->chan, id, &s, buf, sizeof(buf)));
+	EXPECT_EQ(FASTIPC_SERVE_REPLY_DROPPED, s.out_flags);
+	EXPECT_EQ(0U, s.hdr.msg_id);
+
+	/* A message queued stays queued for the next RECV. */
+	ASSERT_EQ(0, abandon_one(self->conn, self->chan, &id));
+	ASSERT_EQ(0, fipc_send(self->conn, 4, "y", 1, 0));
+	EXPECT_EQ(0, reply_recv(self->chan, id, &s, buf, sizeof(buf)));
+	EXPECT_EQ(FASTIPC_SERVE_REPLY_DROPPED, s.out_flags);
+	EXPECT_EQ(1, fipc_recv(self->chan, buf, sizeof(buf),
+			       FASTIPC_F_NONBLOCK, 0, &s));
+	EXPECT_EQ(4U, s.hdr.op);
+	ASSERT_EQ(0, fipc_stat(self->ctl, self->name, &st));
+	EXPECT_EQ(2ULL, st.counters.dropped_replies);
+	EXPECT_EQ(0ULL, st.counters.replies);
+}
+
 /* NONBLOCK on CALL is about queue room; the reply is still awaited. */
 TEST_F(wait, nonblock_call_awaits_reply)
 {

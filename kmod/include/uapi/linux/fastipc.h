@@ -681,7 +681,11 @@ struct fastipc_msg_hdr {
  * @desc: out (VER1): the received message's descriptor, area NONE if none.
  *
  * REPLY_RECV delivers the reply, then waits for the next message, in one
- * syscall; if the reply fails, nothing is received. While receives on the
+ * syscall; if the reply fails, nothing is received. A reply dropped
+ * (FASTIPC_SERVE_REPLY_DROPPED: its caller had gone) ends it too, with 0
+ * and nothing received (since 0.7), so that the server learns at once
+ * that nobody will read what the reply used (a record of @reply_desc) and
+ * can release it: continue with RECV. While receives on the
  * channel are shut down (FASTIPC_IOC_CHAN_SHUTDOWN), RECV and the receive
  * half of REPLY_RECV fail with -ESHUTDOWN at once and every thread waiting
  * in them wakes with -ESHUTDOWN; queued messages stay queued. Replying errors:
