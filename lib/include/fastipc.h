@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 #define FASTIPC_VERSION_MAJOR	0
-#define FASTIPC_VERSION_MINOR	6
+#define FASTIPC_VERSION_MINOR	7
 
 /*
  * Timeouts. Every function with a timeout_ns argument follows one rule,
