@@ -222,26 +222,14 @@ fipc_recv_idle_locked(struct fipc_chan *chan, struct fipc_idle *idle,
 		prepare_to_wait(&idle->wq, &wait, TASK_INTERRUPTIBLE);
 		if (idle->msg || fipc_chan_readable(chan))
 			break;
-		if (signal_pending(current)) {
-			ret = -EINTR;
+		ret = fipc_wait_stop(expired);
+		if (ret)
 			break;
-		}
-		if (expired) {
-			ret = -ETIMEDOUT;
-			break;
-		}
 		/* First sleep, or picked for a message another receiver took. */
 		if (list_empty(&idle->node))
 			list_add(&idle->node, &chan->idle);
 		chan->stats.recv_sleeps++;
-		spin_unlock(&chan->lock);
-		if (expires == KTIME_MAX)
-			schedule();
-		else
-			expired = !schedule_hrtimeout_range(&expires,
-							    current->timer_slack_ns,
-							    HRTIMER_MODE_ABS);
-		spin_lock(&chan->lock);
+		expired = fipc_sleep_locked(&chan->lock, &expires);
 	}
 	list_del_init(&idle->node);
 	finish_wait(&idle->wq, &wait);

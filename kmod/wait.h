@@ -112,6 +112,44 @@ fipc_spin_count(spinlock_t *lock, enum fipc_spin_result res, u64 *hit,
 }
 
 /*
+ * fipc_wait_stop() - Whether a wait loop must end without its condition.
+ * @expired: whether its deadline passed in its last sleep.
+ *
+ * Return: -EINTR on a signal, -ETIMEDOUT once expired, else 0 (sleep on).
+ */
+static inline int fipc_wait_stop(bool expired)
+{
+	if (signal_pending(current))
+		return -EINTR;
+	return expired ? -ETIMEDOUT : 0;
+}
+
+/*
+ * fipc_sleep_locked() - Sleep once, with @lock dropped, after the task
+ * was put on a wait queue and its condition found false under @lock.
+ * @lock: the spinlock protecting the condition; held on entry and exit.
+ * @expires: the absolute deadline (CLOCK_MONOTONIC), KTIME_MAX for none.
+ *
+ * Return: true if the deadline passed.
+ */
+static inline bool __must_hold(lock)
+fipc_sleep_locked(spinlock_t *lock, ktime_t *expires)
+{
+	bool expired = false;
+
+	lockdep_assert_held(lock);
+	spin_unlock(lock);
+	if (*expires == KTIME_MAX)
+		schedule();
+	else
+		expired = !schedule_hrtimeout_range(expires,
+						    current->timer_slack_ns,
+						    HRTIMER_MODE_ABS);
+	spin_lock(lock);
+	return expired;
+}
+
+/*
  * fipc_wait_locked() - Sleep until a condition holds.
  * @wq: the wait queue the condition's changes are announced on.
  * @lock: the spinlock protecting the condition; held on entry and exit.
@@ -149,22 +187,10 @@ fipc_wait_locked(wait_queue_head_t *wq, spinlock_t *lock,
 			prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
 		if (cond(arg))
 			break;
-		if (signal_pending(current)) {
-			ret = -EINTR;
+		ret = fipc_wait_stop(expired);
+		if (ret)
 			break;
-		}
-		if (expired) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		spin_unlock(lock);
-		if (expires == KTIME_MAX)
-			schedule();
-		else
-			expired = !schedule_hrtimeout_range(&expires,
-							    current->timer_slack_ns,
-							    HRTIMER_MODE_ABS);
-		spin_lock(lock);
+		expired = fipc_sleep_locked(lock, &expires);
 	}
 	finish_wait(wq, &wait);
 	if (ret && exclusive && cond(arg))
