@@ -189,42 +189,17 @@ static __u64 get_u64(void *nest, int len, int type)
 	return v;
 }
 
-/* Fill @u from one GET_USER message if it is @uid's. */
-static void user_parse(struct nlmsghdr *h, __u32 uid, struct modstat_user *u)
-{
-	int len = (int)h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-	struct nlattr *nest;
-	void *p;
-
-	nest = nl_find((char *)h + NLMSG_LENGTH(GENL_HDRLEN), len,
-		       FASTIPC_A_USER);
-	if (!nest)
-		return;
-	p = (char *)nest + NLA_HDRLEN;
-	len = nest->nla_len - NLA_HDRLEN;
-	if (get_u32(p, len, FASTIPC_A_USER_UID) != uid)
-		return;
-	u->found = 1;
-	u->chans = get_u32(p, len, FASTIPC_A_USER_CHANS);
-	u->conns = get_u32(p, len, FASTIPC_A_USER_CONNS);
-	u->region_bytes = get_u64(p, len, FASTIPC_A_USER_REGION_BYTES);
-	u->queued_bytes = get_u64(p, len, FASTIPC_A_USER_QUEUED_BYTES);
-}
-
-int modstat_user(int sock, __u32 uid, struct modstat_user *u)
+/*
+ * Read the replies to a dump request up to NLMSG_DONE, passing each
+ * message to @parse with @arg. Return: 0, or -errno.
+ */
+static int dump_read(int sock, void (*parse)(struct nlmsghdr *, void *),
+		     void *arg)
 {
 	char buf[BUF_SIZE];
 	struct nlmsghdr *h;
-	struct nlreq req;
 	ssize_t n;
 
-	memset(u, 0, sizeof(*u));
-	req_init(&req, family_id[sock], FASTIPC_CMD_GET_USER,
-		 FASTIPC_GENL_VERSION);
-	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.n.nlmsg_seq = 2;
-	if (send(sock, &req, req.n.nlmsg_len, 0) < 0)
-		return -errno;
 	for (;;) {
 		n = recv(sock, buf, sizeof(buf), 0);
 		if (n < 0)
@@ -238,19 +213,70 @@ int modstat_user(int sock, __u32 uid, struct modstat_user *u)
 
 				return e->error ? e->error : -EPROTO;
 			}
-			user_parse(h, uid, u);
+			parse(h, arg);
 		}
 	}
 }
 
-/* Fill @c from one GET_CONN message if it is connection @id's. */
-static void conn_parse(struct nlmsghdr *h, __u64 id, struct modstat_conn *c)
+struct user_want {
+	__u32 uid;
+	struct modstat_user *u;
+};
+
+/* Fill the wanted user's counters from one GET_USER message if its. */
+static void user_parse(struct nlmsghdr *h, void *arg)
 {
+	struct user_want *want = arg;
+	struct modstat_user *u = want->u;
+	int len = (int)h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	struct nlattr *nest;
+	void *p;
+
+	nest = nl_find((char *)h + NLMSG_LENGTH(GENL_HDRLEN), len,
+		       FASTIPC_A_USER);
+	if (!nest)
+		return;
+	p = (char *)nest + NLA_HDRLEN;
+	len = nest->nla_len - NLA_HDRLEN;
+	if (get_u32(p, len, FASTIPC_A_USER_UID) != want->uid)
+		return;
+	u->found = 1;
+	u->chans = get_u32(p, len, FASTIPC_A_USER_CHANS);
+	u->conns = get_u32(p, len, FASTIPC_A_USER_CONNS);
+	u->region_bytes = get_u64(p, len, FASTIPC_A_USER_REGION_BYTES);
+	u->queued_bytes = get_u64(p, len, FASTIPC_A_USER_QUEUED_BYTES);
+}
+
+int modstat_user(int sock, __u32 uid, struct modstat_user *u)
+{
+	struct user_want want = { .uid = uid, .u = u };
+	struct nlreq req;
+
+	memset(u, 0, sizeof(*u));
+	req_init(&req, family_id[sock], FASTIPC_CMD_GET_USER,
+		 FASTIPC_GENL_VERSION);
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.n.nlmsg_seq = 2;
+	if (send(sock, &req, req.n.nlmsg_len, 0) < 0)
+		return -errno;
+	return dump_read(sock, user_parse, &want);
+}
+
+struct conn_want {
+	__u64 id;
+	struct modstat_conn *c;
+};
+
+/* Fill the wanted connection's counters from one GET_CONN message if its. */
+static void conn_parse(struct nlmsghdr *h, void *arg)
+{
+	struct conn_want *want = arg;
+	struct modstat_conn *c = want->c;
 	int len = (int)h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
 	void *p = (char *)h + NLMSG_LENGTH(GENL_HDRLEN);
 	struct nlattr *nest;
 
-	if (get_u64(p, len, FASTIPC_A_CONN_ID) != id)
+	if (get_u64(p, len, FASTIPC_A_CONN_ID) != want->id)
 		return;
 	nest = nl_find(p, len, FASTIPC_A_CONN_COUNTERS);
 	if (!nest)
@@ -268,29 +294,10 @@ static void conn_parse(struct nlmsghdr *h, __u64 id, struct modstat_conn *c)
 int modstat_conn(int sock, const char *name, __u64 conn_id,
 		 struct modstat_conn *c)
 {
-	char buf[BUF_SIZE];
-	struct nlmsghdr *h;
-	ssize_t n;
+	struct conn_want want = { .id = conn_id, .c = c };
 	int ret;
 
 	memset(c, 0, sizeof(*c));
 	ret = modstat_conn_dump_start(sock, name);
-	if (ret)
-		return ret;
-	for (;;) {
-		n = recv(sock, buf, sizeof(buf), 0);
-		if (n < 0)
-			return -errno;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
-		     h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-
-				return e->error ? e->error : -EPROTO;
-			}
-			conn_parse(h, conn_id, c);
-		}
-	}
+	return ret ? ret : dump_read(sock, conn_parse, &want);
 }
