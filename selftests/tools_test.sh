@@ -28,7 +28,7 @@ STAT=${FASTIPC_STAT:-$top/tools/fastipc-stat/fastipc-stat}
 CTL=${FASTIPC_CTL:-$top/tools/fastipcctl/fastipcctl}
 HASHD=${FASTIPC_HASHD:-$top/tools/fastipc-hash/fastipc-hashd}
 KO=${FASTIPC_KO:-$top/kmod/fastipc.ko}
-NTESTS=66
+NTESTS=68
 
 n=0
 fails=0
@@ -190,6 +190,12 @@ check "detail -c: calls 25 and the client's connection" \
 check "detail -j -k: channel and connection match the client" [ "$(js "$WORK/detail.json" \
 	"(d['channel']['name'], d['channel']['counters']['calls'], [(c['id'], c['pid'], c['counters']['calls'], c['counters']['oneway']) for c in d['connections']])")" = "('$A', 25, [($conn, $cpid, 25, 3)])" ] ||
 	diag "$WORK/detail" "$WORK/detail.json"
+# Each request is made in the connection's slot or in a message of its own.
+check "detail -j: the connection's slot_calls + msg_allocs = calls + oneway" [ "$(js "$WORK/detail.json" \
+	"[(c['counters']['slot_calls'] + c['counters']['msg_allocs'], c['counters']['slot_calls'] > 0) for c in d['connections']]")" = "[(28, True)]" ] ||
+	diag "$WORK/detail.json"
+check "detail -c: SLOT and ALLOCS columns" sh -c "grep -Eq '^ *CONN .* ERRORS +SLOT +ALLOCS\$' '$WORK/detail'" ||
+	diag "$WORK/detail"
 # The client held its connection for the detail view; let it go.
 kill -TERM "$CALLER" 2>/dev/null
 wait "$CALLER" 2>/dev/null

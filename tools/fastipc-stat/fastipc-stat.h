@@ -41,6 +41,9 @@ struct fs_counters {
 	uint64_t recv_sleeps;
 	uint64_t call_polls_skipped;
 	uint64_t service_ns;	/* an estimate, not a count */
+	/* connection only; absent from older modules (then 0) */
+	uint64_t slot_calls;
+	uint64_t msg_allocs;
 };
 
 /* struct fs_chan - One GET_CHAN reply (absent optional attributes: 0). */

@@ -83,6 +83,12 @@ static const struct nla_policy fs_cnt_policy[FASTIPC_A_CNT_MAX + 1] = {
 	[FASTIPC_A_CNT_CANCELLED]	= { .type = NLA_U64 },
 	[FASTIPC_A_CNT_DROPPED_REPLIES]	= { .type = NLA_U64 },
 	[FASTIPC_A_CNT_ERRORS]		= { .type = NLA_U64 },
+	[FASTIPC_A_CNT_HANDOFFS]	= { .type = NLA_U64 },
+	[FASTIPC_A_CNT_RECV_SLEEPS]	= { .type = NLA_U64 },
+	[FASTIPC_A_CNT_CALL_POLLS_SKIPPED] = { .type = NLA_U64 },
+	[FASTIPC_A_CNT_SERVICE_NS]	= { .type = NLA_U64 },
+	[FASTIPC_A_CNT_SLOT_CALLS]	= { .type = NLA_U64 },
+	[FASTIPC_A_CNT_MSG_ALLOCS]	= { .type = NLA_U64 },
 };
 
 static const struct nla_policy fs_stats_policy[FASTIPC_A_STATS_MAX + 1] = {
@@ -169,6 +175,7 @@ static const struct fs_field fs_cnt_fields[] = {
 	CNF(HANDOFFS, handoffs), CNF(RECV_SLEEPS, recv_sleeps),
 	CNF(CALL_POLLS_SKIPPED, call_polls_skipped),
 	CNF(SERVICE_NS, service_ns),
+	CNF(SLOT_CALLS, slot_calls), CNF(MSG_ALLOCS, msg_allocs),
 };
 
 static const struct fs_field fs_stats_fields[] = {

@@ -144,6 +144,9 @@ void fs_json_counters(struct fs_json *j, const char *key,
 		fs_json_u64(j, "recv_sleeps", c->recv_sleeps);
 		fs_json_u64(j, "call_polls_skipped", c->call_polls_skipped);
 		fs_json_u64(j, "service_ns", c->service_ns);
+	} else {
+		fs_json_u64(j, "slot_calls", c->slot_calls);
+		fs_json_u64(j, "msg_allocs", c->msg_allocs);
 	}
 	fs_json_end_obj(j);
 }

@@ -76,7 +76,8 @@ static void fs_detail_chan(const struct fs_chan *c, bool raw)
 
 static const char *const fs_conn_heads[] = {
 	"CONN", "PID", "USER", "GROUP", "REGION", "CALLS", "ONEWAY",
-	"BYTES-COPY", "BYTES-SHM", "TIMEOUTS", "ERRORS", NULL,
+	"BYTES-COPY", "BYTES-SHM", "TIMEOUTS", "ERRORS", "SLOT", "ALLOCS",
+	NULL,
 };
 
 static void fs_detail_conn(struct fs_table *t, const struct fs_conn *c,
@@ -98,6 +99,8 @@ static void fs_detail_conn(struct fs_table *t, const struct fs_conn *c,
 				       sizeof(buf)));
 	fs_table_cell(t, "%" PRIu64, c->cnt.timeouts);
 	fs_table_cell(t, "%" PRIu64, c->cnt.errors);
+	fs_table_cell(t, "%" PRIu64, c->cnt.slot_calls);
+	fs_table_cell(t, "%" PRIu64, c->cnt.msg_allocs);
 }
 
 static int fs_detail_text(const struct fs_chan *c, const struct fs_conns *l,
