@@ -30,6 +30,8 @@
 #   FASTIPC_VM_MODULES none: no virtio/9p modules in the initramfs (a
 #                      kernel with them built in, e.g. the debug kernel:
 #                      see tools/testing/debug-kernel.sh run)
+#   FASTIPC_VM_QEMU    the emulator (default qemu-system-x86_64 in PATH;
+#                      selftests/run_guest_host.sh uses a stand-in)
 # Variables named FASTIPC_*, KSFT_* and CI are passed to CMD.
 set -euo pipefail
 
@@ -86,7 +88,7 @@ if [ -z "$KVER" ]; then
 fi
 KERNEL=${FASTIPC_VM_KERNEL:-/boot/vmlinuz-$KVER}
 [ -r "$KERNEL" ] || { err "cannot read guest kernel $KERNEL"; exit 2; }
-QEMU=$(command -v qemu-system-x86_64) || { err "qemu-system-x86_64 not found; run 'make deps'"; exit 2; }
+QEMU=${FASTIPC_VM_QEMU:-$(command -v qemu-system-x86_64)} || { err "qemu-system-x86_64 not found; run 'make deps'"; exit 2; }
 BUSYBOX=$(command -v busybox) || { err "busybox not found; run 'make deps'"; exit 2; }
 
 mkdir -p "$OUT" || { err "cannot create output dir $OUT"; exit 2; }
@@ -148,7 +150,7 @@ fi
 
 rm -rf "$OUT/.fastipc-vm"
 rm -f "$OUT/console.log" "$OUT/dmesg.txt" "$OUT/exit-status" "$OUT/output.log" \
-	"$OUT/kmemleak.txt"
+	"$OUT/kmemleak.txt" "$OUT/console-qemu-crash.log"
 mkdir -p "$OUT/.fastipc-vm"
 CWD=$(pwd -P)
 {
@@ -194,14 +196,27 @@ qemu_args=(
 	-device virtio-9p-pci,fsdev=fipcout,mount_tag=fipcout
 )
 
+# QEMU itself killed by a signal (not by the timeout) before the guest
+# wrote a byte of the command's output is an emulator crash on the host
+# (TCG has been seen to die of a general protection fault while booting),
+# not a result of the command: boot once more, keeping the first console.
 start=$(date +%s%N)
-set +e
-timeout -k 10 "$TIMEOUT" "$QEMU" "${qemu_args[@]}" </dev/null | tee "$OUT/output.log"
-st=("${PIPESTATUS[@]}")
-set -e
+for attempt in 1 2; do
+	set +e
+	timeout -k 10 "$TIMEOUT" "$QEMU" "${qemu_args[@]}" </dev/null | tee "$OUT/output.log"
+	st=("${PIPESTATUS[@]}")
+	set -e
+	qst=${st[0]}
+	if [ "$attempt" = 1 ] && [ "$qst" -gt 128 ] && [ "$qst" -ne 137 ] &&
+		[ ! -s "$OUT/output.log" ] && [ ! -e "$OUT/exit-status" ]; then
+		err "qemu died of signal $((qst - 128)) before the guest ran the command: booting once more"
+		mv -f "$OUT/console.log" "$OUT/console-qemu-crash.log" 2>/dev/null || true
+		continue
+	fi
+	break
+done
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 elapsed=$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))
-qst=${st[0]}
 
 fail=
 crashed=
