@@ -388,6 +388,57 @@ TEST_F(chanctl, shut_wakes_all_receivers)
 	EXPECT_EQ(NR_RECEIVERS, shut);
 }
 
+/*
+ * Messages sent right after the shutdown, while the receivers it woke have
+ * not run yet and so are still idle, are not handed to them: each receiver
+ * fails with -ESHUTDOWN having taken nothing, and every message stays
+ * queued. A receiver still on the idle list when a send comes is the
+ * window; a send straight after the shutdown finds it open in about one
+ * round of three without the fix, so the test runs SHUT_ROUNDS of them,
+ * receiving the messages after each with receives open again.
+ */
+#define SHUT_ROUNDS	8
+
+static void shut_round(struct __test_metadata *_metadata, int chan, int conn,
+		       int *taken)
+{
+	struct fastipc_serve s[NR_RECEIVERS];
+	struct fipc_bg b[NR_RECEIVERS];
+	char buf[NR_RECEIVERS][16];
+	int i;
+
+	for (i = 0; i < NR_RECEIVERS; i++) {
+		serve_init(&s[i], buf[i], sizeof(buf[i]), 0);
+		ASSERT_EQ(0, fipc_bg_start(&b[i], chan, FASTIPC_IOC_RECV, &s[i]));
+	}
+	for (i = 0; i < NR_RECEIVERS; i++)
+		ASSERT_EQ(0, fipc_bg_blocked(&b[i]));
+	ASSERT_EQ(0, chan_shut(chan, FASTIPC_SHUT_RECV));
+	for (i = 0; i < NR_RECEIVERS; i++)
+		ASSERT_EQ(0, fipc_send(conn, 7, "m", 1, 0));
+	for (i = 0; i < NR_RECEIVERS; i++) {
+		EXPECT_EQ(-ESHUTDOWN, fipc_bg_join(&b[i]));
+		*taken += s[i].out_flags != 0;
+	}
+	ASSERT_EQ(0, chan_shut(chan, 0));
+	for (i = 0; i < NR_RECEIVERS - *taken; i++)
+		ASSERT_EQ(1, fipc_recv(chan, buf[0], sizeof(buf[0]),
+				       FASTIPC_F_NONBLOCK, 0, &s[0]));
+}
+
+TEST_F(chanctl, shut_then_send_not_handed)
+{
+	struct fastipc_chan_stat st;
+	int round, taken = 0;
+
+	for (round = 0; round < SHUT_ROUNDS && !taken; round++)
+		shut_round(_metadata, self->chan, self->conn, &taken);
+	EXPECT_EQ(0, taken);
+	ASSERT_EQ(0, fipc_stat(self->ctl, self->name, &st));
+	EXPECT_EQ(0ULL, st.counters.handoffs);
+	EXPECT_EQ(0U, st.queue_msgs);
+}
+
 /* A REPLY_RECV asleep after its reply wakes with -ESHUTDOWN. */
 TEST_F(chanctl, shut_wakes_reply_recv)
 {
