@@ -304,10 +304,25 @@ unlock:
 }
 
 /*
+ * Whether a receiver's busy-wait may pay: not while another receiver is
+ * asleep on chan->idle. A new message is handed to that one (the receiver
+ * idle last), so the queue we poll stays empty: the poll would burn its
+ * whole spin_ns and miss. A lockless hint (chan->idle changes under the
+ * lock); a receiver that goes idle during the poll ends it.
+ */
+static bool fipc_recv_spin_worth(void *arg)
+{
+	struct fipc_chan *chan = arg;
+
+	return list_empty(&chan->idle);
+}
+
+/*
  * Receive one message into @s. On success *@msgp keeps a reference to it,
  * so that the caller can put it back if @s cannot be written back. With
  * @spin (a REPLY_RECV, whose caller is likely to call again soon), first
- * busy-wait a bounded time for a message, unless non-blocking.
+ * busy-wait a bounded time for a message, unless non-blocking or another
+ * receiver is idle (fipc_recv_spin_worth()).
  */
 static int fipc_serve_recv(struct fipc_chan *chan, struct fastipc_serve *s,
 			   const struct fipc_deadline *dl, bool spin,
@@ -317,8 +332,9 @@ static int fipc_serve_recv(struct fipc_chan *chan, struct fastipc_serve *s,
 	struct fipc_msg *msg;
 	int ret;
 
-	if (spin && !dl->nonblock)
-		spun = fipc_spin(fipc_chan_readable, NULL, chan, dl);
+	if (spin && !dl->nonblock && fipc_recv_spin_worth(chan))
+		spun = fipc_spin(fipc_chan_readable, fipc_recv_spin_worth,
+				 chan, dl);
 	spin_lock(&chan->lock);
 	fipc_spin_count(&chan->lock, spun, &chan->stats.recv_polls_hit,
 			&chan->stats.recv_polls_missed);

@@ -478,6 +478,58 @@ TEST_F(spin, reply_recv_off_sleeps)
 }
 
 /*
+ * A REPLY_RECV does not poll while another receiver sleeps idle: a new
+ * message would be handed to that one (LIFO), so the poll could only burn
+ * spin_ns and miss. With spin_ns 40 ms, a receiver blocked in RECV and no
+ * further request, the REPLY_RECV is counted in neither recv_polls_hit nor
+ * recv_polls_missed, and times out asleep.
+ */
+TEST_F(spin, reply_recv_no_poll_with_idle_receiver)
+{
+	unsigned char buf[MSG], rep[MSG], other[MSG];
+	struct fastipc_serve s, rs;
+	struct fastipc_msg_hdr hdr;
+	struct fastipc_call c;
+	struct fipc_bg cl, idle;
+	struct polls p0, d;
+
+	if (SETUP_SKIPPED())
+		return;
+	ASSERT_EQ(0, write_param("spin_ns", 40 * FIPC_MS));
+	fipc_call_init(&c, 1, "ping", 4, rep, sizeof(rep));
+	ASSERT_EQ(0, fipc_bg_start(&cl, self->conn, FASTIPC_IOC_CALL, &c));
+	ASSERT_EQ(4, fipc_recv_type(self->chan, FASTIPC_MSG_REQUEST, buf,
+				    sizeof(buf), &hdr));
+	memset(&rs, 0, sizeof(rs));
+	rs.buf_ptr = (uintptr_t)other;
+	rs.buf_cap = sizeof(other);
+	ASSERT_EQ(0, fipc_bg_start(&idle, self->chan, FASTIPC_IOC_RECV, &rs));
+	ASSERT_EQ(0, fipc_bg_blocked(&idle));
+	ASSERT_EQ(0, polls_get(self, &p0));
+	memset(&s, 0, sizeof(s));
+	s.reply_id = hdr.msg_id;
+	s.reply_ptr = (uintptr_t)buf;
+	s.reply_len = 4;
+	s.buf_ptr = (uintptr_t)buf;
+	s.buf_cap = sizeof(buf);
+	s.flags = FASTIPC_F_TIMEOUT;
+	s.timeout_ns = 100 * FIPC_MS;
+	EXPECT_EQ(-ETIMEDOUT,
+		  fipc_ioctl(self->chan, FASTIPC_IOC_REPLY_RECV, &s));
+	EXPECT_EQ(FASTIPC_SERVE_REPLIED, s.out_flags);
+	ASSERT_EQ(0, polls_since(self, &p0, &d));
+	POLLS_LOG(d);
+	EXPECT_EQ(0ULL, d.recv_hit);
+	EXPECT_EQ(0ULL, d.recv_missed);
+	EXPECT_EQ(0, fipc_bg_join(&cl));
+	EXPECT_EQ(4U, c.rep_len);
+	/* A one-way message ends the idle receiver: it is handed to it. */
+	ASSERT_EQ(0, fipc_send(self->conn, 2, "x", 1, 0));
+	EXPECT_EQ(0, fipc_bg_join(&idle));
+	EXPECT_EQ(2U, rs.hdr.op);
+}
+
+/*
  * The adaptive busy-wait. A server whose handler sleeps SLOW_MS makes the
  * channel's service time estimate at least SLOW_MS from its first reply
  * on (every sample is at least that, whatever the load), far above

@@ -408,7 +408,8 @@ struct fastipc_connect {
  *	the server busy-waited for it.
  * @recv_polls_missed: (STAT VER2) REPLY_RECVs whose busy-wait gave up
  *	before a message came; the server then slept or failed. Likewise,
- *	one that did not busy-wait counts in neither.
+ *	one that did not busy-wait counts in neither (spin_ns 0, or another
+ *	receiver was asleep idle: the message would be handed to it).
  * @handoffs: (STAT VER3) messages handed straight to a receiver asleep in
  *	RECV or REPLY_RECV, the one that went to sleep last, without passing
  *	through the queue.
