@@ -364,7 +364,7 @@ enum fipc_msg_state {
  * @data_apart: whether @data was kvmalloc'd apart from the message.
  * @quota: while @charged, the pinned quota entry of @uid it is charged to.
  * @recv_ns: for a request, when its server first ran with it
- *	(ktime_get_ns()), 0 if not measured (spin_ns 0): its reply updates
+ *	(fipc_clock_ns()), 0 if not measured (spin_ns 0): its reply updates
  *	the channel's service time estimate (chan lock).
  * @quota_own: whether the message holds a pin of @quota of its own (else
  *	it is @slot_quota, pinned by the slot).

@@ -117,7 +117,7 @@ static void fipc_msg_set_server_locked(struct fipc_chan *chan,
 	lockdep_assert_held(&chan->lock);
 	if (msg->type == FASTIPC_MSG_REQUEST && !msg->server) {
 		WRITE_ONCE(msg->server, get_task_struct(server));
-		msg->recv_ns = READ_ONCE(fipc_spin_ns) ? ktime_get_ns() : 0;
+		msg->recv_ns = READ_ONCE(fipc_spin_ns) ? fipc_clock_ns() : 0;
 	}
 }
 
@@ -418,7 +418,7 @@ static void fipc_reply_set(struct fipc_msg *msg, void *buf, u32 len)
 #define FIPC_SERVICE_NS_MAX	(10 * NSEC_PER_SEC)
 
 /*
- * Add the service time of @msg, answered at @now (ktime_get_ns(), 0 if
+ * Add the service time of @msg, answered at @now (fipc_clock_ns(), 0 if
  * not read), to the channel's estimate: a moving average in which each
  * answered request weighs 1/8, so that a server that turns slow is seen
  * after a request or two, and one that turns fast after some tens.
@@ -479,7 +479,7 @@ static int fipc_serve_reply(struct fipc_chan *chan, struct fastipc_serve *s,
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
-	now = READ_ONCE(fipc_spin_ns) ? ktime_get_ns() : 0;
+	now = READ_ONCE(fipc_spin_ns) ? fipc_clock_ns() : 0;
 	spin_lock(&chan->lock);
 	msg = chan->dead ? NULL : fipc_inflight_find_locked(chan, s->reply_id);
 	if (chan->dead) {

@@ -18,6 +18,7 @@
 #include <linux/lockdep.h>
 #include <linux/processor.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/stat.h>
 #include <linux/spinlock.h>
@@ -39,6 +40,25 @@ static inline bool fipc_task_on_cpu(struct task_struct *t)
 #else
 	return false;
 #endif
+}
+
+/*
+ * fipc_clock_ns() - The clock of busy-waits and of service times.
+ *
+ * local_clock(), as the network stack's busy polling bounds its polls
+ * (busy_loop_current_time()): a TSC read wherever there is a TSC, where
+ * ktime_get() reads the clocksource, which is a device read (microseconds)
+ * on a machine whose TSC the kernel does not trust, such as a guest under
+ * emulation whose clocksource is the HPET. It is monotonic on one CPU and
+ * within a bounded drift across CPUs: enough to bound a poll of
+ * microseconds and to estimate how long a server takes, never to compare
+ * with a deadline (ktime_get()).
+ *
+ * Return: nanoseconds since boot, by this CPU's clock.
+ */
+static inline u64 fipc_clock_ns(void)
+{
+	return local_clock();
 }
 
 /* What a bounded busy-wait ended with; counted in the channel's stats. */
@@ -75,18 +95,22 @@ static inline enum fipc_spin_result fipc_spin(bool (*cond)(void *arg),
 					      void *arg,
 					      const struct fipc_deadline *dl)
 {
-	u32 ns = READ_ONCE(fipc_spin_ns);
-	ktime_t end;
+	u64 ns = READ_ONCE(fipc_spin_ns);
+	u64 end;
 
 	if (!ns || cond(arg))
 		return FIPC_SPIN_NONE;
-	end = ktime_add_ns(ktime_get(), ns);
-	if (ktime_after(end, dl->expires))
-		end = dl->expires;
+	if (dl->expires != KTIME_MAX) {
+		/* A timed wait: the poll ends by the deadline too. */
+		s64 left = ktime_to_ns(ktime_sub(dl->expires, ktime_get()));
+
+		ns = clamp_t(s64, left, 0, ns);
+	}
+	end = fipc_clock_ns() + ns;
 	while (!cond(arg)) {
 		if (need_resched() || !single_task_running() ||
 		    signal_pending(current) || (worth && !worth(arg)) ||
-		    ktime_after(ktime_get(), end))
+		    fipc_clock_ns() > end)
 			return FIPC_SPIN_MISS;
 		cpu_relax();
 	}
