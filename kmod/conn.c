@@ -85,8 +85,7 @@ void fipc_call_cancel_locked(struct fipc_chan *chan, struct fipc_msg *msg)
 		chan->bytes_queued -= msg->len;
 		WRITE_ONCE(msg->state, FIPC_MSG_CANCELLED);
 		refcount_dec(&msg->ref);	/* the queue's; ours remains */
-		wake_up_interruptible_poll(&chan->space_wq,
-					   EPOLLOUT | EPOLLWRNORM);
+		fipc_chan_wake_space_locked(chan);
 	} else {
 		/* In progress: the table keeps it until the reply comes. */
 		WRITE_ONCE(msg->state, FIPC_MSG_ABANDONED);

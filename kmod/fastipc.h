@@ -539,6 +539,7 @@ int fipc_chan_create_fd(struct fipc_chan *chan);
 long fipc_chan_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 void fipc_chan_wake_recv_locked(struct fipc_chan *chan, bool sync);
 void fipc_chan_wake_idle_all_locked(struct fipc_chan *chan);
+void fipc_chan_wake_space_locked(struct fipc_chan *chan);
 
 /* chanctl.c */
 long fipc_chanctl_info(struct file *file, unsigned int cmd, unsigned long arg);

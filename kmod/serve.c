@@ -135,7 +135,27 @@ static void fipc_dequeue_locked(struct fipc_chan *chan, struct fipc_msg *msg,
 		hash_add(chan->inflight, &msg->hnode, msg->id);
 		refcount_inc(&msg->ref);
 	}
-	wake_up_interruptible_poll(&chan->space_wq, EPOLLOUT | EPOLLWRNORM);
+	fipc_chan_wake_space_locked(chan);
+}
+
+/**
+ * fipc_chan_wake_space_locked() - Tell the senders and pollers waiting for
+ * room in the queue that a message left it.
+ * @chan: the channel, locked.
+ *
+ * Every such waiter joins chan->space_wq before it looks for room under
+ * chan->lock (fipc_wait_locked(), fipc_conn_poll()), so with the lock held
+ * an empty wait queue means no one to tell: skip the wake-up, and its
+ * interrupt-disabling lock, which every received message would otherwise
+ * take.
+ */
+void fipc_chan_wake_space_locked(struct fipc_chan *chan)
+{
+	lockdep_assert_held(&chan->lock);
+	/* Ordered by chan->lock, which the waiter holds to join space_wq. */
+	if (waitqueue_active(&chan->space_wq))
+		wake_up_interruptible_poll(&chan->space_wq,
+					   EPOLLOUT | EPOLLWRNORM);
 }
 
 /**
@@ -439,7 +459,10 @@ static void fipc_service_sample_locked(struct fipc_chan *chan,
 
 /*
  * Mark an answered request DONE and wake its caller, or for an
- * asynchronous call, park it on its connection's completions.
+ * asynchronous call, park it on its connection's completions. A caller
+ * joins msg->wq under chan->lock before it looks for DONE
+ * (fipc_call_wait()), so one that is not on it yet (still polling, or
+ * about to take the lock) will see DONE itself: no wake-up to pay for.
  */
 static void fipc_reply_complete_locked(struct fipc_chan *chan,
 				       struct fipc_msg *msg, bool sync)
@@ -447,9 +470,14 @@ static void fipc_reply_complete_locked(struct fipc_chan *chan,
 	lockdep_assert_held(&chan->lock);
 	msg->result = 0;
 	WRITE_ONCE(msg->state, FIPC_MSG_DONE);
-	if (msg->async_conn)
+	if (msg->async_conn) {
 		fipc_async_done_locked(chan, msg);
-	else if (sync)
+		return;
+	}
+	/* Ordered by chan->lock, which the waiter holds to join msg->wq. */
+	if (!waitqueue_active(&msg->wq))
+		return;
+	if (sync)
 		wake_up_interruptible_sync(&msg->wq);
 	else
 		wake_up_interruptible(&msg->wq);

@@ -425,8 +425,8 @@ pid_t fipc_gettid(void)
 	return (pid_t)syscall(SYS_gettid);
 }
 
-/* Is thread @tid of @pid asleep inside ioctl(2)? */
-static int in_ioctl_sleep(pid_t pid, pid_t tid)
+/* Is thread @tid of @pid asleep inside system call @nr? */
+static int in_syscall_sleep(pid_t pid, pid_t tid, long nr)
 {
 	char path[64], buf[512], *p;
 
@@ -439,28 +439,34 @@ static int in_ioctl_sleep(pid_t pid, pid_t tid)
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", pid, tid);
 	if (fipc_file_read(path, buf, sizeof(buf)))
 		return -ESRCH;
-	return atoi(buf) == SYS_ioctl;
+	return atol(buf) == nr;
 }
 
-/* Wait until thread @tid of @pid sleeps in ioctl(2): 0, or -ETIMEDOUT. */
-int fipc_wait_blocked(pid_t pid, pid_t tid)
+/* Wait until thread @tid of @pid sleeps in system call @nr: 0, or -errno. */
+int fipc_wait_blocked_in(pid_t pid, pid_t tid, long nr)
 {
 	struct timespec ts = { 0, 2 * FIPC_MS };
 	int i, ret;
 
 	for (i = 0; i < 5000; i++) {
-		ret = in_ioctl_sleep(pid, tid);
+		ret = in_syscall_sleep(pid, tid, nr);
 		if (ret < 0)
 			return ret;
 		if (ret) {
 			/* Let the sleep settle (the state may flicker). */
 			nanosleep(&ts, NULL);
-			if (in_ioctl_sleep(pid, tid) == 1)
+			if (in_syscall_sleep(pid, tid, nr) == 1)
 				return 0;
 		}
 		nanosleep(&ts, NULL);
 	}
 	return -ETIMEDOUT;
+}
+
+/* Wait until thread @tid of @pid sleeps in ioctl(2): 0, or -errno. */
+int fipc_wait_blocked(pid_t pid, pid_t tid)
+{
+	return fipc_wait_blocked_in(pid, tid, SYS_ioctl);
 }
 
 static int capset_only(int cap)

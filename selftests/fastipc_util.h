@@ -125,6 +125,7 @@ pid_t fipc_fork(int (*fn)(void *arg), void *arg);
 int fipc_wait(pid_t pid);
 pid_t fipc_gettid(void);
 int fipc_wait_blocked(pid_t pid, pid_t tid);
+int fipc_wait_blocked_in(pid_t pid, pid_t tid, long nr);
 int fipc_become(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
 		int keep_cap);
 int fipc_fds_open(void);

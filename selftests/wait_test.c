@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #include "kselftest_harness.h"
@@ -438,6 +439,97 @@ TEST_F(full, queue)
 	EXPECT_EQ(-EAGAIN, fipc_recv(self->chan, NULL, 0, FASTIPC_F_NONBLOCK,
 				     0, NULL));
 	EXPECT_TRUE(poll_revents(self->conn, POLLOUT) & POLLOUT);
+}
+
+/* A thread blocked in ppoll() for POLLOUT on a connection. */
+struct poll_bg {
+	pthread_t th;
+	int fd;
+	_Atomic pid_t tid;
+	int ret;
+	short revents;
+};
+
+static void *poll_fn(void *arg)
+{
+	struct poll_bg *p = arg;
+	struct pollfd pfd = { .fd = p->fd, .events = POLLOUT };
+
+	p->tid = fipc_gettid();
+	p->ret = ppoll(&pfd, 1, NULL, NULL);
+	p->revents = pfd.revents;
+	return NULL;
+}
+
+/* Start a poller on @fd and wait until it sleeps in the kernel. */
+static int poll_bg_start(struct poll_bg *p, int fd)
+{
+	struct timespec ts = { 0, FIPC_MS };
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	p->fd = fd;
+	ret = pthread_create(&p->th, NULL, poll_fn, p);
+	if (ret)
+		return -ret;
+	while (!p->tid)
+		nanosleep(&ts, NULL);
+	return fipc_wait_blocked_in(getpid(), p->tid, SYS_ppoll);
+}
+
+/*
+ * What the poller's ppoll() returned, or -ETIMEDOUT if it is still asleep
+ * FIPC_WAIT_NS later. It has no timeout of its own: a timed poll polls
+ * once more when it expires, so a lost wake-up would only make it late.
+ */
+static int poll_bg_join(struct poll_bg *p)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += FIPC_WAIT_NS / FIPC_SEC;
+	if (pthread_timedjoin_np(p->th, NULL, &ts)) {
+		pthread_cancel(p->th);
+		pthread_join(p->th, NULL);
+		return -ETIMEDOUT;
+	}
+	return p->ret;
+}
+
+/*
+ * Room in a full queue wakes a poller waiting for POLLOUT, whether a
+ * receive made it or a queued call gave up (-EINTR). The kernel skips
+ * that wake-up when no one waits: a poller asleep must still get it.
+ */
+TEST_F(full, room_wakes_poller)
+{
+	__u32 len = variant->msg_max ? 4096 : 1;
+	struct fastipc_call c;
+	struct poll_bg p;
+	struct fipc_bg b;
+	char buf[4096];
+	int sent;
+
+	ASSERT_EQ(0, install_sigusr1());
+	ASSERT_EQ(0, fill_queue(self, variant, &sent));
+	ASSERT_EQ(0, poll_bg_start(&p, self->conn));
+	ASSERT_LE(0, fipc_recv(self->chan, buf, sizeof(buf), FASTIPC_F_NONBLOCK,
+			       0, NULL));
+	EXPECT_EQ(1, poll_bg_join(&p));
+	EXPECT_TRUE(p.revents & POLLOUT);
+
+	/* A call takes the last room and waits there for a server. */
+	memset(buf, 'c', len);
+	fipc_call_init(&c, 7, buf, len, NULL, 0);
+	ASSERT_EQ(0, fipc_bg_start(&b, self->conn, FASTIPC_IOC_CALL, &c));
+	ASSERT_EQ(0, fipc_bg_blocked(&b));
+	EXPECT_FALSE(poll_revents(self->conn, POLLOUT) & POLLOUT);
+	ASSERT_EQ(0, poll_bg_start(&p, self->conn));
+	/* Interrupted while queued, it leaves the queue: room again. */
+	ASSERT_EQ(0, pthread_kill(b.th, SIGUSR1));
+	EXPECT_EQ(-EINTR, fipc_bg_join(&b));
+	EXPECT_EQ(1, poll_bg_join(&p));
+	EXPECT_TRUE(p.revents & POLLOUT);
 }
 
 /*
