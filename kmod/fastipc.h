@@ -359,8 +359,8 @@ enum fipc_msg_state {
  *	that list holds the caller's reference.
  * @async_charge: reply bytes charged to @uid (user_queue_bytes_max) from
  *	submit to reap, for an asynchronous call.
- * @data: payload: in @room, or its own kvmalloc() if @data_apart, freed
- *	once received.
+ * @data: payload: in @room, in @slot_buf, or its own kvmalloc() if
+ *	@data_apart, freed once received.
  * @data_apart: whether @data was kvmalloc'd apart from the message.
  * @quota: while @charged, the pinned quota entry of @uid it is charged to.
  * @recv_ns: for a request, when its server first ran with it
@@ -371,6 +371,10 @@ enum fipc_msg_state {
  * @slot: enum fipc_slot_state: FIPC_SLOT_NONE for a message allocated for
  *	one use, else the state of a connection's request slot (atomic).
  * @slot_room: for a slot, the bytes of @room: request and reply room.
+ * @slot_buf: for a slot, its payload buffer for requests larger than
+ *	@room, kvmalloc()ed by the first such call and kept (grown, never
+ *	past FIPC_SLOT_BUF_MAX) for the slot's life; NULL until then.
+ * @slot_buf_size: the bytes of @slot_buf.
  * @slot_quota: for a slot, its connection's quota entry, pinned for the
  *	slot's life: a slot call made with the connection's euid is charged
  *	to it without a pin of its own (see quota.c).
@@ -414,6 +418,8 @@ struct fipc_msg {
 	bool quota_own;
 	atomic_t slot;
 	u32 slot_room;
+	u32 slot_buf_size;
+	u8 *slot_buf;
 	struct fipc_quota *slot_quota;
 	u8 room[];
 };

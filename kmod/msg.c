@@ -14,10 +14,15 @@
  * for a request and its inline reply room together (fipc_slot_room(): at
  * least FIPC_SLOT_MIN_ROOM, 512 B, and whatever else the kmalloc bucket
  * holds: a 1 KiB object, so requests up to about 500 B with the whole
- * FIPC_REPLY_INLINE reply room; larger ones are dominated by their copy).
- * Taking the slot is one cmpxchg of its state, FREE to BUSY; a caller that
- * loses it to another thread of the same connection, or whose request
- * does not fit, allocates as before. While BUSY the slot is referenced
+ * FIPC_REPLY_INLINE reply room). A larger request, up to FIPC_SLOT_BUF_MAX,
+ * goes in the slot's payload buffer (slot_buf), allocated by the first
+ * such call and grown to the next power of two that holds a larger one,
+ * then kept for the slot's life: charged to the caller's memory cgroup,
+ * at most FIPC_SLOT_BUF_MAX per connection, and touched only by the call
+ * that holds the slot BUSY. Above that the copy costs more than the
+ * allocation. Taking the slot is one cmpxchg of its state, FREE to BUSY;
+ * a caller that loses it to another thread of the same connection, or
+ * whose request does not fit, allocates as before. While BUSY the slot is referenced
  * like any message (the caller, the queue, the in-progress table, a
  * receiving thread); the put that drops the last of those references
  * returns what the call held (its charge, its server's task, a reply
@@ -36,6 +41,7 @@
  */
 #include <linux/cred.h>
 #include <linux/list.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/pid.h>
@@ -48,6 +54,14 @@
 
 /* Least request + reply room in a slot: a request with the whole reply room. */
 #define FIPC_SLOT_MIN_ROOM	(2 * FIPC_REPLY_INLINE)
+
+/*
+ * The largest request a slot's payload buffer takes (a power of two): four
+ * times the library's copy threshold. Kept per connection, so a user can
+ * hold up to user_conns_max of them (68 MiB at the defaults with the
+ * slots), as many pipes' buffers hold 64 MiB at pipe-user-pages-soft.
+ */
+#define FIPC_SLOT_BUF_MAX	(16 * 1024)
 
 /* The room of a slot: what its kmalloc bucket holds after the header. */
 static size_t fipc_slot_room(void)
@@ -181,6 +195,7 @@ static void fipc_msg_free(struct fipc_msg *msg)
 	put_pid(msg->pid);
 	if (msg->data_apart)
 		kvfree(msg->data);
+	kvfree(msg->slot_buf);
 	fipc_quota_unpin(msg->slot_quota);
 	kfree(msg);
 	atomic_dec(&fipc_nr_msgs);
@@ -259,6 +274,27 @@ static struct fipc_msg *fipc_msg_slot_new(struct fipc_conn *conn)
 	return NULL;
 }
 
+/*
+ * Make the payload buffer of @msg, a slot its caller holds BUSY, hold
+ * @len bytes (at most FIPC_SLOT_BUF_MAX): 0, or -ENOMEM.
+ */
+static int fipc_slot_buf_fit(struct fipc_msg *msg, u32 len)
+{
+	size_t size;
+	u8 *buf;
+
+	if (len <= msg->slot_buf_size)
+		return 0;
+	size = roundup_pow_of_two(len);
+	buf = kvmalloc(size, FIPC_GFP_PAYLOAD);
+	if (!buf)
+		return -ENOMEM;
+	kvfree(msg->slot_buf);
+	msg->slot_buf = buf;
+	msg->slot_buf_size = size;
+	return 0;
+}
+
 /**
  * fipc_msg_slot_take() - Take a connection's request slot for a
  *	synchronous call.
@@ -281,9 +317,10 @@ struct fipc_msg *fipc_msg_slot_take(struct fipc_conn *conn, u32 len,
 {
 	struct fipc_msg *msg = READ_ONCE(conn->slot);
 	size_t room = msg ? msg->slot_room : fipc_slot_room();
+	bool apart = size_add(len, reply_room) > room;
 	int free = FIPC_SLOT_FREE;
 
-	if (size_add(len, reply_room) > room)
+	if (apart && (len > FIPC_SLOT_BUF_MAX || reply_room > room))
 		return NULL;
 	if (!msg) {
 		msg = fipc_msg_slot_new(conn);
@@ -295,8 +332,16 @@ struct fipc_msg *fipc_msg_slot_take(struct fipc_conn *conn, u32 len,
 	} else {
 		return NULL;
 	}
+	if (apart && fipc_slot_buf_fit(msg, len)) {
+		fipc_msg_put(msg);	/* FREE again */
+		return NULL;
+	}
 	/* What a call sets or its reply reads; the rest was reset on release. */
 	fipc_msg_set_room(msg, len, reply_room);
+	if (apart) {
+		msg->data = msg->slot_buf;
+		msg->reply = reply_room ? msg->room : NULL;
+	}
 	WRITE_ONCE(msg->state, FIPC_MSG_NEW);
 	msg->result = 0;
 	msg->status = 0;

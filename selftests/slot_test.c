@@ -7,6 +7,8 @@
  * live messages (GET_STATS), the channel's dropped replies (CHAN_STAT).
  *
  * - sequential calls all use the slot: no allocation after the first;
+ * - a request past the slot's inline room, up to 16 KiB, goes in the
+ *   slot's payload buffer: no allocation, the buffer kept for the next;
  * - a request too large for the slot allocates, and is answered right;
  * - two threads calling at once on one connection: every reply right,
  *   slot_calls + msg_allocs == calls;
@@ -30,7 +32,9 @@
 #include "modstat.h"
 
 #define SMALL		64U		/* fits the slot with its reply */
-#define LARGE		3000U		/* does not (the slot is 1 KiB) */
+#define BIG		3000U		/* past the 1 KiB slot: its buffer */
+#define HUGE		(16U * 1024 + 1) /* past the buffer's 16 KiB */
+#define MSG_MAX		(32U * 1024)
 #define ROUNDS		200U		/* per thread in the concurrent test */
 
 FIXTURE(slot) {
@@ -47,7 +51,7 @@ FIXTURE_SETUP(slot)
 	ASSERT_LE(0, self->sock);
 	/* fipc_setup() takes the CONNECT. */
 	ASSERT_EQ(0, fipc_setup(self->fd, &self->conn_id, self->name, "slot",
-				4096, 64, 64 * 4096));
+				MSG_MAX, 64, 2 * MSG_MAX));
 }
 
 FIXTURE_TEARDOWN(slot)
@@ -81,7 +85,7 @@ static __u32 live_msgs(struct __test_metadata *_metadata, int sock)
 static void echo_call(struct __test_metadata *_metadata, int conn, int chan,
 		      __u32 len, __u32 seed)
 {
-	static char req[LARGE], buf[LARGE], rep[LARGE];
+	static char req[HUGE], buf[HUGE], rep[HUGE];
 	struct fastipc_msg_hdr h;
 	struct fastipc_call c;
 	struct fipc_bg bg;
@@ -125,7 +129,7 @@ TEST_F(slot, too_large_allocates_and_is_answered)
 
 	echo_call(_metadata, self->conn, self->chan, SMALL, 1);
 	c0 = counters(_metadata, self->sock, self->name, self->conn_id);
-	echo_call(_metadata, self->conn, self->chan, LARGE, 2);
+	echo_call(_metadata, self->conn, self->chan, HUGE, 2);
 	c1 = counters(_metadata, self->sock, self->name, self->conn_id);
 	EXPECT_EQ(0, c1.slot_calls - c0.slot_calls);
 	EXPECT_EQ(1, c1.msg_allocs - c0.msg_allocs);
@@ -134,6 +138,24 @@ TEST_F(slot, too_large_allocates_and_is_answered)
 	c0 = counters(_metadata, self->sock, self->name, self->conn_id);
 	EXPECT_EQ(1, c0.slot_calls - c1.slot_calls);
 	EXPECT_EQ(0, c0.msg_allocs - c1.msg_allocs);
+}
+
+TEST_F(slot, big_request_uses_the_slot_buffer)
+{
+	static const __u32 lens[] = { BIG, BIG, 4096, 16384, 8192, SMALL };
+	struct modstat_conn c0, c1;
+	__u32 m0, i;
+
+	echo_call(_metadata, self->conn, self->chan, SMALL, 1);
+	c0 = counters(_metadata, self->sock, self->name, self->conn_id);
+	m0 = live_msgs(_metadata, self->sock);
+	/* Each answered right, from the buffer grown as needed, or inline. */
+	for (i = 0; i < ARRAY_SIZE(lens); i++)
+		echo_call(_metadata, self->conn, self->chan, lens[i], 2 + i);
+	c1 = counters(_metadata, self->sock, self->name, self->conn_id);
+	EXPECT_EQ(ARRAY_SIZE(lens), c1.slot_calls - c0.slot_calls);
+	EXPECT_EQ(0, c1.msg_allocs - c0.msg_allocs);
+	EXPECT_EQ(m0, live_msgs(_metadata, self->sock));
 }
 
 struct caller {
