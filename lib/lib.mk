@@ -56,6 +56,8 @@ FIPC_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -fPIC -fvisibility=hidden \
 SONAME := $(LIB_NAME).so.$(VERSION_MAJOR)
 LIBNAME := $(LIB_NAME).so.$(VERSION)
 OBJS := $(addprefix $(OUT)/,$(LIB_SRCS:.c=.o)) $(LIB_OBJS_EXTRA)
+# The version is on their command line (LIB_CFLAGS): a new one rebuilds them.
+$(OBJS): $(TOP)/VERSION
 LIBFASTIPC_SO := $(LIBOUT)/libfastipc.so
 LIB_EXPORT_FILTER ?= cat
 LIB_CHECK_PC ?= $(LIB_PC)-uninstalled
