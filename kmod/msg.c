@@ -22,10 +22,10 @@
  * that holds the slot BUSY. Above that the copy costs more than the
  * allocation. Taking the slot is one cmpxchg of its state, FREE to BUSY;
  * a caller that loses it to another thread of the same connection, or
- * whose request does not fit, allocates as before. While BUSY the slot is referenced
- * like any message (the caller, the queue, the in-progress table, a
- * receiving thread); the put that drops the last of those references
- * returns what the call held (its charge, its server's task, a reply
+ * whose request does not fit, allocates as before. While BUSY the slot is
+ * referenced like any message (the caller, the queue, the in-progress
+ * table, a receiving thread); the put that drops the last of those
+ * references returns what the call held (its charge, its server's task, a reply
  * buffer) and makes it FREE again (fipc_msg_slot_release()): so a request
  * whose caller gave up (ABANDONED) is not reused before the server has
  * let go of it. Closing the connection (fipc_msg_slot_drop()) frees a
@@ -71,13 +71,17 @@ static size_t fipc_slot_room(void)
 	return kmalloc_size_roundup(hdr + FIPC_SLOT_MIN_ROOM) - hdr;
 }
 
-/* Point the payload and reply room of @msg at its inline room. */
-static void fipc_msg_set_room(struct fipc_msg *msg, u32 len, u32 reply_room)
+/*
+ * Point the payload of @msg at @apart, or with @apart NULL at its inline
+ * room, and its reply room at the inline room after the payload there.
+ */
+static void fipc_msg_set_room(struct fipc_msg *msg, u32 len, u32 reply_room,
+			      u8 *apart)
 {
 	msg->len = len;
-	msg->data = msg->room;
+	msg->data = apart ?: msg->room;
 	msg->reply_room = reply_room;
-	msg->reply = reply_room ? msg->room + len : NULL;
+	msg->reply = reply_room ? msg->room + (apart ? 0 : len) : NULL;
 }
 
 /* Set up a zeroed message header with one reference. */
@@ -126,13 +130,8 @@ struct fipc_msg *fipc_msg_alloc(u32 type, u32 len, u32 reply_room)
 		return NULL;
 	}
 	fipc_msg_init(msg, type);
-	fipc_msg_set_room(msg, len, reply_room);
-	if (apart) {
-		msg->data = apart;
-		msg->data_apart = true;
-		if (reply_room)
-			msg->reply = msg->room;
-	}
+	fipc_msg_set_room(msg, len, reply_room, apart);
+	msg->data_apart = !!apart;
 	return msg;
 }
 
@@ -317,10 +316,11 @@ struct fipc_msg *fipc_msg_slot_take(struct fipc_conn *conn, u32 len,
 {
 	struct fipc_msg *msg = READ_ONCE(conn->slot);
 	size_t room = msg ? msg->slot_room : fipc_slot_room();
+	/* The reply room always fits: room is at least FIPC_SLOT_MIN_ROOM. */
 	bool apart = size_add(len, reply_room) > room;
 	int free = FIPC_SLOT_FREE;
 
-	if (apart && (len > FIPC_SLOT_BUF_MAX || reply_room > room))
+	if (apart && len > FIPC_SLOT_BUF_MAX)
 		return NULL;
 	if (!msg) {
 		msg = fipc_msg_slot_new(conn);
@@ -337,11 +337,7 @@ struct fipc_msg *fipc_msg_slot_take(struct fipc_conn *conn, u32 len,
 		return NULL;
 	}
 	/* What a call sets or its reply reads; the rest was reset on release. */
-	fipc_msg_set_room(msg, len, reply_room);
-	if (apart) {
-		msg->data = msg->slot_buf;
-		msg->reply = reply_room ? msg->room : NULL;
-	}
+	fipc_msg_set_room(msg, len, reply_room, apart ? msg->slot_buf : NULL);
 	WRITE_ONCE(msg->state, FIPC_MSG_NEW);
 	msg->result = 0;
 	msg->status = 0;
