@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,6 +424,16 @@ int fipc_wait(pid_t pid)
 pid_t fipc_gettid(void)
 {
 	return (pid_t)syscall(SYS_gettid);
+}
+
+/* Run the calling thread on @cpu only; 0 or -errno. */
+int fipc_pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }
 
 /* Is thread @tid of @pid asleep inside system call @nr? */

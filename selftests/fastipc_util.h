@@ -124,6 +124,7 @@ ssize_t fipc_mismatch(const void *buf, size_t len, __u32 seed);
 pid_t fipc_fork(int (*fn)(void *arg), void *arg);
 int fipc_wait(pid_t pid);
 pid_t fipc_gettid(void);
+int fipc_pin_cpu(int cpu);
 int fipc_wait_blocked(pid_t pid, pid_t tid);
 int fipc_wait_blocked_in(pid_t pid, pid_t tid, long nr);
 int fipc_become(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,

@@ -62,16 +62,6 @@ static __u64 now_ns(clockid_t clk)
 	return (__u64)ts.tv_sec * FIPC_SEC + (__u64)ts.tv_nsec;
 }
 
-
-static int pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
-}
-
 /* Receive, stay on the CPU or sleep for ms, echo; n times. */
 static void *srv_fn(void *arg)
 {
@@ -85,7 +75,7 @@ static void *srv_fn(void *arg)
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);	/* signals are the caller's */
-	if (pin(1))
+	if (fipc_pin_cpu(1))
 		return NULL;
 	for (i = 0; i < s->n; i++) {
 		len = fipc_recv_type(s->chan, FASTIPC_MSG_REQUEST, buf,
@@ -216,7 +206,7 @@ FIXTURE_SETUP(spin)
 	self->have_saved = 1;
 	ASSERT_EQ(0, fipc_setup(self->fd, &self->conn_id, self->name, "spin",
 				0, 0, 0));
-	ASSERT_EQ(0, pin(0));
+	ASSERT_EQ(0, fipc_pin_cpu(0));
 }
 
 FIXTURE_TEARDOWN(spin)
@@ -405,7 +395,7 @@ static void serve_gap(struct __test_metadata *_metadata,
 		}
 		_exit(0);
 	}
-	EXPECT_EQ(0, pin(1));
+	EXPECT_EQ(0, fipc_pin_cpu(1));
 	len = fipc_recv_type(self->chan, FASTIPC_MSG_REQUEST, buf, sizeof(buf),
 			     &hdr);
 	EXPECT_LE(0, len);
