@@ -181,7 +181,8 @@ struct fipc_perm {
  * @space_wq: senders waiting for room, and connection poll.
  * @idle: receivers asleep in RECV or REPLY_RECV, most recently idle first
  *	(struct fipc_idle, serve.c): a new message is handed straight to the
- *	first, whose caches are the warmest (last in, first out).
+ *	first, whose caches are the warmest (last in, first out), or to one
+ *	of the first few that last ran on the sender's CPU.
  */
 struct fipc_chan {
 	struct kref ref;

@@ -14,7 +14,10 @@
  * message while a receiver is idle hands the head of the queue to the
  * receiver that went idle last (last in, first out, as Binder picks its
  * threads: the pool keeps using the threads whose caches and CPUs are
- * warm, and the others stay asleep) and wakes that one alone. The handed
+ * warm, and the others stay asleep) and wakes that one alone. Among the
+ * few most recently idle, one that last ran on the sender's CPU is taken
+ * first: the wake-up then needs no other CPU (no IPI, no remote runqueue)
+ * and the receiver runs where the sender is about to sleep. The handed
  * message is dequeued exactly as the receiver would have dequeued it, so
  * that whoever runs first cannot take it from it. poll() and epoll readers
  * are not idle receivers: they are woken on chan->recv_wq when a message
@@ -54,6 +57,8 @@
  * @node: entry on &fipc_chan.idle, most recently idle first; empty once a
  *	sender picked it (or before it first sleeps).
  * @wq: where the receiver sleeps; woken only for it.
+ * @task: the receiver, whose CPU picks it before the others
+ *	(fipc_idle_pick_locked()).
  * @cap: the capacity of its receive buffer, in bytes: a message that does
  *	not fit is not handed over, only announced, and the receiver finds
  *	it at the head of the queue (and fails with -EMSGSIZE, leaving it).
@@ -65,9 +70,13 @@
 struct fipc_idle {
 	struct list_head node;
 	wait_queue_head_t wq;
+	struct task_struct *task;
 	u32 cap;
 	struct fipc_msg *msg;
 };
+
+/* How many of the most recently idle receivers are looked at for a CPU. */
+#define FIPC_IDLE_PICK_SCAN	4
 
 static struct fipc_msg *fipc_inflight_find_locked(struct fipc_chan *chan,
 						  u64 id)
@@ -158,13 +167,41 @@ void fipc_chan_wake_space_locked(struct fipc_chan *chan)
 					   EPOLLOUT | EPOLLWRNORM);
 }
 
+/*
+ * The idle receiver to hand a message to, from a sender running on @cpu:
+ * the most recently idle one whose task last ran on @cpu, among the first
+ * FIPC_IDLE_PICK_SCAN, else the most recently idle. task_cpu() of a
+ * sleeping task is where the scheduler will first try to wake it; waking
+ * it there from the same CPU is a local runqueue operation, where waking
+ * one on the other CPU is an IPI (and, if that CPU idles, its way out of
+ * idle). The scan is bounded so that a large pool costs no more than a
+ * small one, and it keeps the order's point: among receivers on this
+ * CPU, the one idle last is still the warmest.
+ */
+static struct fipc_idle *fipc_idle_pick_locked(struct fipc_chan *chan,
+					       int cpu)
+{
+	struct fipc_idle *idle;
+	int n = 0;
+
+	lockdep_assert_held(&chan->lock);
+	list_for_each_entry(idle, &chan->idle, node) {
+		if (task_cpu(idle->task) == cpu)
+			return idle;
+		if (++n == FIPC_IDLE_PICK_SCAN)
+			break;
+	}
+	return list_first_entry_or_null(&chan->idle, struct fipc_idle, node);
+}
+
 /**
  * fipc_chan_wake_recv_locked() - Tell the receivers the queue has a message.
  * @chan: the channel, locked, its queue not empty.
  * @sync: whether the waker is about to sleep (a caller that will wait for
  *	its reply), a hint to run the receiver on the waker's CPU.
  *
- * Picks the receiver that went idle last and hands it the head of the
+ * Picks an idle receiver (fipc_idle_pick_locked(): the one that went
+ * idle last, preferring one on this CPU) and hands it the head of the
  * queue if its buffer can take it; either way that receiver alone is
  * woken. With no idle receiver, or while receives are shut down, the
  * poll()/epoll readers are woken.
@@ -182,7 +219,7 @@ void fipc_chan_wake_recv_locked(struct fipc_chan *chan, bool sync)
 	 * message stays queued for whoever opens receives again.
 	 */
 	idle = chan->shut & FASTIPC_SHUT_RECV ? NULL :
-	       list_first_entry_or_null(&chan->idle, struct fipc_idle, node);
+	       fipc_idle_pick_locked(chan, smp_processor_id());
 	if (!idle) {
 		if (sync)
 			wake_up_interruptible_sync_poll(&chan->recv_wq,
@@ -266,7 +303,7 @@ static int __must_hold(&chan->lock)
 fipc_recv_wait_locked(struct fipc_chan *chan, const struct fipc_deadline *dl,
 		      u32 cap, struct fipc_msg **msgp)
 {
-	struct fipc_idle idle = { .cap = cap };
+	struct fipc_idle idle = { .task = current, .cap = cap };
 	int ret = 0;
 
 	lockdep_assert_held(&chan->lock);

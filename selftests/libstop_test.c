@@ -10,8 +10,8 @@
  *  - dispatch_keeps_other_stop: after server A's stop(), server B's
  *    dispatch() returns -ESHUTDOWN rather than opening receives; A's own
  *    dispatch() does open them, and then B's serves.
- * A channel hands each message to the receiver that went idle last, so a
- * client calling in a loop keeps one server thread busy and never reaches
+ * A channel hands each message to the receiver that went idle last (or a
+ * recent one on the caller's CPU), so a client calling in a loop keeps one server thread busy and never reaches
  * another pool's idle threads. To know that pool A's run() is serving
  * before stopping it, the tests first hold both threads of pool B in a
  * handler that waits on a gate: the next call can then only be A's.

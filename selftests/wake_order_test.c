@@ -2,7 +2,8 @@
 /*
  * fastipc wake order: a message queued while server threads sleep in RECV
  * is handed to the thread that went to sleep last (last in, first out),
- * which alone is woken; the others stay asleep.
+ * which alone is woken; the others stay asleep. Among the four most
+ * recently idle, a thread that last ran on the sender's CPU goes first.
  *
  * Every wait is on what the module counts (CHAN_STAT VER3: recv_sleeps,
  * the times a receiver went to sleep, and handoffs, the messages handed
@@ -15,6 +16,7 @@
  * epoll still see messages.
  */
 #define _GNU_SOURCE
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -24,6 +26,8 @@
 #include "fastipc_util.h"
 
 #define NSRV		4
+#define NSRV_MAX	6	/* threads a test may start */
+#define IDLE_SCAN	4	/* idle receivers looked at for a CPU */
 #define MSG		64
 #define OP_TID		1	/* reply with the server thread's tid */
 #define OP_ECHO		2	/* reply with the request */
@@ -31,6 +35,7 @@
 struct srv {
 	int chan;
 	int reply_recv;		/* serve with REPLY_RECV, else RECV + REPLY */
+	int cpu;		/* the CPU it runs on, or -1 for any */
 	pid_t tid;
 	int ret;		/* the error that ended it */
 	unsigned int answered;
@@ -39,7 +44,7 @@ struct srv {
 
 FIXTURE(wake) {
 	FIPC_TRIO;
-	struct srv srv[NSRV];
+	struct srv srv[NSRV_MAX];
 	int nsrv;
 };
 
@@ -82,6 +87,10 @@ static void *srv_fn(void *arg)
 	int ret;
 
 	s->tid = fipc_gettid();
+	if (s->cpu >= 0 && fipc_pin_cpu(s->cpu)) {
+		s->ret = -errno;
+		return NULL;
+	}
 	for (;;) {
 		memset(&sv, 0, sizeof(sv));
 		sv.buf_ptr = (uintptr_t)buf;
@@ -118,14 +127,22 @@ static void *srv_fn(void *arg)
 	return NULL;
 }
 
-static void srv_start(struct __test_metadata *_metadata,
-		      FIXTURE_DATA(wake) *self, int reply_recv)
+static void srv_start_on(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(wake) *self, int reply_recv, int cpu)
 {
 	struct srv *s = &self->srv[self->nsrv];
 
-	*s = (struct srv){ .chan = self->chan, .reply_recv = reply_recv };
+	ASSERT_GT(NSRV_MAX, self->nsrv);
+	*s = (struct srv){ .chan = self->chan, .reply_recv = reply_recv,
+			   .cpu = cpu };
 	ASSERT_EQ(0, pthread_create(&s->th, NULL, srv_fn, s));
 	self->nsrv++;
+}
+
+static void srv_start(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(wake) *self, int reply_recv)
+{
+	srv_start_on(_metadata, self, reply_recv, -1);
 }
 
 /* End the servers (receive shutdown); each must have stopped on it. */
@@ -178,7 +195,8 @@ FIXTURE_TEARDOWN(wake)
 /*
  * NSRV threads go to sleep in RECV one after the other: each request goes
  * to the last one, which is back asleep (first on the idle list) before
- * the next request, and each was handed over.
+ * the next request, and each was handed over. Every thread and the caller
+ * run on CPU 0, so that the CPU preference has nothing to choose.
  */
 TEST_F(wake, last_idle_gets_the_request)
 {
@@ -186,10 +204,11 @@ TEST_F(wake, last_idle_gets_the_request)
 	__u64 sleeps;
 	int i;
 
+	ASSERT_EQ(0, fipc_pin_cpu(0));
 	ASSERT_EQ(0, counters(self, &c0));
 	sleeps = c0.recv_sleeps;
 	for (i = 0; i < NSRV; i++) {
-		srv_start(_metadata, self, 0);
+		srv_start_on(_metadata, self, 0, 0);
 		ASSERT_EQ(0, wait_sleeps(self, ++sleeps));
 	}
 	for (i = 0; i < 8; i++) {
@@ -201,6 +220,82 @@ TEST_F(wake, last_idle_gets_the_request)
 	EXPECT_EQ(8, self->srv[NSRV - 1].answered);
 	for (i = 0; i < NSRV - 1; i++)
 		EXPECT_EQ(0, self->srv[i].answered);
+}
+
+/*
+ * Start threads that sleep in RECV one after the other, the i-th on
+ * @cpus[i]; each is on the idle list, most recent first, when this
+ * returns.
+ */
+static void srv_idle_on(struct __test_metadata *_metadata,
+			FIXTURE_DATA(wake) *self, const int *cpus, int n,
+			__u64 *sleeps)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		srv_start_on(_metadata, self, 0, cpus[i]);
+		ASSERT_EQ(0, wait_sleeps(self, ++*sleeps));
+	}
+}
+
+/*
+ * Four threads go idle on CPUs 0, 1, 0, 1: a caller on CPU 0 gets the
+ * last one on CPU 0 (the third), although the fourth went idle after it;
+ * then, with the third back at the head, a caller on CPU 1 gets the
+ * fourth. Each request was handed over.
+ */
+TEST_F(wake, same_cpu_idle_first)
+{
+	static const int cpus[NSRV] = { 0, 1, 0, 1 };
+	struct fastipc_chan_counters c0, c;
+	__u64 sleeps;
+	int i;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	ASSERT_EQ(0, counters(self, &c0));
+	sleeps = c0.recv_sleeps;
+	srv_idle_on(_metadata, self, cpus, NSRV, &sleeps);
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, fipc_pin_cpu(0));
+		ASSERT_EQ(self->srv[2].tid, tid_call(self->conn));
+		ASSERT_EQ(0, wait_sleeps(self, ++sleeps));
+		ASSERT_EQ(0, fipc_pin_cpu(1));
+		ASSERT_EQ(self->srv[3].tid, tid_call(self->conn));
+		ASSERT_EQ(0, wait_sleeps(self, ++sleeps));
+	}
+	ASSERT_EQ(0, counters(self, &c));
+	EXPECT_EQ(8, c.handoffs - c0.handoffs);
+	EXPECT_EQ(4, self->srv[2].answered);
+	EXPECT_EQ(4, self->srv[3].answered);
+	EXPECT_EQ(0, self->srv[0].answered);
+	EXPECT_EQ(0, self->srv[1].answered);
+}
+
+/*
+ * The preference looks only at the IDLE_SCAN most recently idle: with one
+ * thread idle on CPU 0 and, after it, IDLE_SCAN on CPU 1, a caller on
+ * CPU 0 gets the most recently idle thread, on CPU 1.
+ */
+TEST_F(wake, same_cpu_scan_is_bounded)
+{
+	static const int cpus[IDLE_SCAN + 1] = { 0, 1, 1, 1, 1 };
+	struct fastipc_chan_counters c;
+	__u64 sleeps;
+	int i;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	ASSERT_EQ(0, counters(self, &c));
+	sleeps = c.recv_sleeps;
+	srv_idle_on(_metadata, self, cpus, IDLE_SCAN + 1, &sleeps);
+	ASSERT_EQ(0, fipc_pin_cpu(0));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(self->srv[IDLE_SCAN].tid, tid_call(self->conn));
+		ASSERT_EQ(0, wait_sleeps(self, ++sleeps));
+	}
+	EXPECT_EQ(0, self->srv[0].answered);
 }
 
 struct client {
