@@ -56,8 +56,6 @@ FIPC_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -fPIC -fvisibility=hidden \
 SONAME := $(LIB_NAME).so.$(VERSION_MAJOR)
 LIBNAME := $(LIB_NAME).so.$(VERSION)
 OBJS := $(addprefix $(OUT)/,$(LIB_SRCS:.c=.o)) $(LIB_OBJS_EXTRA)
-# The version is on their command line (LIB_CFLAGS): a new one rebuilds them.
-$(OBJS): $(TOP)/VERSION
 LIBFASTIPC_SO := $(LIBOUT)/libfastipc.so
 LIB_EXPORT_FILTER ?= cat
 LIB_CHECK_PC ?= $(LIB_PC)-uninstalled
@@ -76,6 +74,11 @@ PC_SED_UNINST = -e 's|@VERSION@|$(VERSION)|' -e 's|@PREFIX@|$(TOP)|' \
 
 all: $(OUT)/$(LIBNAME) $(OUT)/$(SONAME) $(OUT)/$(LIB_NAME).so \
 	$(OUT)/$(LIB_NAME).a $(OUT)/$(LIB_PC).pc $(OUT)/$(LIB_PC)-uninstalled.pc
+
+# The version is on their command line (LIB_CFLAGS): a new one rebuilds
+# them. After `all`, which must stay the first target: `make -C lib` builds
+# what `all` does.
+$(OBJS): $(TOP)/VERSION
 
 $(OUT)/%.o: $(SRCDIR)/%.c $(LIB_OBJ_DEPS)
 	@mkdir -p $(OUT)
