@@ -131,9 +131,12 @@ static void print_notes(FILE *f, const struct cell *cells, size_t n)
 		c = &cells[i];
 		if (c->status != CELL_OK || !c->rounds)
 			continue;
-		fprintf(f, "  %s: %s%sclient per round trip: %.2f sleeps, "
+		/* The mechanism's own note is pair 0's, of the last batch. */
+		fprintf(f, "  %s: %s%s%sclient per round trip: %.2f sleeps, "
 			"%.2f preemptions, %.2f page faults; CPU per round "
 			"trip: client %.2f us, server ", c->m->name,
+			c->note[0] && c->pairs > 1 ? "pair 0, last batch: " :
+			c->note[0] ? "last batch: " : "",
 			c->note, c->note[0] ? "; " : "",
 			(double)c->nvcsw / (double)c->rounds,
 			(double)c->nivcsw / (double)c->rounds,
