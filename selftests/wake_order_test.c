@@ -193,6 +193,26 @@ FIXTURE_TEARDOWN(wake)
 }
 
 /*
+ * Start threads that sleep in RECV one after the other, the i-th on
+ * @cpus[i]; each is on the idle list, most recent first, when this
+ * returns, and *@sleeps is the channel's recv_sleeps then.
+ */
+static void srv_idle_on(struct __test_metadata *_metadata,
+			FIXTURE_DATA(wake) *self, const int *cpus, int n,
+			__u64 *sleeps)
+{
+	struct fastipc_chan_counters c;
+	int i;
+
+	ASSERT_EQ(0, counters(self, &c));
+	*sleeps = c.recv_sleeps;
+	for (i = 0; i < n; i++) {
+		srv_start_on(_metadata, self, 0, cpus[i]);
+		ASSERT_EQ(0, wait_sleeps(self, ++*sleeps));
+	}
+}
+
+/*
  * NSRV threads go to sleep in RECV one after the other: each request goes
  * to the last one, which is back asleep (first on the idle list) before
  * the next request, and each was handed over. Every thread and the caller
@@ -200,17 +220,14 @@ FIXTURE_TEARDOWN(wake)
  */
 TEST_F(wake, last_idle_gets_the_request)
 {
+	static const int cpus[NSRV] = { 0 };	/* all on CPU 0 */
 	struct fastipc_chan_counters c0, c;
 	__u64 sleeps;
 	int i;
 
 	ASSERT_EQ(0, fipc_pin_cpu(0));
 	ASSERT_EQ(0, counters(self, &c0));
-	sleeps = c0.recv_sleeps;
-	for (i = 0; i < NSRV; i++) {
-		srv_start_on(_metadata, self, 0, 0);
-		ASSERT_EQ(0, wait_sleeps(self, ++sleeps));
-	}
+	srv_idle_on(_metadata, self, cpus, NSRV, &sleeps);
 	for (i = 0; i < 8; i++) {
 		ASSERT_EQ(self->srv[NSRV - 1].tid, tid_call(self->conn));
 		ASSERT_EQ(0, wait_sleeps(self, ++sleeps));
@@ -220,23 +237,6 @@ TEST_F(wake, last_idle_gets_the_request)
 	EXPECT_EQ(8, self->srv[NSRV - 1].answered);
 	for (i = 0; i < NSRV - 1; i++)
 		EXPECT_EQ(0, self->srv[i].answered);
-}
-
-/*
- * Start threads that sleep in RECV one after the other, the i-th on
- * @cpus[i]; each is on the idle list, most recent first, when this
- * returns.
- */
-static void srv_idle_on(struct __test_metadata *_metadata,
-			FIXTURE_DATA(wake) *self, const int *cpus, int n,
-			__u64 *sleeps)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		srv_start_on(_metadata, self, 0, cpus[i]);
-		ASSERT_EQ(0, wait_sleeps(self, ++*sleeps));
-	}
 }
 
 /*
@@ -255,7 +255,6 @@ TEST_F(wake, same_cpu_idle_first)
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		SKIP(return, "needs two CPUs");
 	ASSERT_EQ(0, counters(self, &c0));
-	sleeps = c0.recv_sleeps;
 	srv_idle_on(_metadata, self, cpus, NSRV, &sleeps);
 	for (i = 0; i < 4; i++) {
 		ASSERT_EQ(0, fipc_pin_cpu(0));
@@ -281,14 +280,11 @@ TEST_F(wake, same_cpu_idle_first)
 TEST_F(wake, same_cpu_scan_is_bounded)
 {
 	static const int cpus[IDLE_SCAN + 1] = { 0, 1, 1, 1, 1 };
-	struct fastipc_chan_counters c;
 	__u64 sleeps;
 	int i;
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		SKIP(return, "needs two CPUs");
-	ASSERT_EQ(0, counters(self, &c));
-	sleeps = c.recv_sleeps;
 	srv_idle_on(_metadata, self, cpus, IDLE_SCAN + 1, &sleeps);
 	ASSERT_EQ(0, fipc_pin_cpu(0));
 	for (i = 0; i < 4; i++) {
