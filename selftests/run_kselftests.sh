@@ -38,9 +38,9 @@ tmo=${FASTIPC_TEST_TIMEOUT:-120}
 # Scale 1's time for work_ms's workload: a bit under the ~800 ms it takes
 # in the Debian TCG guest on an idle 2-CPU host (measured at host loads of
 # 8 to 13, where it took 3.4 to 4.9 s, about in proportion), so an idle
-# guest gets scale 2 and the debug kernel, ~4 times slower, about 6. And
-# the largest scale: beyond, run-guest.sh's limit for the whole run ends
-# it anyway.
+# guest gets scale 2 and the debug kernel, ~4 times slower, about 5 (2.7 s
+# measured; 4.9 s, scale 9, on a slower 2-CPU machine). And the largest
+# scale: beyond, run-guest.sh's limit for the whole run ends it anyway.
 REF_MS=600
 SCALE_MAX=20
 all_tests="api_test chan_test call_test wait_test death_test perm_test abuse_test ptr_test
