@@ -11,7 +11,8 @@
 # for unknown channels, that fastipc-hashd keeps no session of clients
 # killed in the middle of a Begin call and that its calls answer the
 # status codes hash.proto documents; the 80-column table with human sizes,
-# -W and --bytes, the key printed the same by both tools, exit status 2
+# -W and --bytes, each user and group name looked up once (strace), the
+# key printed the same by both tools, exit status 2
 # for a bad option; and, last, the message and exit status 3 of both tools
 # with the module unloaded (it is loaded again afterwards).
 #
@@ -28,7 +29,7 @@ STAT=${FASTIPC_STAT:-$top/tools/fastipc-stat/fastipc-stat}
 CTL=${FASTIPC_CTL:-$top/tools/fastipcctl/fastipcctl}
 HASHD=${FASTIPC_HASHD:-$top/tools/fastipc-hash/fastipc-hashd}
 KO=${FASTIPC_KO:-$top/kmod/fastipc.ko}
-NTESTS=68
+NTESTS=69
 
 n=0
 fails=0
@@ -278,6 +279,23 @@ check "dump: all 300 channels, each once" [ "$(js "$WORK/many.json" \
 check "dump: no channel twice across the messages (ids unique)" [ "$(js "$WORK/many.json" \
 	"len(set(c['id'] for c in d['channels'])) == len(d['channels'])")" = True ]
 
+# Names are looked up once per id (fastipc-stat's util.c, as ps(1) keeps
+# them): over 300 channels, -W opens /etc/passwd and /etc/group at most
+# once per distinct owner and group it prints, not once per row.
+if command -v strace >/dev/null; then
+	strace -f -e trace=openat -o "$WORK/wide.strace" "$STAT" -W >"$WORK/many-wide" 2>&1
+	rows=$(awk 'NR > 1' "$WORK/many-wide" | wc -l)
+	owners=$(awk 'NR > 1 { print $4 }' "$WORK/many-wide" | sort -u | wc -l)
+	groups=$(awk 'NR > 1 { print $5 }' "$WORK/many-wide" | sort -u | wc -l)
+	po=$(grep -c '"/etc/passwd"' "$WORK/wide.strace")
+	go=$(grep -c '"/etc/group"' "$WORK/wide.strace")
+	names_once() { [ "$rows" -ge 300 ] && [ "$po" -le "$owners" ] && [ "$go" -le "$groups" ]; }
+	check "-W: $rows rows, /etc/passwd opened $po times for $owners owners, /etc/group $go for $groups groups" \
+		names_once || diag "$WORK/wide.strace"
+else
+	skip "-W: each name looked up once" "no strace"
+fi
+
 # ---- --limits ----
 "$STAT" --limits >"$WORK/limits" 2>&1
 check "limits: version $(cat "$top/VERSION")" grep -q "^version  *$(cat "$top/VERSION")\$" "$WORK/limits"
@@ -303,9 +321,6 @@ check "users -j: uids 70000-70199 once each, 1 channel, 0 connections and bytes"
 	diag "$WORK/users.json"
 check "users -j: root's entry counts the channels it serves, limits match" [ "$(js "$WORK/users.json" \
 	"([u['chans'] >= 1 for u in d['users'] if u['uid'] == 0], d['limits']['user_chans_max'])")" = "([True], $(cat $P/user_chans_max))" ]
-"$STAT" --users >"$WORK/users" 2>&1
-check "users: text row 'UID USER CHANNELS/MAX' for uid 70007" [ "$(awk '$1 == 70007 { print $3 }' "$WORK/users")" = "1/$(cat $P/user_chans_max)" ] ||
-	diag "$WORK/users"
 if command -v setpriv >/dev/null; then
 	setpriv --reuid=70005 --regid=70005 --clear-groups "$STAT" --users -j >"$WORK/users-70005.json" 2>&1
 	check "users as uid 70005 (no CAP_SYS_ADMIN): only its own entry" [ "$(js "$WORK/users-70005.json" "[u['uid'] for u in d['users']]")" = "[70005]" ] ||
@@ -328,6 +343,13 @@ no_users_from()
 	done
 }
 check "users: the entries go with the channels" no_users_from 70000 || diag "$WORK/users-after.json"
+# The text view, on the users left: each name costs an NSS lookup, and a
+# uid without one (as the 200 above) can cost tens of file opens there.
+"$STAT" --users >"$WORK/users" 2>&1
+rc=$(js "$WORK/users-after.json" "[u['chans'] for u in d['users'] if u['uid'] == 0][0]")
+check "users: text row 'UID USER CHANNELS/MAX' for uid 0: root $rc/max" \
+	[ "$(awk '$1 == 0 { print $2, $3 }' "$WORK/users")" = "root $rc/$(cat $P/user_chans_max)" ] ||
+	diag "$WORK/users"
 "$STAT" --users -c "$A" >/dev/null 2>"$WORK/err"
 check "users -c: usage error, exit 2" sh -c "[ $? -eq 2 ] && grep -q -- '--users takes no channel' '$WORK/err'"
 "$STAT" --no-such-opt >/dev/null 2>"$WORK/err"

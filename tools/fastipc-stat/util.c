@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <inttypes.h>
 #include <pwd.h>
+#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,26 +16,76 @@
 #include "fastipc-stat.h"
 #include "json.h"
 
+/*
+ * User and group names, looked up once per id and run, as ps(1) and top(1)
+ * keep them: getpwuid() and getgrgid() go through NSS (read and parse
+ * /etc/passwd, or ask a directory service) on every call, and a dump shows
+ * the same few owners on hundreds of channels. Under -w a name renamed
+ * while watching keeps its old spelling until fastipc-stat restarts.
+ * Without memory for an entry the name is looked up uncached.
+ */
+struct fs_name {
+	uint32_t id;
+	char name[];	/* as printed: the name, or the id if it has none */
+};
+
+static void *fs_user_names, *fs_group_names;
+
+static int fs_name_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct fs_name *)a)->id;
+	uint32_t y = ((const struct fs_name *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* @id's name in @buf, from @root or else from NSS (then kept in @root). */
+static const char *fs_name(void **root, uint32_t id, bool group, char *buf,
+			   size_t len)
+{
+	struct fs_name key = { .id = id }, **found, *e;
+	char num[sizeof("4294967295")];
+	const char *name;
+	size_t n;
+
+	found = tfind(&key, root, fs_name_cmp);
+	if (found) {
+		snprintf(buf, len, "%s", (*found)->name);
+		return buf;
+	}
+	if (group) {
+		struct group *gr = getgrgid(id);
+
+		name = gr ? gr->gr_name : NULL;
+	} else {
+		struct passwd *pw = getpwuid(id);
+
+		name = pw ? pw->pw_name : NULL;
+	}
+	if (!name) {
+		snprintf(num, sizeof(num), "%" PRIu32, id);
+		name = num;
+	}
+	snprintf(buf, len, "%s", name);
+	n = strlen(name) + 1;
+	e = malloc(sizeof(*e) + n);
+	if (!e)
+		return buf;
+	e->id = id;
+	memcpy(e->name, name, n);
+	if (!tsearch(e, root, fs_name_cmp))
+		free(e);
+	return buf;
+}
+
 const char *fs_user(uint32_t uid, char *buf, size_t len)
 {
-	struct passwd *pw = getpwuid(uid);
-
-	if (pw)
-		snprintf(buf, len, "%s", pw->pw_name);
-	else
-		snprintf(buf, len, "%" PRIu32, uid);
-	return buf;
+	return fs_name(&fs_user_names, uid, false, buf, len);
 }
 
 const char *fs_group(uint32_t gid, char *buf, size_t len)
 {
-	struct group *gr = getgrgid(gid);
-
-	if (gr)
-		snprintf(buf, len, "%s", gr->gr_name);
-	else
-		snprintf(buf, len, "%" PRIu32, gid);
-	return buf;
+	return fs_name(&fs_group_names, gid, true, buf, len);
 }
 
 const char *fs_perms(uint32_t mode, char *buf)

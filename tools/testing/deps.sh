@@ -12,7 +12,7 @@ PKGS=(
 	flex bison bc libelf-dev gnuplot-nox
 	protobuf-c-compiler libprotobuf-c-dev protobuf-compiler libprotobuf-dev
 	libgrpc++-dev protobuf-compiler-grpc python3-grpcio python3-protobuf
-	libsystemd-dev libtirpc-dev rpcsvc-proto
+	libsystemd-dev libtirpc-dev rpcsvc-proto strace
 )
 
 missing=()
