@@ -411,9 +411,10 @@ static int fipc_serve_recv(struct fipc_chan *chan, struct fastipc_serve *s,
 		}
 		fipc_dequeue_locked(chan, msg, current);
 	}
+	spin_unlock(&chan->lock);
+	/* Ours now, and what the header shows was set before it was queued. */
 	fipc_msg_fill_hdr(msg, &s->hdr);
 	s->desc = msg->desc;
-	spin_unlock(&chan->lock);
 
 	if (msg->len && copy_to_user(u64_to_user_ptr(s->buf_ptr), msg->data,
 				     msg->len)) {
@@ -633,10 +634,12 @@ static long fipc_serve(struct file *file, unsigned int cmd, unsigned long arg,
 	s.out_flags = 0;
 	memset(&s.hdr, 0, sizeof(s.hdr));
 	memset(&s.desc, 0, sizeof(s.desc));
-	/* An argument we could not write back would lose the outcome. */
-	ret = fipc_args_out(cmd, arg, &s, sizeof(s));
-	if (ret)
-		return ret;
+	/*
+	 * Not probed for writing: the struct was just read, and a probe is a
+	 * second user copy on every request. If the final write-back fails,
+	 * a received message is put back at the head of the queue
+	 * (fipc_requeue()) and a delivered reply stays delivered.
+	 */
 	if (reply)
 		ret = fipc_serve_reply(chan, &s, recv);
 	/*

@@ -695,12 +695,14 @@ struct fastipc_msg_hdr {
  * errors: -EIDRM, -EAGAIN, -ETIMEDOUT, -EINTR, -EMSGSIZE (buffer too
  * small; hdr.len says the size, the message stays queued), -EFAULT (the
  * message stays queued), -ESHUTDOWN. The struct is written back on success and on
- * error, so out_flags and hdr always tell what happened; if it cannot be
- * written when probed on entry (-EFAULT), nothing is done. If only the
- * final write-back fails (another thread unmapped the struct meanwhile),
- * a reply may already have been delivered: REPLY for that id then gives
- * -ENOENT. Fields marked for other ioctls must
- * be 0 (-EINVAL). Return: 0; the payload length is hdr.len.
+ * error, so out_flags and hdr always tell what happened. It is not probed
+ * for writing on entry (since 0.7.3: a second copy per request): if the
+ * write-back fails (the struct is read-only, or another thread unmapped
+ * it meanwhile), the ioctl fails with -EFAULT, a message it received stays
+ * queued (put back at the head), and a reply it delivered stays
+ * delivered: REPLY for that id then gives -ENOENT. Fields marked for
+ * other ioctls must be 0 (-EINVAL). Return: 0; the payload length is
+ * hdr.len.
  */
 struct fastipc_serve {
 	__u64 reply_id;
