@@ -39,53 +39,67 @@ static int fs_name_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* @id's name in @buf, from @root or else from NSS (then kept in @root). */
-static const char *fs_name(void **root, uint32_t id, bool group, char *buf,
-			   size_t len)
+/* What NSS calls @id, or NULL. */
+static const char *fs_passwd_name(uint32_t id)
 {
-	struct fs_name key = { .id = id }, **found, *e;
-	char num[sizeof("4294967295")];
-	const char *name;
-	size_t n;
+	struct passwd *pw = getpwuid(id);
 
-	found = tfind(&key, root, fs_name_cmp);
-	if (found) {
-		snprintf(buf, len, "%s", (*found)->name);
-		return buf;
-	}
-	if (group) {
-		struct group *gr = getgrgid(id);
+	return pw ? pw->pw_name : NULL;
+}
 
-		name = gr ? gr->gr_name : NULL;
-	} else {
-		struct passwd *pw = getpwuid(id);
+static const char *fs_group_name(uint32_t id)
+{
+	struct group *gr = getgrgid(id);
 
-		name = pw ? pw->pw_name : NULL;
-	}
-	if (!name) {
-		snprintf(num, sizeof(num), "%" PRIu32, id);
-		name = num;
-	}
-	snprintf(buf, len, "%s", name);
-	n = strlen(name) + 1;
-	e = malloc(sizeof(*e) + n);
+	return gr ? gr->gr_name : NULL;
+}
+
+/* Keep @name for @id in @root; without memory it is looked up again. */
+static void fs_name_keep(void **root, uint32_t id, const char *name)
+{
+	size_t n = strlen(name) + 1;
+	struct fs_name *e = malloc(sizeof(*e) + n);
+
 	if (!e)
-		return buf;
+		return;
 	e->id = id;
 	memcpy(e->name, name, n);
 	if (!tsearch(e, root, fs_name_cmp))
 		free(e);
+}
+
+/* @id's name, or the id if it has none, in @buf: from @root, else @lookup. */
+static const char *fs_name(void **root, uint32_t id,
+			   const char *(*lookup)(uint32_t), char *buf,
+			   size_t len)
+{
+	struct fs_name key = { .id = id }, **found;
+	char num[sizeof("4294967295")];
+	const char *name;
+
+	found = tfind(&key, root, fs_name_cmp);
+	if (found) {
+		name = (*found)->name;
+	} else {
+		name = lookup(id);
+		if (!name) {
+			snprintf(num, sizeof(num), "%" PRIu32, id);
+			name = num;
+		}
+		fs_name_keep(root, id, name);
+	}
+	snprintf(buf, len, "%s", name);
 	return buf;
 }
 
 const char *fs_user(uint32_t uid, char *buf, size_t len)
 {
-	return fs_name(&fs_user_names, uid, false, buf, len);
+	return fs_name(&fs_user_names, uid, fs_passwd_name, buf, len);
 }
 
 const char *fs_group(uint32_t gid, char *buf, size_t len)
 {
-	return fs_name(&fs_group_names, gid, true, buf, len);
+	return fs_name(&fs_group_names, gid, fs_group_name, buf, len);
 }
 
 const char *fs_perms(uint32_t mode, char *buf)
