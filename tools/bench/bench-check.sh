@@ -9,18 +9,23 @@
 # loads Debian's binder_linux (devices=binder) for the run and unloads
 # it after; if that fails the binder mechanism is skipped. Timings are not
 # asserted. copy-nospin sets the module's spin_ns to 0 for its runs: a
-# last TAP line checks that fastipc-bench wrote the old value back. Exits
-# non-zero if /dev/fastipc is missing, any round trip failed or spin_ns
-# was left changed.
+# last TAP line checks that fastipc-bench wrote the old value back. Then
+# fastipc-syscall-bench --check (its lines are TAP comments): every
+# message it sends in its one-thread loop must be received intact. Exits
+# non-zero if /dev/fastipc is missing, any round trip failed, spin_ns was
+# left changed or fastipc-syscall-bench failed.
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 BENCH=$HERE/fastipc-bench
+SYSBENCH=$HERE/fastipc-syscall-bench
 
-if [ ! -x "$BENCH" ]; then
-	echo "not ok 1 - $BENCH is not built (run make)"
-	exit 1
-fi
+for b in "$BENCH" "$SYSBENCH"; do
+	if [ ! -x "$b" ]; then
+		echo "not ok 1 - $b is not built (run make)"
+		exit 1
+	fi
+done
 if [ ! -c /dev/fastipc ]; then
 	echo "not ok 1 - no /dev/fastipc: load kmod/fastipc.ko first"
 	exit 1
@@ -48,4 +53,5 @@ else
 	[ "$spin0" = none ] || echo "$spin0" >"$SPIN" 2>/dev/null
 	st=1
 fi
+"$SYSBENCH" --check || st=1
 exit $st
