@@ -260,15 +260,18 @@ TEST_F(ptr, recv_readonly_arg_keeps_message)
 }
 
 /*
- * A REPLY_RECV struct in read-only memory is not probed (since 0.7.3): it
- * is read, the reply is delivered and stays delivered, the message it
- * then receives goes back to the queue, and the write-back fails with
- * -EFAULT. Nothing is lost: the caller has its reply, the message is
- * received again, and the request is no longer outstanding.
+ * A REPLY or REPLY_RECV struct in read-only memory is not probed (since
+ * 0.7.3): it is read, the reply is delivered and stays delivered, a
+ * message REPLY_RECV then receives goes back to the queue, and the
+ * write-back fails with -EFAULT. Nothing is lost: the caller has its
+ * reply, the message is received again, and the request is no longer
+ * outstanding.
  */
-TEST_F(ptr, reply_recv_readonly_arg_delivers_and_requeues)
+static void readonly_reply(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(ptr) *self, unsigned long cmd)
 {
 	struct fastipc_serve *s = (void *)self->rdonly, ok;
+	bool recv = cmd == FASTIPC_IOC_REPLY_RECV;
 	char rep[16] = "", buf[16];
 	struct fastipc_call c;
 	struct fipc_bg b;
@@ -276,29 +279,43 @@ TEST_F(ptr, reply_recv_readonly_arg_delivers_and_requeues)
 
 	id = pending(self, &b, &c, rep, sizeof(rep));
 	ASSERT_NE(0ULL, id);
-	ASSERT_EQ(0, fipc_send(self->fd[CONN], 41, "abcd", 4, 0));
+	if (recv)
+		ASSERT_EQ(0, fipc_send(self->fd[CONN], 41, "abcd", 4, 0));
 	ASSERT_EQ(0, mprotect(self->rdonly, PAGE, PROT_READ | PROT_WRITE));
 	memset(s, 0, sizeof(*s));
 	s->reply_id = id;
 	s->reply_ptr = (uintptr_t)"pong";
 	s->reply_len = 4;
 	s->reply_status = 7;
-	s->buf_ptr = (uintptr_t)buf;
-	s->buf_cap = sizeof(buf);
-	s->flags = FASTIPC_F_NONBLOCK;
+	if (recv) {
+		s->buf_ptr = (uintptr_t)buf;
+		s->buf_cap = sizeof(buf);
+		s->flags = FASTIPC_F_NONBLOCK;
+	}
 	ASSERT_EQ(0, mprotect(self->rdonly, PAGE, PROT_READ));
-	EXPECT_EQ(-EFAULT, fipc_ioctl(self->fd[CHAN], FASTIPC_IOC_REPLY_RECV,
-				      s));
+	EXPECT_EQ(-EFAULT, fipc_ioctl(self->fd[CHAN], cmd, s));
 	ASSERT_EQ(0, fipc_bg_join(&b));
 	EXPECT_EQ(7, c.status);
 	ASSERT_EQ(4U, c.rep_len);
 	EXPECT_EQ(0, memcmp(rep, "pong", 4));
 	EXPECT_EQ(-ENOENT, fipc_reply(self->fd[CHAN], id, NULL, 0, 0, NULL));
-	ASSERT_EQ(4, fipc_recv(self->fd[CHAN], buf, sizeof(buf),
-			       FASTIPC_F_NONBLOCK, 0, &ok));
-	EXPECT_EQ(41U, ok.hdr.op);
-	EXPECT_EQ(0, memcmp(buf, "abcd", 4));
+	if (recv) {
+		ASSERT_EQ(4, fipc_recv(self->fd[CHAN], buf, sizeof(buf),
+				       FASTIPC_F_NONBLOCK, 0, &ok));
+		EXPECT_EQ(41U, ok.hdr.op);
+		EXPECT_EQ(0, memcmp(buf, "abcd", 4));
+	}
 	EXPECT_TRUE(queue_empty(self));
+}
+
+TEST_F(ptr, reply_readonly_arg_delivers)
+{
+	readonly_reply(_metadata, self, FASTIPC_IOC_REPLY);
+}
+
+TEST_F(ptr, reply_recv_readonly_arg_delivers_and_requeues)
+{
+	readonly_reply(_metadata, self, FASTIPC_IOC_REPLY_RECV);
 }
 
 TEST_F(ptr, create_bad_arg_creates_nothing)

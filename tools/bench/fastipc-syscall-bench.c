@@ -189,9 +189,12 @@ static int sb_open(struct sb *s, size_t size, struct fastipc_dev **dev,
 		return bench_err(ret, "connect to %s", name);
 	s->conn_fd = fastipc_conn_fd(*conn);
 	/* The CONNECT message, so that each RECV finds the SEND before it. */
-	if (ioctl(s->chan_fd, FASTIPC_IOC_RECV, &r) ||
-	    r.hdr.type != FASTIPC_MSG_CONNECT)
-		return bench_err(-EPROTO, "%s: no CONNECT message first", name);
+	if (ioctl(s->chan_fd, FASTIPC_IOC_RECV, &r))
+		return bench_err(-errno, "%s: receive the CONNECT message",
+				 name);
+	if (r.hdr.type != FASTIPC_MSG_CONNECT)
+		return bench_err(-EPROTO, "%s: message type %u first, not "
+				 "CONNECT", name, r.hdr.type);
 	return 0;
 }
 
@@ -211,6 +214,8 @@ static int parse_sizes(char *arg, size_t *sizes, unsigned int *n)
 		}
 		sizes[(*n)++] = v;
 	}
+	if (!*n)
+		fprintf(stderr, "%s: -s: no size given\n", bench_prog);
 	return *n ? 0 : -1;
 }
 
